@@ -1,0 +1,44 @@
+"""Router: the pages, the shared sidebar (language, province), first-start build, friendly errors."""
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import db, ui
+from dashboard.firststart import ensure_database
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("dashboard")
+
+st.set_page_config(page_title="医联体协作看板", page_icon="🏥", layout="wide")
+kiosk = (st.context.url or "").rstrip("/").endswith("/kiosk")
+ui.language_picker(in_sidebar=not kiosk)
+
+pages = [
+    st.Page(ROOT / "pages/overview.py", title=ui.t("nav.overview"), icon="🗺️",
+            url_path="overview", default=True),
+    st.Page(ROOT / "pages/province.py", title=ui.t("nav.province"), icon="📍",
+            url_path="province"),
+    st.Page(ROOT / "pages/alliances.py", title=ui.t("nav.alliances"), icon="🤝",
+            url_path="alliances"),
+    st.Page(ROOT / "pages/institutions.py", title=ui.t("nav.institutions"), icon="🏥",
+            url_path="institutions"),
+    st.Page(ROOT / "pages/metrics.py", title=ui.t("nav.metrics"), icon="📊", url_path="metrics"),
+    st.Page(ROOT / "pages/data.py", title=ui.t("nav.data"), icon="🗂️", url_path="data"),
+    st.Page(ROOT / "pages/kiosk.py", title=ui.t("nav.kiosk"), icon="📺", url_path="kiosk"),
+]
+page = st.navigation(pages, position="hidden" if kiosk else "sidebar")
+
+try:
+    ensure_database()
+    if not kiosk:
+        ui.province_picker()
+    page.run()
+except db.DatabaseUnavailable as exc:
+    log.warning("database unavailable: %s", exc)
+    st.error(f"**{ui.t('common.db_missing_title')}** — {ui.t('common.db_missing')}")
+except Exception:
+    # Officials see a plain message; the traceback goes to the server log only.
+    log.exception("page failed")
+    st.error(ui.t("common.page_error"))

@@ -1,0 +1,159 @@
+"""Figure builders: DataFrame in, Plotly figure out. No Streamlit, no SQL."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+# Conic equal-area centred on China; the base map is hidden, only our own boundaries draw.
+GEO = {
+    "visible": False,
+    "projection": {"type": "conic equal area", "rotation": {"lon": 105}, "parallels": [25, 47]},
+    "fitbounds": "locations",
+    "bgcolor": "rgba(0,0,0,0)",
+}
+DIVERGING = "RdYlBu"  # red below the target, blue above it
+SEQUENTIAL = "Blues"
+MISSING_GREY = "#d9d9d9"
+
+
+def _layout(fig: go.Figure, height: int, uirevision: str) -> go.Figure:
+    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0},
+                      uirevision=uirevision, geo=GEO)
+    return fig
+
+
+def choropleth(
+    frame: pd.DataFrame,
+    geojson: dict,
+    value_label: str,
+    hover_name: str = "name",
+    target: float | None = None,
+    higher_is_better: bool = True,
+    uirevision: str = "map",
+    height: int = 560,
+    colorbar_title: str = "",
+) -> go.Figure:
+    """Areas coloured by value; with a target, the scale diverges at the target."""
+    z = frame["value"]
+    trace = {
+        "geojson": geojson,
+        "locations": frame["adcode"].astype(str),
+        "featureidkey": "id",
+        "z": z,
+        "text": frame[hover_name],
+        "hovertemplate": "%{text}<br>" + value_label + ": %{z}<extra></extra>",
+        "marker": {"line": {"width": 0.4, "color": "white"}},
+        "colorbar": {"title": {"text": colorbar_title}, "thickness": 12},
+    }
+    if target is not None and len(z):
+        spread = max(abs(float(z.max()) - target), abs(target - float(z.min())), 1.0)
+        trace.update(colorscale=DIVERGING, zmid=target, zmin=target - spread,
+                     zmax=target + spread, reversescale=not higher_is_better)
+    else:
+        trace.update(colorscale=SEQUENTIAL)
+    fig = go.Figure(go.Choropleth(**trace))
+    # Regions without a value still show, in grey, so the map never has holes.
+    missing = [f for f in geojson["features"] if f["id"] not in set(trace["locations"])]
+    if missing:
+        fig.add_trace(go.Choropleth(
+            geojson={"type": "FeatureCollection", "features": missing},
+            locations=[f["id"] for f in missing], featureidkey="id", z=[0] * len(missing),
+            colorscale=[[0, MISSING_GREY], [1, MISSING_GREY]], showscale=False,
+            hoverinfo="skip", marker={"line": {"width": 0.4, "color": "white"}},
+        ))
+        fig.data = fig.data[::-1]
+    return _layout(fig, height, uirevision)
+
+
+def add_lines(fig: go.Figure, geojson_text: str, color: str = "#555555") -> go.Figure:
+    """Draw (Multi)LineString features, e.g. the South China Sea dash line."""
+    data = json.loads(geojson_text)
+    features = data.get("features", [data])
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for feature in features:
+        geometry = feature.get("geometry", feature)
+        parts = geometry["coordinates"]
+        if geometry["type"] == "LineString":
+            parts = [parts]
+        for part in parts:
+            lons += [p[0] for p in part] + [None]
+            lats += [p[1] for p in part] + [None]
+    fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
+                                line={"width": 1, "color": color}, showlegend=False))
+    return fig
+
+
+def add_links(fig: go.Figure, links: pd.DataFrame, name: str, color: str = "#c0392b",
+              max_width: float = 6.0) -> go.Figure:
+    """Lines between places, thicker for more alliances (links: from_/to_ lon, lat; alliances)."""
+    if links.empty:
+        return fig
+    top = float(links["alliances"].max())
+    # One trace per width band keeps the figure small even with hundreds of links.
+    bands = pd.cut(links["alliances"], bins=[0, top * 0.25, top * 0.5, top * 0.75, top],
+                   include_lowest=True, duplicates="drop")
+    for band, rows in links.groupby(bands, observed=True):
+        lons: list[float | None] = []
+        lats: list[float | None] = []
+        for r in rows.itertuples():
+            lons += [r.from_lon, r.to_lon, None]
+            lats += [r.from_lat, r.to_lat, None]
+        width = max(0.8, max_width * float(band.right) / top)
+        fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", name=name,
+                                    hoverinfo="skip", showlegend=False,
+                                    line={"width": width, "color": color}, opacity=0.55))
+    return fig
+
+
+def add_points(fig: go.Figure, points: pd.DataFrame, text: str = "name", size: str | None = None,
+               color: str = "#2c3e50", name: str = "") -> go.Figure:
+    """Markers at lon/lat with hover text; optional size column (pixels)."""
+    fig.add_trace(go.Scattergeo(
+        lon=points["lon"], lat=points["lat"], text=points[text], mode="markers", name=name,
+        marker={"size": points[size] if size else 6, "color": color, "opacity": 0.8,
+                "line": {"width": 0.5, "color": "white"}},
+        hovertemplate="%{text}<extra></extra>", showlegend=bool(name),
+    ))
+    return fig
+
+
+def bars(frame: pd.DataFrame, x: str, y: str, color: str | None = None, height: int = 360,
+         orientation: str = "v", labels: dict | None = None, target: float | None = None,
+         text: str | None = None) -> go.Figure:
+    """Bar chart (stacked by color) with an optional target line."""
+    fig = px.bar(frame, x=x, y=y, color=color, orientation=orientation, labels=labels or {},
+                 text=text)
+    if target is not None:
+        if orientation == "h":
+            fig.add_vline(x=target, line_dash="dash", line_color="#c0392b")
+        else:
+            fig.add_hline(y=target, line_dash="dash", line_color="#c0392b")
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend_title_text="", barmode="stack")
+    return fig
+
+
+def lines(frame: pd.DataFrame, x: str, y: str, color: str | None = None, height: int = 360,
+          labels: dict | None = None, target: float | None = None) -> go.Figure:
+    """Line chart over time with an optional target line."""
+    fig = px.line(frame, x=x, y=y, color=color, labels=labels or {}, markers=True)
+    if target is not None:
+        fig.add_hline(y=target, line_dash="dash", line_color="#c0392b")
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend_title_text="")
+    return fig
+
+
+def histogram(frame: pd.DataFrame, x: str, height: int = 360, labels: dict | None = None,
+              target: float | None = None) -> go.Figure:
+    """Distribution of one value with an optional target line."""
+    fig = px.histogram(frame, x=x, nbins=40, labels=labels or {})
+    if target is not None:
+        fig.add_vline(x=target, line_dash="dash", line_color="#c0392b")
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig

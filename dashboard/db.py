@@ -1,0 +1,78 @@
+"""Read-only access to the DuckDB file and the named queries in queries/."""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = ROOT / "queries"
+DEFAULT_DB = ROOT / "data" / "dashboard.duckdb"
+_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)?$")
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+class QueryNotFound(LookupError):
+    """A query name with no .sql file under queries/."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database file is missing or cannot be opened."""
+
+
+def db_path() -> Path:
+    """The database file: $DASHBOARD_DB, else data/dashboard.duckdb."""
+    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
+
+
+def file_stamp(path: Path) -> tuple[int, int, int]:
+    """Identity of the file now on disk; changes when a new file is swapped in."""
+    st = path.stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@cache
+def load_sql(name: str) -> str:
+    """The text of queries/<name>.sql; QueryNotFound if there is none."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not _NAME.match(name) or not path.is_file():
+        raise QueryNotFound(f"no query named {name!r} in {QUERIES_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_params(name: str) -> set[str]:
+    """The $parameters a named query takes."""
+    return set(_PARAM.findall(load_sql(name)))
+
+
+def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; DatabaseUnavailable if the file is missing or not a database."""
+    path = Path(path or db_path())
+    if not path.is_file():
+        raise DatabaseUnavailable(f"database file not found: {path}")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        con.execute("select count(*) from meta").fetchall()
+    except duckdb.Error as exc:
+        raise DatabaseUnavailable(f"cannot open {path}: {exc}") from exc
+    return con
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run a named query with bound parameters on its own cursor, fetched in full."""
+    sql = load_sql(name)
+    wanted = query_params(name)
+    params = params or {}
+    missing = wanted - params.keys()
+    if missing:
+        raise TypeError(f"query {name!r} needs parameters {sorted(missing)}")
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, {k: params[k] for k in wanted}).df()
+    finally:
+        cur.close()

@@ -1,0 +1,130 @@
+-- The database the app reads. Codes are stored in English; labels come from dashboard/i18n.py.
+create table meta (key varchar primary key, value varchar not null);
+
+create table regions (
+    adcode integer primary key,
+    name varchar not null,
+    name_en varchar,
+    level varchar not null check (level in ('province', 'city', 'county')),
+    parent_adcode integer,
+    province_adcode integer not null,
+    lon double,
+    lat double,
+    boundary varchar  -- simplified GeoJSON geometry; null for cities
+);
+
+create table metrics (
+    metric_id varchar primary key,
+    name_zh varchar not null,
+    name_en varchar not null,
+    unit varchar not null,
+    direction varchar not null check (direction in ('higher', 'lower', 'monitor')),
+    target double,
+    level varchar not null check (level in ('county', 'alliance', 'site')),
+    definition_zh varchar not null,
+    definition_en varchar not null,
+    policy varchar not null
+);
+
+create table articles (
+    article_id varchar primary key,
+    title varchar not null,
+    publisher varchar not null,
+    published_on date not null,
+    file varchar
+);
+
+create table sites (
+    site_id varchar primary key,
+    name varchar not null,
+    kind varchar not null check (kind in ('general', 'maternal_child', 'tcm', 'specialist', 'primary', 'other')),
+    tier varchar not null check (tier in ('3A', '3', '2', '1', 'unrated')),
+    ownership varchar not null check (ownership in ('public', 'private')),
+    county_adcode integer not null,
+    lon double not null,
+    lat double not null,
+    beds integer,
+    source varchar not null,
+    simulated boolean not null
+);
+
+create table alliances (
+    alliance_id varchar primary key,
+    name varchar not null,
+    form varchar not null check (form in ('city_group', 'county_community', 'specialist', 'telemedicine')),
+    specialty varchar,
+    scope varchar not null check (scope in ('cross_province', 'province', 'city', 'county')),
+    model varchar,
+    founded_on date not null,
+    lead_site_id varchar not null,
+    parent_alliance_id varchar,
+    note varchar,
+    source varchar not null,
+    simulated boolean not null
+);
+
+create table memberships (
+    alliance_id varchar not null,
+    site_id varchar not null,
+    role varchar not null check (role in ('lead', 'chair', 'standing', 'council', 'member')),
+    joined_on date not null,
+    left_on date,
+    source varchar not null,
+    simulated boolean not null,
+    primary key (alliance_id, site_id)
+);
+
+create table county_metrics (
+    county_adcode integer not null,
+    year integer not null,
+    metric varchar not null,
+    value double not null,
+    source varchar not null,
+    simulated boolean not null,
+    primary key (county_adcode, year, metric)
+);
+
+create table activities (
+    alliance_id varchar not null,
+    month date not null,  -- first day of the month
+    kind varchar not null check (kind in ('referral_up', 'referral_down', 'remote_consult', 'expert_days', 'training', 'new_technique', 'surgery')),
+    from_site_id varchar,
+    to_site_id varchar,
+    count bigint not null check (count >= 0),
+    simulated boolean not null
+);
+
+create table funding (
+    alliance_id varchar not null,
+    year integer not null,
+    source varchar not null check (source in ('central', 'provincial', 'special_bond', 'other')),
+    amount_cny bigint not null check (amount_cny >= 0),
+    reference varchar not null,
+    simulated boolean not null
+);
+
+create table milestones (
+    alliance_id varchar not null,
+    date date not null,
+    title varchar not null,
+    detail varchar,
+    source varchar not null,
+    simulated boolean not null
+);
+
+create table figures (
+    alliance_id varchar not null,
+    figure varchar not null,
+    value double not null,
+    qualifier varchar,
+    unit varchar,
+    as_of date not null,
+    label_zh varchar not null,
+    label_en varchar not null,
+    source varchar not null
+);
+
+create table map_lines (
+    name varchar primary key,  -- 'dashline': the South China Sea dash line of the national map
+    geojson varchar not null
+);

@@ -1,0 +1,103 @@
+-- Every row that breaks the data contract (DESIGN.md §4); empty when the database is sound.
+with
+
+county as (
+    select adcode from regions where level = 'county'
+),
+
+pct_metric as (
+    select metric_id from metrics where unit = '%'
+),
+
+checks as (
+    select 'memberships' as tbl, alliance_id || '/' || site_id as row_key, 'alliance_id' as col,
+        alliance_id as value, 'unknown alliance' as rule
+    from memberships where alliance_id not in (select alliance_id from alliances)
+    union all
+    select 'memberships', alliance_id || '/' || site_id, 'site_id', site_id, 'unknown site'
+    from memberships where site_id not in (select site_id from sites)
+    union all
+    select 'alliances', alliance_id, 'lead_site_id', lead_site_id, 'unknown site'
+    from alliances where lead_site_id not in (select site_id from sites)
+    union all
+    select 'alliances', alliance_id, 'lead_site_id', lead_site_id, 'lead is not a member'
+    from alliances a
+    where not exists (
+        select 1 from memberships m where m.alliance_id = a.alliance_id and m.site_id = a.lead_site_id
+    )
+    union all
+    select 'alliances', alliance_id, 'parent_alliance_id', parent_alliance_id, 'unknown alliance'
+    from alliances
+    where parent_alliance_id is not null
+        and parent_alliance_id not in (select alliance_id from alliances)
+    union all
+    select 'sites', site_id, 'county_adcode', cast(county_adcode as varchar), 'unknown county'
+    from sites where county_adcode not in (select adcode from county)
+    union all
+    select 'county_metrics', county_adcode || '/' || year || '/' || metric, 'county_adcode',
+        cast(county_adcode as varchar), 'unknown county'
+    from county_metrics where county_adcode not in (select adcode from county)
+    union all
+    select 'county_metrics', county_adcode || '/' || year || '/' || metric, 'metric', metric,
+        'unknown metric'
+    from county_metrics where metric not in (select metric_id from metrics)
+    union all
+    select 'county_metrics', county_adcode || '/' || year || '/' || metric, 'value',
+        cast(value as varchar), 'rate outside 0-100'
+    from county_metrics
+    where metric in (select metric_id from pct_metric) and (value < 0 or value > 100)
+    union all
+    select 'county_metrics', county_adcode || '/' || year || '/' || metric, 'value',
+        cast(value as varchar), 'negative count'
+    from county_metrics where value < 0
+    union all
+    select 'county_metrics', county_adcode || '/' || year || '/' || metric, 'year',
+        cast(year as varchar), 'future date'
+    from county_metrics where year > year(cast($today as date))
+    union all
+    select 'activities', alliance_id || '/' || month, 'alliance_id', alliance_id, 'unknown alliance'
+    from activities where alliance_id not in (select alliance_id from alliances)
+    union all
+    select 'activities', alliance_id || '/' || month, 'month', cast(month as varchar), 'future date'
+    from activities where month > cast($today as date)
+    union all
+    select 'funding', alliance_id || '/' || year, 'alliance_id', alliance_id, 'unknown alliance'
+    from funding where alliance_id not in (select alliance_id from alliances)
+    union all
+    select 'milestones', alliance_id || '/' || date, 'alliance_id', alliance_id, 'unknown alliance'
+    from milestones where alliance_id not in (select alliance_id from alliances)
+    union all
+    select 'milestones', alliance_id || '/' || date, 'date', cast(date as varchar), 'future date'
+    from milestones where date > cast($today as date)
+    union all
+    select 'figures', alliance_id || '/' || figure, 'alliance_id', alliance_id, 'unknown alliance'
+    from figures where alliance_id not in (select alliance_id from alliances)
+    union all
+    select 'alliances', alliance_id, 'founded_on', cast(founded_on as varchar), 'future date'
+    from alliances where founded_on > cast($today as date)
+    union all
+    select 'memberships', alliance_id || '/' || site_id, 'joined_on', cast(joined_on as varchar),
+        'future date'
+    from memberships where joined_on > cast($today as date)
+    union all
+    select 'memberships', alliance_id || '/' || site_id, 'left_on', cast(left_on as varchar),
+        'left before joining'
+    from memberships where left_on < joined_on
+    union all
+    select tbl, row_key, 'source', source, 'unknown article'
+    from (
+        select 'alliances' as tbl, alliance_id as row_key, source from alliances
+        union all select 'sites', site_id, source from sites
+        union all select 'memberships', alliance_id || '/' || site_id, source from memberships
+        union all select 'milestones', alliance_id || '/' || date, source from milestones
+        union all select 'figures', alliance_id || '/' || figure, source from figures
+    )
+    where source like 'article:%'
+        and substr(source, 9) not in (select article_id from articles)
+),
+
+final as (
+    select * from checks order by tbl, row_key, col
+)
+
+select * from final

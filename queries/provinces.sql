@@ -1,0 +1,14 @@
+-- The provinces, with their names and a point to label them.
+with
+
+provinces as (
+    select adcode, name, name_en, lon, lat
+    from regions
+    where level = 'province'
+),
+
+final as (
+    select * from provinces order by adcode
+)
+
+select * from final
