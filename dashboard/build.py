@@ -101,11 +101,6 @@ def build(
             progress(4, steps, "simulated rows")
             for table, frame in sim.items():
                 _insert(con, table, frame)
-            progress(5, steps, "contract")
-            today = dt.date.today()
-            bad = db.run(con, "contract/violations", {"today": today})
-            if len(bad):
-                raise BuildError(f"{len(bad)} contract violations:\n{bad.head(20).to_string()}")
             meta = {
                 "built_at": dt.datetime.now().isoformat(timespec="seconds"),
                 "as_of": str(simulate.AS_OF),
@@ -116,11 +111,24 @@ def build(
             con.execute("checkpoint")
         finally:
             con.close()
+        progress(5, steps, "contract")
+        check_contract(tmp)
         progress(6, steps, "publish")
         publish(tmp, out_path)
     finally:
         tmp.unlink(missing_ok=True)
     return out_path
+
+
+def check_contract(path: Path) -> None:
+    """BuildError listing the first violations if the file at path breaks the data contract."""
+    con = db.connect(path)
+    try:
+        bad = db.run(con, "contract/violations", {"today": dt.date.today()})
+    finally:
+        con.close()
+    if len(bad):
+        raise BuildError(f"{len(bad)} contract violations:\n{bad.head(20).to_string()}")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

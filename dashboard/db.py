@@ -56,7 +56,14 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise DatabaseUnavailable(f"database file not found: {path}")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        # An in-memory instance that attaches the file read-only: unlike connect(path), this
+        # does not reuse a cached instance of an older file that was swapped out at this path.
+        con = duckdb.connect()
+        con.execute("attach $path as data (read_only)", {"path": str(path)})
+        con.execute("use data")
+        # Nothing but the attached file: no reading other files, no changing these settings.
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
         con.execute("select count(*) from meta").fetchall()
     except duckdb.Error as exc:
         raise DatabaseUnavailable(f"cannot open {path}: {exc}") from exc
@@ -73,6 +80,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -
         raise TypeError(f"query {name!r} needs parameters {sorted(missing)}")
     cur = con.cursor()
     try:
+        cur.execute("use data")  # a cursor starts in the in-memory catalog
         return cur.execute(sql, {k: params[k] for k in wanted}).df()
     finally:
         cur.close()

@@ -73,6 +73,13 @@ class _Ids:
         return f"{self.prefix}{self.n:0{self.width}d}"
 
 
+def _pick(rng: np.random.Generator, pool, low: int, high: int) -> list:
+    """Between low and high distinct items of pool (fewer if the pool is small)."""
+    pool = list(pool)
+    n = min(len(pool), int(rng.integers(low, high)))
+    return [pool[i] for i in rng.choice(len(pool), size=n, replace=False)] if n else []
+
+
 def _date(rng: np.random.Generator, first: int, last: int) -> dt.date:
     year = int(rng.integers(first, last + 1))
     return dt.date(year, int(rng.integers(1, 13)), int(rng.integers(1, 29)))
@@ -282,8 +289,7 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
             hospitals = by_city[city.adcode]
             pool = city_counties.get(city.adcode // 100, [])
             for g, lead in enumerate(hospitals[: int(rng.integers(1, 3))]):
-                picks = rng.choice(pool, size=min(len(pool), int(rng.integers(2, 7))),
-                                   replace=False) if pool else []
+                picks = _pick(rng, pool, 2, 7)
                 others = [by_county[c]["general"][0] for c in picks]
                 others += [by_county[c]["primary"][0] for c in picks[:3]]
                 name = short_name(city.name) if city.name.endswith("市") else city.name
@@ -296,19 +302,17 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
             top = by_province[prov.adcode]
             pool = prov_counties[prov.adcode]
             short = short_name(prov.name)
-            for spec in rng.choice(SPECIALTIES, size=int(rng.integers(5, 10)), replace=False):
+            for spec in _pick(rng, SPECIALTIES, 5, 10):
                 lead = {"妇产科": top["maternal_child"], "儿科": top["maternal_child"],
                         "肿瘤科": top["oncology"], "中医": top["tcm"]}.get(
                     spec, top["general"] if rng.random() < 0.5 else top["university"])
-                picks = rng.choice(pool, size=min(len(pool), int(rng.integers(8, 30))),
-                                   replace=False)
+                picks = _pick(rng, pool, 8, 30)
                 others = [by_county[c]["general"][0] for c in picks]
                 roles = ["standing"] * 3 + ["council"] * 6
                 alliance(f"{short}{spec}专科联盟", "specialist", str(spec), "province",
                          _date(rng, 2016, 2022), lead, others, roles)
             for k in range(int(rng.integers(1, 3))):
-                picks = rng.choice(pool, size=min(len(pool), int(rng.integers(15, 60))),
-                                   replace=False)
+                picks = _pick(rng, pool, 15, 60)
                 others = [by_county[c]["general"][0] for c in picks]
                 alliance(f"{short}远程医疗协作网" + ("" if k == 0 else "（二期）"), "telemedicine",
                          None, "province", _date(rng, 2017 + 2 * k, 2020 + 2 * k),
@@ -322,11 +326,10 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
             spec = SPECIALTIES[int(rng.integers(0, len(SPECIALTIES)))]
             lead_kind = ["general", "university", "maternal_child", "oncology"][i % 4]
             lead = by_province[centre][lead_kind]
-            partner_provinces = rng.choice(other_provinces, size=int(rng.integers(3, 10)),
-                                           replace=False)
+            partner_provinces = _pick(rng, other_provinces, 3, 10)
             others = [by_province[p][lead_kind] for p in partner_provinces]
-            others += [by_city[c][0] for c in rng.choice(list(by_city), size=4, replace=False)
-                       if site_county.get(by_city[c][0], 0) // 10000 != centre // 10000]
+            others += [by_city[c][0] for c in _pick(rng, by_city, 4, 5)
+                       if site_county[by_city[c][0]] // 10000 != centre // 10000]
             form = "telemedicine" if i % 5 == 4 else "specialist"
             name = sites.loc[sites["site_id"] == lead, "name"].iloc[0]
             label = "远程医疗协作网" if form == "telemedicine" else f"{spec}跨省专科联盟"

@@ -93,7 +93,7 @@ checks as (
         union all select 'figures', alliance_id || '/' || figure, source from figures
     )
     where source like 'article:%'
-        and substr(source, 9) not in (select article_id from articles)
+        and source not in (select article_id from articles)
 ),
 
 final as (
