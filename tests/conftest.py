@@ -113,3 +113,21 @@ def tiny_env(tiny_db, monkeypatch) -> Path:
     """DASHBOARD_DB pointed at the tiny database for the duration of a test."""
     monkeypatch.setenv("DASHBOARD_DB", str(tiny_db))
     return tiny_db
+
+
+APP = str(ROOT / "app.py")
+
+
+def run_app(page: str | None = None, **params: str):
+    """The whole app (router and sidebar) run by AppTest on page, with URL parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        for key, value in params.items():  # the page switch starts from a clean URL
+            at.query_params[key] = value
+        at.switch_page(page).run()
+    return at
