@@ -1,4 +1,4 @@
-"""Router: the pages, the shared sidebar (language, province), first-start build, friendly errors."""
+"""Router: the pages, the shared sidebar (language, province), first start, friendly errors."""
 
 import logging
 from pathlib import Path

@@ -47,7 +47,7 @@ def read_regions(data_dir: Path = DATA_DIR) -> pd.DataFrame:
 
 
 def read_real(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
-    """The hand-entered tables of data/real/, with sites placed at their county when lon/lat are empty."""
+    """The hand-entered tables of data/real/ as text columns (empty cells are None)."""
     real = {}
     for table in ["articles", *REAL_TABLES]:
         frame = pd.read_csv(data_dir / "real" / f"{table}.csv", dtype=str, keep_default_na=False)

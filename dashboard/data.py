@@ -54,7 +54,7 @@ def boundaries(level: str) -> dict[int, dict]:
 
 
 def feature_collection(level: str, adcodes=None) -> dict:
-    """A FeatureCollection of the given units, or of all units at the level (unknown codes skipped)."""
+    """A FeatureCollection of the given units, or of all at the level (unknown codes skipped)."""
     shapes = boundaries(level)
     codes = shapes if adcodes is None else adcodes
     return {"type": "FeatureCollection", "features": [shapes[c] for c in codes if c in shapes]}

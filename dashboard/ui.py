@@ -160,3 +160,8 @@ def metric_name(catalogue: pd.DataFrame, metric_id: str) -> str:
     """A catalogue metric's name in the session's language (catalogue indexed by metric_id)."""
     row = catalogue.loc[metric_id]
     return row["name_en"] if lang() == "en" else row["name_zh"]
+
+
+def current_province() -> int:
+    """The sidebar's province (adcode), 0 for all of China."""
+    return int(st.session_state.get("province", 0) or 0)

@@ -97,7 +97,7 @@ def test_funding_reference_names_its_article(funding):
 def test_articles_table():
     articles = read("articles.csv")
     assert set(articles["article_id"]) == ARTICLES
-    for article_id, file in zip(articles["article_id"], articles["file"]):
+    for article_id, file in zip(articles["article_id"], articles["file"], strict=False):
         assert file.startswith(article_id[-3:] + "_")
     sources = ROOT.parent / "shared" / "sources"
     if sources.is_dir():
@@ -128,8 +128,8 @@ def test_references_exist(sites, alliances, memberships, figures, funding):
 
 
 def test_every_alliance_has_its_lead_as_member(alliances, memberships):
-    pairs = set(zip(memberships["alliance_id"], memberships["site_id"]))
-    for aid, lead in zip(alliances["alliance_id"], alliances["lead_site_id"]):
+    pairs = set(zip(memberships["alliance_id"], memberships["site_id"], strict=False))
+    for aid, lead in zip(alliances["alliance_id"], alliances["lead_site_id"], strict=False):
         assert (aid, lead) in pairs, aid
 
 
@@ -236,7 +236,7 @@ def test_gansu_council(sites, alliances, memberships):
     renhe = site_id(sites, "兰州仁和医院")
     assert row["lead_site_id"] == chair
     m = members_of(memberships, sites, aid)
-    roles = dict(zip(m["site_id"], m["role"]))
+    roles = dict(zip(m["site_id"], m["role"], strict=False))
     assert roles == {chair: "chair", renhe: "council"}
     assert sites.set_index("site_id").loc[renhe, "ownership"] == "private"
     assert sites.set_index("site_id").loc[chair, "county_adcode"] == "620103"
@@ -371,7 +371,7 @@ def test_bengbu_regional_centre_funding(sites, alliances, funding, figures):
     assert len(centre) == 1
     aid = centre["alliance_id"].iloc[0]
     money = funding[funding["alliance_id"] == aid]
-    amounts = dict(zip(money["source"], money["amount_cny"].astype(int)))
+    amounts = dict(zip(money["source"], money["amount_cny"].astype(int), strict=False))
     assert amounts == {
         "central": 200_000_000,
         "provincial": 140_000_000,
