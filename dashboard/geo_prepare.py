@@ -30,6 +30,10 @@ GRID_DEG = 0.001  # coordinates are written with 3 decimals (about 100 m)
 COUNTY_MIN_PART_DEG2 = 1e-4
 PROVINCE_MIN_PART_DEG2 = 1e-3
 NEAR_DEG = 0.1
+# Kept islets smaller than TINY_DEG2 are widened by ISLET_WIDEN_DEG (about 200 m) so that
+# simplification and rounding to the grid cannot erase them.
+TINY_DEG2 = 1e-4
+ISLET_WIDEN_DEG = 0.002
 
 PROVINCE_EN = {
     "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
@@ -101,6 +105,8 @@ def drop_islets(geom: shapely.Geometry, min_area: float) -> shapely.Geometry:
     for part in parts[1:]:
         if part.area >= min_area or shapely.distance(part, shapely.MultiPolygon(kept)) > NEAR_DEG:
             kept.append(part)
+    # A kept islet is remote from every other kept part, so widening it overlaps nothing of its own.
+    kept = [p.buffer(ISLET_WIDEN_DEG, quad_segs=2) if p.area < TINY_DEG2 else p for p in kept]
     return shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
 
 

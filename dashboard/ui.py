@@ -78,7 +78,9 @@ def choose(
             if raw is not None:
                 notice_bad_param(key)
             st.session_state[key] = default
-    value = widget(text, options, key=key, format_func=format_func, **kwargs)
+    # Labels are made now, in this run's language, not later by whoever formats the widget.
+    labels = {option: str(format_func(option)) for option in options}
+    value = widget(text, options, key=key, format_func=labels.__getitem__, **kwargs)
     st.query_params[key] = str(value)
     return value
 

@@ -1,5 +1,53 @@
-"""Placeholder."""
+"""数据: where the data came from, how fresh and how simulated it is, quality findings, downloads."""
+
+import datetime as dt
 
 import streamlit as st
 
-st.write("TODO")
+from dashboard import data, db, ui
+
+EXPORTS = ["alliances", "sites", "memberships", "county_metrics", "activities", "funding",
+           "milestones", "figures", "metrics", "articles"]
+
+st.title(ui.t("data.title"))
+
+meta = data.query("meta").set_index("key")["value"]
+path, _ = data.current_stamp()
+built = dt.datetime.fromisoformat(meta["built_at"])
+cols = st.columns(3)
+cols[0].metric(ui.t("data.as_of"), meta["as_of"])
+cols[1].metric(ui.t("data.built_at"), built.strftime("%Y-%m-%d %H:%M"))
+cols[2].metric(ui.t("data.file_size"), f"{db.db_path().stat().st_size / 1e6:.1f} MB")
+
+st.subheader(ui.t("data.sources_title"))
+st.markdown(ui.t("data.sources_text"))
+articles = data.query("data_articles")
+ui.table(ui.columns(articles, {"article_id": "data.article_id", "title": "data.article_title",
+                               "publisher": "data.publisher", "published_on": "data.published_on",
+                               "alliances": "data.alliances"}),
+         key="articles", filename="articles")
+
+st.subheader(ui.t("data.simulated_title"))
+counts = data.query("table_counts")
+counts["share"] = (counts["simulated_rows"] / counts["rows"].where(counts["rows"] > 0) * 100).round(1)
+counts["table_label"] = counts["table_name"].map(lambda name: ui.t(f"data.table.{name}"))
+ui.simulated_note(True)
+ui.table(ui.columns(counts, {"table_label": "data.table", "rows": "data.rows",
+                             "simulated_rows": "data.simulated_rows", "share": "data.share"}),
+         key="counts", filename="table_counts")
+
+st.subheader(ui.t("data.quality_title"))
+quality = data.query("data_quality")
+quality["text"] = quality["finding"].map(lambda f: ui.t(f"data.quality.{f}"))
+ui.table(ui.columns(quality, {"text": "data.finding", "n": "data.rows"}), key="quality",
+         filename="data_quality")
+
+st.subheader(ui.t("data.download_title"))
+table = ui.choose(st.selectbox, ui.t("data.table"), EXPORTS, key="table",
+                  format_func=lambda name: ui.t(f"data.table.{name}"))
+st.download_button(
+    ui.t("common.download_csv"),
+    lambda: data.query(f"export_{table}").to_csv(index=False).encode("utf-8-sig"),
+    file_name=f"{table}.csv", mime="text/csv", key="export_csv", on_click="ignore",
+)
+st.caption(ui.t("data.download_note"))

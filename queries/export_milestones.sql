@@ -1,0 +1,8 @@
+-- The whole milestones table, for download from the Data page.
+with
+
+final as (
+    select * from milestones
+)
+
+select * from final
