@@ -25,14 +25,11 @@ OUT_DIR = Path(__file__).resolve().parent.parent / "data" / "boundaries"
 COUNTY_TOLERANCE_DEG = 0.02
 PROVINCE_TOLERANCE_DEG = 0.02
 GRID_DEG = 0.001  # coordinates are written with 3 decimals (about 100 m)
-# Islets smaller than this (about 1 km²) are dropped when they lie within NEAR_DEG of land already
-# kept for the same unit; remote ones (钓鱼岛, 赤尾屿, the 南海 reefs) stay so the national map shows them.
-COUNTY_MIN_PART_DEG2 = 1e-4
-PROVINCE_MIN_PART_DEG2 = 1e-3
+# An islet under MIN_PART_DEG2 (about 1 km²) is dropped when it lies within NEAR_DEG of land kept
+# for the same unit; a remote one (钓鱼岛, 赤尾屿, the 南海 reefs) is kept so the national map shows
+# it, widened by ISLET_WIDEN_DEG (about 200 m) so that simplification and rounding cannot erase it.
+MIN_PART_DEG2 = 1e-4
 NEAR_DEG = 0.1
-# Kept islets smaller than TINY_DEG2 are widened by ISLET_WIDEN_DEG (about 200 m) so that
-# simplification and rounding to the grid cannot erase them.
-TINY_DEG2 = 1e-4
 ISLET_WIDEN_DEG = 0.002
 
 PROVINCE_EN = {
@@ -98,15 +95,15 @@ def load(path: str) -> shapely.Geometry:
     return shape(json.loads((SOURCE_DIR / "datasets" / path).read_text(encoding="utf-8")))
 
 
-def drop_islets(geom: shapely.Geometry, min_area: float) -> shapely.Geometry:
+def drop_islets(geom: shapely.Geometry) -> shapely.Geometry:
     """Drop small parts lying near larger kept parts of the same unit; keep remote islets."""
     parts = sorted(shapely.get_parts(geom), key=lambda p: -p.area)
     kept = [parts[0]]
     for part in parts[1:]:
-        if part.area >= min_area or shapely.distance(part, shapely.MultiPolygon(kept)) > NEAR_DEG:
+        if part.area >= MIN_PART_DEG2 or shapely.distance(part, shapely.MultiPolygon(kept)) > NEAR_DEG:
             kept.append(part)
     # A kept islet is remote from every other kept part, so widening it overlaps nothing of its own.
-    kept = [p.buffer(ISLET_WIDEN_DEG, quad_segs=2) if p.area < TINY_DEG2 else p for p in kept]
+    kept = [p.buffer(ISLET_WIDEN_DEG, quad_segs=2) if p.area < MIN_PART_DEG2 else p for p in kept]
     return shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
 
 
@@ -121,9 +118,9 @@ def snap_to_grid(geoms: np.ndarray, grid: float) -> np.ndarray:
     return np.array([shapely.coverage_union_all(faces[face_idx[geom_idx == k]]) for k in range(len(geoms))])
 
 
-def simplify(geoms: list, tolerance: float, min_area: float) -> np.ndarray:
-    """Coverage-simplify, snap to the grid and orient exteriors clockwise."""
-    geoms = np.array([drop_islets(g, min_area) for g in geoms])
+def simplify(geoms: list, tolerance: float) -> np.ndarray:
+    """Drop near islets, coverage-simplify, snap to the grid and orient exteriors clockwise."""
+    geoms = np.array([drop_islets(g) for g in geoms])
     out = shapely.coverage_simplify(geoms, tolerance)
     out = snap_to_grid(out, GRID_DEG)
     out = shapely.orient_polygons(out, exterior_cw=True)
@@ -184,8 +181,8 @@ def main(out_dir: Path = OUT_DIR) -> None:
 
     provinces = [r for r in units if r["level"] == "province"]
     counties = [r for r in units if r["level"] == "county"]
-    province_shapes = simplify([geoms[r["adcode"]] for r in provinces], PROVINCE_TOLERANCE_DEG, PROVINCE_MIN_PART_DEG2)
-    county_shapes = simplify([geoms[r["adcode"]] for r in counties], COUNTY_TOLERANCE_DEG, COUNTY_MIN_PART_DEG2)
+    province_shapes = simplify([geoms[r["adcode"]] for r in provinces], PROVINCE_TOLERANCE_DEG)
+    county_shapes = simplify([geoms[r["adcode"]] for r in counties], COUNTY_TOLERANCE_DEG)
     print(f"simplified in {time.perf_counter() - start:.1f} s")
 
     province_features = [

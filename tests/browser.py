@@ -1,0 +1,119 @@
+"""Helpers for end-to-end tests: a real `streamlit run` server and Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+# Without the background-networking flags Chromium itself calls Google's hosts at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-default-apps", "--disable-extensions",
+]
+
+
+def require_chromium() -> None:
+    """Skip when Chromium is absent, unless CI demands the browser tests (REQUIRE_BROWSER=1)."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(base: str, timeout_s: float = 60) -> None:
+    """Block until the Streamlit server answers its health check."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit at {base} did not become healthy")
+
+
+@contextmanager
+def streamlit_server(db_path: Path, port: int | None = None, extra_env: dict | None = None):
+    """`streamlit run app.py` on loopback against db_path; yields the base URL."""
+    port = port or free_port()
+    env = os.environ | {"DASHBOARD_DB": str(db_path)} | (extra_env or {})
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1"]
+    log = open(db_path.with_suffix(f".{port}.log"), "w")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextmanager
+def chromium(width: int = 1600, height: int = 1000):
+    """A headless Chromium page that records every request leaving this machine."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      locale="zh-CN")
+        outside: list[str] = []
+
+        def guard(route):
+            url = route.request.url
+            host = urlparse(url).hostname or ""
+            if url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+                route.continue_()
+            else:
+                outside.append(url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.outside_requests = outside
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def national_db(tmp_root: Path) -> Path:
+    """The shipped national database: data/dashboard.duckdb if built, else built now."""
+    shipped = ROOT / "data" / "dashboard.duckdb"
+    if shipped.exists():
+        target = tmp_root / "national.duckdb"
+        shutil.copy(shipped, target)  # tests may swap files; never touch the shipped one
+        return target
+    from dashboard import build
+
+    return build.build(tmp_root / "national.duckdb")

@@ -1,0 +1,97 @@
+"""End to end: the app on the shipped national data in headless Chromium, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import chromium, national_db, require_chromium, streamlit_server
+
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+PLOT = ".js-plotly-plot .main-svg"
+MAP = ".js-plotly-plot .choroplethlayer path"
+TABLE = '[data-testid="stDataFrame"]'
+# page path -> what must have drawn before the page counts as shown
+PAGES = {
+    "overview": MAP,
+    "province": MAP,
+    "alliances": TABLE,
+    "institutions": TABLE,
+    "metrics": PLOT,
+    "data": TABLE,
+}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real `streamlit run app.py` on loopback, on the national database."""
+    require_chromium()
+    db = national_db(tmp_path_factory.mktemp("e2e"))
+    with streamlit_server(db) as base:
+        yield base
+
+
+def open_page(page, url: str, selector: str) -> None:
+    """Navigate and wait until the selector has drawn and the script has finished."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(selector, state="attached", timeout=90_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid=\"stSpinner\"]')"
+        " && document.querySelector('[data-testid=\"stApp\"]')",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(800)
+
+
+def assert_clean(page) -> None:
+    """No exception box, no error message, nothing fetched from outside this machine."""
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert page.outside_requests == []
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_draws_offline(server, path):
+    SHOTS.mkdir(exist_ok=True)
+    with chromium() as page:
+        open_page(page, f"{server}/{path}", PAGES[path])
+        assert_clean(page)
+        assert page.locator(PAGES[path]).count() > 0
+        page.screenshot(path=str(SHOTS / f"{path}.png"), full_page=True)
+
+
+def test_overview_map_shows_chinese_names_and_dash_line(server):
+    with chromium() as page:
+        open_page(page, f"{server}/overview", MAP)
+        assert page.get_by_text("全国医联体建设总览").count() == 1
+        # 34 provinces are drawn, plus the grey ones without data
+        assert page.locator(MAP).count() >= 34
+        assert page.locator(".js-plotly-plot .scattergeo path.js-line").count() >= 1
+        assert_clean(page)
+
+
+@pytest.mark.parametrize("query", [
+    "province=999999",
+    "province=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "metric=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&year=abc&lang=xx",
+])
+def test_bad_links_show_a_notice_not_a_traceback(server, query):
+    dialogs: list[str] = []
+    with chromium() as page:
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        open_page(page, f"{server}/province?{query}", MAP)
+        assert_clean(page)
+        assert page.locator('[data-testid="stAlertContentWarning"]').count() >= 1
+        assert page.locator("text=<script>").count() == 0
+        assert page.locator("img[src='x']").count() == 0
+        assert dialogs == []
+
+
+def test_english_switch_from_the_url(server):
+    with chromium() as page:
+        open_page(page, f"{server}/overview?lang=en", MAP)
+        assert page.get_by_text("Medical alliances across China").count() == 1
+        assert_clean(page)
