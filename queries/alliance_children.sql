@@ -1,0 +1,14 @@
+-- The alliances formed under one alliance (e.g. Quzhou's five vertical alliances under R-A05).
+with
+
+children as (
+    select alliance_id, name, form, founded_on, simulated
+    from alliances
+    where parent_alliance_id = $alliance
+),
+
+final as (
+    select * from children order by alliance_id
+)
+
+select * from final

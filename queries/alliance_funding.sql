@@ -1,0 +1,16 @@
+-- One alliance's funding per year and source (yuan).
+with
+
+yearly as (
+    select year, source, cast(sum(amount_cny) as bigint) as amount_cny, bool_or(simulated) as simulated
+    from funding
+    where alliance_id = $alliance
+    group by year, source
+),
+
+final as (
+    select * from yearly
+    order by year, list_position(['central', 'provincial', 'special_bond', 'other'], source)
+)
+
+select * from final

@@ -1,0 +1,14 @@
+-- One alliance's milestones in date order.
+with
+
+events as (
+    select date, title, detail, source, simulated
+    from milestones
+    where alliance_id = $alliance
+),
+
+final as (
+    select * from events order by date, title
+)
+
+select * from final

@@ -1,0 +1,58 @@
+-- Alliances active in one province at the end of a year (a lead or member site there), the
+-- first $limit of them; total and led_total count them all.
+with
+
+active as (
+    select m.alliance_id, s.county_adcode // 10000 * 10000 as province_adcode
+    from memberships m
+    join sites s on s.site_id = m.site_id
+    where m.joined_on <= make_date($year, 12, 31)
+        and (m.left_on is null or m.left_on > make_date($year, 12, 31))
+),
+
+touching as (
+    select
+        alliance_id,
+        count(*) as members,
+        count(*) filter (province_adcode = $province) as members_here,
+        count(distinct province_adcode) as provinces
+    from active
+    group by alliance_id
+    having count(*) filter (province_adcode = $province) > 0
+),
+
+described as (
+    select
+        a.alliance_id,
+        a.name,
+        a.form,
+        a.specialty,
+        a.scope,
+        a.founded_on,
+        t.members,
+        t.members_here,
+        t.provinces,
+        lead_province.adcode as lead_province_adcode,
+        lead_province.name as lead_province,
+        lead_province.name_en as lead_province_en,
+        lead_province.adcode = $province as led_here,
+        a.simulated
+    from touching t
+    join alliances a on a.alliance_id = t.alliance_id
+    join sites lead on lead.site_id = a.lead_site_id
+    join regions lead_province on lead_province.adcode = lead.county_adcode // 10000 * 10000
+    where a.founded_on <= make_date($year, 12, 31)
+),
+
+final as (
+    select
+        *,
+        count(*) over () as total,
+        count(*) filter (where led_here) over () as led_total
+    from described
+    -- real alliances (from the articles) first, then the widest presence in the province
+    order by simulated, members_here desc, members desc, alliance_id
+    limit $limit
+)
+
+select * from final

@@ -1,0 +1,19 @@
+-- The alliances one institution belongs (or belonged) to, with its role and dates.
+with
+
+joined as (
+    select a.alliance_id, a.name, a.form, a.scope, m.role, a.lead_site_id = m.site_id as is_lead,
+        m.joined_on, m.left_on, a.simulated or m.simulated as simulated
+    from memberships m
+    join alliances a using (alliance_id)
+    where m.site_id = $site
+),
+
+final as (
+    select * from joined
+    order by simulated, left_on is not null,
+        list_position(['lead', 'chair', 'standing', 'council', 'member'], role), joined_on,
+        alliance_id
+)
+
+select * from final

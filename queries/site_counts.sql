@@ -1,0 +1,26 @@
+-- How many institutions match the directory's filters, by kind, tier and ownership.
+with
+
+matching as (
+    select kind, tier, ownership, simulated
+    from sites
+    where ($province = 0 or county_adcode // 10000 * 10000 = $province)
+        and ($kind = '' or kind = $kind)
+        and ($tier = '' or tier = $tier)
+        and ($ownership = '' or ownership = $ownership)
+        -- a plain substring test: % and _ typed by the user are not wildcards
+        and ($q = '' or contains(lower(name), lower($q)) or site_id = upper($q))
+),
+
+final as (
+    select kind, tier, ownership, count(*) as sites,
+        count(*) filter (not simulated) as real_sites, bool_or(simulated) as simulated
+    from matching
+    group by kind, tier, ownership
+    order by
+        list_position(['general', 'maternal_child', 'tcm', 'specialist', 'primary', 'other'], kind),
+        list_position(['3A', '3', '2', '1', 'unrated'], tier),
+        list_position(['public', 'private'], ownership)
+)
+
+select * from final
