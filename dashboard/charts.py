@@ -15,14 +15,17 @@ GEO = {
     "fitbounds": "locations",
     "bgcolor": "rgba(0,0,0,0)",
 }
+# The whole country, South China Sea islands included; fitbounds draws it far too small.
+CHINA_GEO = GEO | {"fitbounds": False, "lonaxis": {"range": [73, 136]},
+                   "lataxis": {"range": [3, 54]}}
 DIVERGING = "RdYlBu"  # red below the target, blue above it
 SEQUENTIAL = "Blues"
 MISSING_GREY = "#d9d9d9"
 
 
-def _layout(fig: go.Figure, height: int, uirevision: str) -> go.Figure:
+def _layout(fig: go.Figure, height: int, uirevision: str, national: bool) -> go.Figure:
     fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0},
-                      uirevision=uirevision, geo=GEO)
+                      uirevision=uirevision, geo=CHINA_GEO if national else GEO)
     return fig
 
 
@@ -36,6 +39,7 @@ def choropleth(
     uirevision: str = "map",
     height: int = 560,
     colorbar_title: str = "",
+    national: bool = False,
 ) -> go.Figure:
     """Areas coloured by value; with a target, the scale diverges at the target."""
     z = frame["value"]
@@ -66,7 +70,7 @@ def choropleth(
             hoverinfo="skip", marker={"line": {"width": 0.4, "color": "white"}},
         ))
         fig.data = fig.data[::-1]
-    return _layout(fig, height, uirevision)
+    return _layout(fig, height, uirevision, national)
 
 
 def add_lines(fig: go.Figure, geojson_text: str, color: str = "#555555") -> go.Figure:
@@ -88,8 +92,8 @@ def add_lines(fig: go.Figure, geojson_text: str, color: str = "#555555") -> go.F
     return fig
 
 
-def add_links(fig: go.Figure, links: pd.DataFrame, name: str, color: str = "#c0392b",
-              max_width: float = 6.0) -> go.Figure:
+def add_links(fig: go.Figure, links: pd.DataFrame, name: str, color: str = "#7b241c",
+              max_width: float = 4.0) -> go.Figure:
     """Lines between places, thicker for more alliances (links: from_/to_ lon, lat; alliances)."""
     if links.empty:
         return fig
@@ -103,10 +107,11 @@ def add_links(fig: go.Figure, links: pd.DataFrame, name: str, color: str = "#c03
         for r in rows.itertuples():
             lons += [r.from_lon, r.to_lon, None]
             lats += [r.from_lat, r.to_lat, None]
-        width = max(0.8, max_width * float(band.right) / top)
+        share = float(band.right) / top
         fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", name=name,
                                     hoverinfo="skip", showlegend=False,
-                                    line={"width": width, "color": color}, opacity=0.55))
+                                    line={"width": max(0.5, max_width * share), "color": color},
+                                    opacity=0.25 + 0.5 * share))
     return fig
 
 

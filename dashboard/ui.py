@@ -22,6 +22,7 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+MAX_LINKS = 40  # the strongest pairs; more lines turn a national map into a blot
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -91,7 +92,7 @@ def simulated_note(frame: pd.DataFrame | bool) -> None:
         "simulated" in frame and frame["simulated"].fillna(False).astype(bool).any()
     )
     if flag:
-        st.caption(f"🧪 **{t('common.simulated')}** · {t('common.simulated_note')}")
+        st.caption(f"**【{t('common.simulated')}】** {t('common.simulated_note')}")
 
 
 def _xlsx(frame: pd.DataFrame) -> bytes:
@@ -167,3 +168,17 @@ def metric_name(catalogue: pd.DataFrame, metric_id: str) -> str:
 def current_province() -> int:
     """The sidebar's province (adcode), 0 for all of China."""
     return int(st.session_state.get("province", 0) or 0)
+
+
+def through_router() -> None:
+    """Rerun through app.py when Streamlit ran this page file on its own.
+
+    Streamlit runs a file under pages/ directly (its legacy multipage mode) when the first visit
+    to a fresh server is a deep link such as /province; the router, sidebar and error handling
+    of app.py would then be missing.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

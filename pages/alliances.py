@@ -7,6 +7,8 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 
+ui.through_router()
+
 REGISTER_LIMIT = 500  # rows listed; the counts cover every match
 SEARCH_MAX_CHARS = 40
 NONE = ""  # "all" in a filter, "none chosen" in the alliance picker

@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboard import data, db, ui
 
+ui.through_router()
+
 EXPORTS = ["alliances", "sites", "memberships", "county_metrics", "activities", "funding",
            "milestones", "figures", "metrics", "articles"]
 

@@ -7,6 +7,8 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 
+ui.through_router()
+
 DIRECTORY_LIMIT = 500  # rows listed (≈34,000 institutions nationally); the counts cover all
 SEARCH_MAX_CHARS = 40
 NONE = ""  # "all" in a filter, "none chosen" in the institution picker

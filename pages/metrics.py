@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 
+ui.through_router()
+
 LEVELS = ["county", "city", "province"]
 RANK_N = 10  # the ranking shows the top and the bottom RANK_N units
 

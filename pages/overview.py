@@ -4,6 +4,8 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 
+ui.through_router()
+
 st.title(ui.t("overview.title"))
 
 catalogue = data.query("metric_catalogue").set_index("metric_id")
@@ -37,12 +39,12 @@ fig = charts.choropleth(
     by_province, data.feature_collection("province"),
     value_label=ui.metric_name(catalogue, metric), hover_name="label",
     target=info.target if info.target == info.target else None,
-    higher_is_better=info.direction != "lower", uirevision="china", height=600,
-    colorbar_title=info.unit,
+    higher_is_better=info.direction != "lower", uirevision="china", height=620,
+    colorbar_title=info.unit, national=True,
 )
 charts.add_lines(fig, data.query("map_lines").set_index("name").loc["dashline", "geojson"])
 if show_links:
-    charts.add_links(fig, links, name=ui.t("overview.links"))
+    charts.add_links(fig, links.head(ui.MAX_LINKS), name=ui.t("overview.links"))
 event = ui.chart(fig, "china_map", ui.columns(by_province, {
     "adcode": "common.adcode", "label": "common.province", "value": "common.value",
     "counties": "overview.counties", "counties_on_target": "overview.counties_on_target",

@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 
+ui.through_router()
+
 DEFAULT_PROVINCE = 330000  # 浙江省, shown while the sidebar says "all of China"
 ALLIANCE_ROWS = 200  # rows of the alliance table; the caption gives the full count
 RANKED_BARS = 20  # counties in the ranking chart; its table lists them all
