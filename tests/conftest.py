@@ -118,6 +118,20 @@ def tiny_env(tiny_db, monkeypatch) -> Path:
 APP = str(ROOT / "app.py")
 
 
+@pytest.fixture(autouse=True)
+def _apptest_uses_the_router(monkeypatch):
+    """Keep AppTest from resetting Streamlit's legacy pages/ mode before every run.
+
+    AppTest forgets on each run that st.navigation is in use, so every page switch would run the
+    page file on its own and then rerun through app.py (ui.through_router), which AppTest does
+    not carry the URL across. A real server forgets nothing: see test_browser's deep links.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    monkeypatch.setattr(app_test, "PagesManager", type("PagesManager", (PagesManager,), {}))
+
+
 def run_app(page: str | None = None, **params: str):
     """The whole app (router and sidebar) run by AppTest on page, with URL parameters."""
     from streamlit.testing.v1 import AppTest

@@ -95,3 +95,14 @@ def test_english_switch_from_the_url(server):
         open_page(page, f"{server}/overview?lang=en", MAP)
         assert page.get_by_text("Medical alliances across China").count() == 1
         assert_clean(page)
+
+
+def test_first_visit_by_deep_link_gets_the_router(tmp_path):
+    """A fresh server's first visitor arrives at /data?lang=en: sidebar, language and page all work."""
+    require_chromium()
+    db = national_db(tmp_path)
+    with streamlit_server(db) as base, chromium() as page:
+        open_page(page, f"{base}/data?lang=en", TABLE)
+        assert page.locator("h1").first.inner_text() == "Data sources and quality"
+        assert page.get_by_text("语言 / Language").count() == 1
+        assert_clean(page)
