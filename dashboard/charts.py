@@ -16,16 +16,46 @@ GEO = {
     "bgcolor": "rgba(0,0,0,0)",
 }
 # The whole country, South China Sea islands included; fitbounds draws it far too small.
-CHINA_GEO = GEO | {"fitbounds": False, "lonaxis": {"range": [73, 136]},
-                   "lataxis": {"range": [3, 54]}}
+CHINA_GEO = GEO | {
+    "fitbounds": False,
+    "lonaxis": {"range": [73, 136]},
+    "lataxis": {"range": [3, 54]},
+}
 DIVERGING = "RdYlBu"  # red below the target, blue above it
 SEQUENTIAL = "Blues"
 MISSING_GREY = "#d9d9d9"
 
 
-def _layout(fig: go.Figure, height: int, uirevision: str, national: bool) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0},
-                      uirevision=uirevision, geo=CHINA_GEO if national else GEO)
+def bounds(geojson: dict, pad: float = 0.04) -> dict:
+    """Explicit lon/lat ranges around the features (fitbounds misjudges the conic projection)."""
+    lons: list[float] = []
+    lats: list[float] = []
+
+    def walk(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(coords[0])
+            lats.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    for feature in geojson["features"]:
+        walk(feature["geometry"]["coordinates"])
+    if not lons:
+        return CHINA_GEO
+    dx, dy = (max(lons) - min(lons)) * pad + 0.05, (max(lats) - min(lats)) * pad + 0.05
+    return GEO | {
+        "fitbounds": False,
+        "projection": GEO["projection"] | {"rotation": {"lon": (min(lons) + max(lons)) / 2}},
+        "lonaxis": {"range": [min(lons) - dx, max(lons) + dx]},
+        "lataxis": {"range": [min(lats) - dy, max(lats) + dy]},
+    }
+
+
+def _layout(fig: go.Figure, height: int, uirevision: str, geo: dict) -> go.Figure:
+    fig.update_layout(
+        height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0}, uirevision=uirevision, geo=geo
+    )
     return fig
 
 
@@ -55,22 +85,33 @@ def choropleth(
     }
     if target is not None and len(z):
         spread = max(abs(float(z.max()) - target), abs(target - float(z.min())), 1.0)
-        trace.update(colorscale=DIVERGING, zmid=target, zmin=target - spread,
-                     zmax=target + spread, reversescale=not higher_is_better)
+        trace.update(
+            colorscale=DIVERGING,
+            zmid=target,
+            zmin=target - spread,
+            zmax=target + spread,
+            reversescale=not higher_is_better,
+        )
     else:
         trace.update(colorscale=SEQUENTIAL)
     fig = go.Figure(go.Choropleth(**trace))
     # Regions without a value still show, in grey, so the map never has holes.
     missing = [f for f in geojson["features"] if f["id"] not in set(trace["locations"])]
     if missing:
-        fig.add_trace(go.Choropleth(
-            geojson={"type": "FeatureCollection", "features": missing},
-            locations=[f["id"] for f in missing], featureidkey="id", z=[0] * len(missing),
-            colorscale=[[0, MISSING_GREY], [1, MISSING_GREY]], showscale=False,
-            hoverinfo="skip", marker={"line": {"width": 0.4, "color": "white"}},
-        ))
+        fig.add_trace(
+            go.Choropleth(
+                geojson={"type": "FeatureCollection", "features": missing},
+                locations=[f["id"] for f in missing],
+                featureidkey="id",
+                z=[0] * len(missing),
+                colorscale=[[0, MISSING_GREY], [1, MISSING_GREY]],
+                showscale=False,
+                hoverinfo="skip",
+                marker={"line": {"width": 0.4, "color": "white"}},
+            )
+        )
         fig.data = fig.data[::-1]
-    return _layout(fig, height, uirevision, national)
+    return _layout(fig, height, uirevision, CHINA_GEO if national else bounds(geojson))
 
 
 def add_lines(fig: go.Figure, geojson_text: str, color: str = "#555555") -> go.Figure:
@@ -87,20 +128,33 @@ def add_lines(fig: go.Figure, geojson_text: str, color: str = "#555555") -> go.F
         for part in parts:
             lons += [p[0] for p in part] + [None]
             lats += [p[1] for p in part] + [None]
-    fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
-                                line={"width": 1, "color": color}, showlegend=False))
+    fig.add_trace(
+        go.Scattergeo(
+            lon=lons,
+            lat=lats,
+            mode="lines",
+            hoverinfo="skip",
+            line={"width": 1, "color": color},
+            showlegend=False,
+        )
+    )
     return fig
 
 
-def add_links(fig: go.Figure, links: pd.DataFrame, name: str, color: str = "#7b241c",
-              max_width: float = 4.0) -> go.Figure:
+def add_links(
+    fig: go.Figure, links: pd.DataFrame, name: str, color: str = "#7b241c", max_width: float = 4.0
+) -> go.Figure:
     """Lines between places, thicker for more alliances (links: from_/to_ lon, lat; alliances)."""
     if links.empty:
         return fig
     top = float(links["alliances"].max())
     # One trace per width band keeps the figure small even with hundreds of links.
-    bands = pd.cut(links["alliances"], bins=[0, top * 0.25, top * 0.5, top * 0.75, top],
-                   include_lowest=True, duplicates="drop")
+    bands = pd.cut(
+        links["alliances"],
+        bins=[0, top * 0.25, top * 0.5, top * 0.75, top],
+        include_lowest=True,
+        duplicates="drop",
+    )
     for band, rows in links.groupby(bands, observed=True):
         lons: list[float | None] = []
         lats: list[float | None] = []
@@ -108,54 +162,105 @@ def add_links(fig: go.Figure, links: pd.DataFrame, name: str, color: str = "#7b2
             lons += [r.from_lon, r.to_lon, None]
             lats += [r.from_lat, r.to_lat, None]
         share = float(band.right) / top
-        fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", name=name,
-                                    hoverinfo="skip", showlegend=False,
-                                    line={"width": max(0.5, max_width * share), "color": color},
-                                    opacity=0.25 + 0.5 * share))
+        fig.add_trace(
+            go.Scattergeo(
+                lon=lons,
+                lat=lats,
+                mode="lines",
+                name=name,
+                hoverinfo="skip",
+                showlegend=False,
+                line={"width": max(0.5, max_width * share), "color": color},
+                opacity=0.25 + 0.5 * share,
+            )
+        )
     return fig
 
 
-def add_points(fig: go.Figure, points: pd.DataFrame, text: str = "name", size: str | None = None,
-               color: str = "#2c3e50", name: str = "") -> go.Figure:
+def add_points(
+    fig: go.Figure,
+    points: pd.DataFrame,
+    text: str = "name",
+    size: str | None = None,
+    color: str = "#2c3e50",
+    name: str = "",
+) -> go.Figure:
     """Markers at lon/lat with hover text; optional size column (pixels)."""
-    fig.add_trace(go.Scattergeo(
-        lon=points["lon"], lat=points["lat"], text=points[text], mode="markers", name=name,
-        marker={"size": points[size] if size else 6, "color": color, "opacity": 0.8,
-                "line": {"width": 0.5, "color": "white"}},
-        hovertemplate="%{text}<extra></extra>", showlegend=bool(name),
-    ))
+    fig.add_trace(
+        go.Scattergeo(
+            lon=points["lon"],
+            lat=points["lat"],
+            text=points[text],
+            mode="markers",
+            name=name,
+            marker={
+                "size": points[size] if size else 6,
+                "color": color,
+                "opacity": 0.8,
+                "line": {"width": 0.5, "color": "white"},
+            },
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=bool(name),
+        )
+    )
     return fig
 
 
-def bars(frame: pd.DataFrame, x: str, y: str, color: str | None = None, height: int = 360,
-         orientation: str = "v", labels: dict | None = None, target: float | None = None,
-         text: str | None = None) -> go.Figure:
+def bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str | None = None,
+    height: int = 360,
+    orientation: str = "v",
+    labels: dict | None = None,
+    target: float | None = None,
+    text: str | None = None,
+) -> go.Figure:
     """Bar chart (stacked by color) with an optional target line."""
-    fig = px.bar(frame, x=x, y=y, color=color, orientation=orientation, labels=labels or {},
-                 text=text)
+    fig = px.bar(
+        frame, x=x, y=y, color=color, orientation=orientation, labels=labels or {}, text=text
+    )
     if target is not None:
         if orientation == "h":
             fig.add_vline(x=target, line_dash="dash", line_color="#c0392b")
         else:
             fig.add_hline(y=target, line_dash="dash", line_color="#c0392b")
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend_title_text="", barmode="stack")
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend_title_text="",
+        barmode="stack",
+    )
     return fig
 
 
-def lines(frame: pd.DataFrame, x: str, y: str, color: str | None = None, height: int = 360,
-          labels: dict | None = None, target: float | None = None) -> go.Figure:
+def lines(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str | None = None,
+    height: int = 360,
+    labels: dict | None = None,
+    target: float | None = None,
+) -> go.Figure:
     """Line chart over time with an optional target line."""
     fig = px.line(frame, x=x, y=y, color=color, labels=labels or {}, markers=True)
     if target is not None:
         fig.add_hline(y=target, line_dash="dash", line_color="#c0392b")
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend_title_text="")
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend_title_text=""
+    )
     return fig
 
 
-def histogram(frame: pd.DataFrame, x: str, height: int = 360, labels: dict | None = None,
-              target: float | None = None) -> go.Figure:
+def histogram(
+    frame: pd.DataFrame,
+    x: str,
+    height: int = 360,
+    labels: dict | None = None,
+    target: float | None = None,
+) -> go.Figure:
     """Distribution of one value with an optional target line."""
     fig = px.histogram(frame, x=x, nbins=40, labels=labels or {})
     if target is not None:

@@ -193,6 +193,8 @@ if register.empty:
 else:
     st.caption(ui.t("alliances.register_hint"))
     shown = register.assign(
+        specialty=register["specialty"].fillna(""),
+        model=register["model"].fillna(""),
         form=register["form"].map(lambda c: ui.label("form", c)),
         scope=register["scope"].map(lambda c: ui.label("scope", c)),
         founded_on=as_date(register["founded_on"]),

@@ -25,8 +25,11 @@ def unit_labels(frame: pd.DataFrame, level: str, with_province: bool) -> pd.Seri
     en = ui.lang() == "en"
     own = frame["name_en"].fillna(frame["name"]) if en else frame["name"]
     if level != "province" and with_province:
-        province = frame["province_name_en"].fillna(frame["province_name"]) if en \
+        province = (
+            frame["province_name_en"].fillna(frame["province_name"])
+            if en
             else frame["province_name"]
+        )
         suffix = (" (" + province + ")") if en else ("（" + province + "）")
         # A county directly under its province is counted with the province at city level.
         own = own.where(frame["adcode"] % 10000 == 0, own + suffix)
@@ -47,12 +50,25 @@ catalogue = data.query("metric_catalogue").set_index("metric_id")
 catalogue = catalogue[catalogue["level"] == "county"]
 years = data.query("metric_years")["year"].tolist()
 cols = st.columns([3, 1, 1])
-metric = ui.choose(cols[0].selectbox, ui.t("common.metric"), list(catalogue.index), key="metric",
-                   default="county_visit_rate", format_func=lambda m: ui.metric_name(catalogue, m))
-level = ui.choose(cols[1].selectbox, ui.t("metrics.level"), LEVELS, key="level",
-                  default="county", format_func=lambda code: ui.label("level", code))
-year = ui.choose(cols[2].selectbox, ui.t("common.year"), years, key="year",
-                 default=years[0] if years else None)
+metric = ui.choose(
+    cols[0].selectbox,
+    ui.t("common.metric"),
+    list(catalogue.index),
+    key="metric",
+    default="county_visit_rate",
+    format_func=lambda m: ui.metric_name(catalogue, m),
+)
+level = ui.choose(
+    cols[1].selectbox,
+    ui.t("metrics.level"),
+    LEVELS,
+    key="level",
+    default="county",
+    format_func=lambda code: ui.label("level", code),
+)
+year = ui.choose(
+    cols[2].selectbox, ui.t("common.year"), years, key="year", default=years[0] if years else None
+)
 
 info = catalogue.loc[metric]
 metric_name = ui.metric_name(catalogue, metric)
@@ -60,23 +76,33 @@ target = None if pd.isna(info.target) else float(info.target)
 unit = ui.label("metrics.units", info.unit)
 province = ui.current_province()
 provinces = data.query("provinces").set_index("adcode")
-scope = ui.province_name(provinces.loc[province]) if province in provinces.index \
+scope = (
+    ui.province_name(provinces.loc[province])
+    if province in provinces.index
     else ui.t("province.all")
+)
 
 # What the metric means, where it comes from: data values as plain text.
 st.subheader(ui.plain(metric_name))
 definition = info.definition_en if ui.lang() == "en" else info.definition_zh
 rule = ""
 if target is not None:
-    rule = ui.t("metrics.rule_lower" if info.direction == "lower" else "metrics.rule_higher",
-                target=f"{target:g}", unit=info.unit)
-st.markdown("  \n".join([
-    f"**{ui.t('metrics.definition')}**: {ui.plain(definition)}",
-    f"**{ui.t('metrics.unit')}**: {ui.plain(unit)} · "
-    f"**{ui.t('metrics.direction')}**: {ui.label('direction', info.direction)} · "
-    f"**{ui.t('common.target')}**: {ui.plain(rule) if rule else ui.t('metrics.no_target')}",
-    f"**{ui.t('metrics.policy')}**: {ui.plain(info.policy)}",
-]))
+    rule = ui.t(
+        "metrics.rule_lower" if info.direction == "lower" else "metrics.rule_higher",
+        target=f"{target:g}",
+        unit=info.unit,
+    )
+st.markdown(
+    "  \n".join(
+        [
+            f"**{ui.t('metrics.definition')}**: {ui.plain(definition)}",
+            f"**{ui.t('metrics.unit')}**: {ui.plain(unit)} · "
+            f"**{ui.t('metrics.direction')}**: {ui.label('direction', info.direction)} · "
+            f"**{ui.t('common.target')}**: {ui.plain(rule) if rule else ui.t('metrics.no_target')}",
+            f"**{ui.t('metrics.policy')}**: {ui.plain(info.policy)}",
+        ]
+    )
+)
 if level != "county":
     st.caption(ui.t("metrics.aggregation_pct" if info.unit == "%" else "metrics.aggregation_sum"))
 
@@ -84,8 +110,7 @@ values = data.query("metric_values", metric=metric, year=year, level=level, prov
 trend = data.query("metric_trend", metric=metric, level=level, province=province)
 values["label"] = unit_labels(values, level, with_province=province == 0)
 
-scope_line = ui.t("metrics.scope", level=ui.label("level", level), scope=ui.plain(scope),
-                  year=year)
+scope_line = ui.t("metrics.scope", level=ui.label("level", level), scope=ui.plain(scope), year=year)
 st.markdown(f"##### {scope_line}")
 tiles = st.columns(4)
 tiles[0].metric(ui.t("metrics.tile_units"), f"{len(values):,}")
@@ -96,7 +121,8 @@ tiles[3].metric(
     ui.t("metrics.tile_on_target"),
     f"{100 * meeting / len(values):.1f} %" if target is not None and len(values) else "—",
     help=ui.t("metrics.tile_on_target_help", n=meeting, total=len(values), rule=rule)
-    if target is not None else ui.t("metrics.share_none"),
+    if target is not None
+    else ui.t("metrics.share_none"),
 )
 ui.simulated_note(values)
 
@@ -105,57 +131,108 @@ if values.empty:
     st.stop()
 
 value_axis = f"{metric_name} ({info.unit})"
-table = ui.columns(values.assign(rank=range(1, len(values) + 1)), {
-    "rank": "common.rank", "adcode": "common.adcode", "label": "metrics.area",
-    "value": "common.value", "counties": "overview.counties", "on_target": "metrics.on_target",
-    "simulated": "common.simulated",
-})
+table = ui.columns(
+    values.assign(rank=range(1, len(values) + 1)),
+    {
+        "rank": "common.rank",
+        "adcode": "common.adcode",
+        "label": "metrics.area",
+        "value": "common.value",
+        "counties": "overview.counties",
+        "on_target": "metrics.on_target",
+        "simulated": "common.simulated",
+    },
+)
 left, right = st.columns(2)
 with left:
     st.subheader(ui.t("metrics.ranking_title", n=RANK_N))
     # values come sorted from the highest: the top and the bottom RANK_N (all if few).
-    ranked = pd.concat([
-        values.head(RANK_N).assign(group=ui.t("metrics.highest", n=RANK_N)),
-        values.iloc[max(RANK_N, len(values) - RANK_N):].assign(
-            group=ui.t("metrics.lowest", n=RANK_N)),
-    ])
-    fig = charts.bars(ranked, x="value", y="label", color="group", orientation="h",
-                      target=target, height=max(300, 24 * len(ranked) + 80),
-                      labels={"value": value_axis, "label": "", "group": ""})
+    ranked = pd.concat(
+        [
+            values.head(RANK_N).assign(group=ui.t("metrics.highest", n=RANK_N)),
+            values.iloc[max(RANK_N, len(values) - RANK_N) :].assign(
+                group=ui.t("metrics.lowest", n=RANK_N)
+            ),
+        ]
+    )
+    fig = charts.bars(
+        ranked,
+        x="value",
+        y="label",
+        color="group",
+        orientation="h",
+        target=target,
+        height=max(300, 24 * len(ranked) + 80),
+        labels={"value": value_axis, "label": "", "group": ""},
+    )
     fig.update_yaxes(categoryorder="total ascending")
     ui.chart(fig, "metrics_ranking", table, filename=f"{metric}_{level}_{year}_ranking")
     ui.simulated_note(values)
 with right:
     st.subheader(ui.t("metrics.distribution_title", level=ui.label("level", level)))
-    ui.chart(charts.histogram(values, x="value", target=target,
-                              labels={"value": value_axis, "count": ui.t("metrics.tile_units")}),
-             "metrics_distribution", table, filename=f"{metric}_{level}_{year}")
+    ui.chart(
+        charts.histogram(
+            values,
+            x="value",
+            target=target,
+            labels={"value": value_axis, "count": ui.t("metrics.tile_units")},
+        ),
+        "metrics_distribution",
+        table,
+        filename=f"{metric}_{level}_{year}",
+    )
     ui.simulated_note(values)
 
 left, right = st.columns(2)
 with left:
-    st.subheader(ui.t("metrics.trend_title", level=ui.label("level", level),
-                      scope=ui.plain(scope)))
-    ui.chart(charts.lines(trend, x="year", y="value", target=target,
-                          labels={"year": ui.t("common.year"), "value": value_axis}),
-             "metrics_trend", ui.columns(trend, {
-                 "year": "common.year", "value": "common.value", "units": "metrics.tile_units",
-                 "simulated": "common.simulated",
-             }), filename=f"{metric}_{level}_trend")
+    st.subheader(ui.t("metrics.trend_title", level=ui.label("level", level), scope=ui.plain(scope)))
+    ui.chart(
+        charts.lines(
+            trend,
+            x="year",
+            y="value",
+            target=target,
+            labels={"year": ui.t("common.year"), "value": value_axis},
+        ),
+        "metrics_trend",
+        ui.columns(
+            trend,
+            {
+                "year": "common.year",
+                "value": "common.value",
+                "units": "metrics.tile_units",
+                "simulated": "common.simulated",
+            },
+        ),
+        filename=f"{metric}_{level}_trend",
+    )
     ui.simulated_note(trend)
 with right:
     st.subheader(ui.t("metrics.share_title", level=ui.label("level", level)))
     if target is None:
         st.info(ui.t("metrics.share_none"))
     else:
-        fig = charts.bars(trend, x="year", y="pct_on_target",
-                          labels={"year": ui.t("common.year"),
-                                  "pct_on_target": ui.t("metrics.pct_on_target")})
+        fig = charts.bars(
+            trend,
+            x="year",
+            y="pct_on_target",
+            labels={"year": ui.t("common.year"), "pct_on_target": ui.t("metrics.pct_on_target")},
+        )
         fig.update_yaxes(range=[0, 100])
-        ui.chart(fig, "metrics_share", ui.columns(trend, {
-            "year": "common.year", "units": "metrics.tile_units",
-            "units_on_target": "metrics.units_on_target", "pct_on_target": "metrics.pct_on_target",
-            "simulated": "common.simulated",
-        }), filename=f"{metric}_{level}_share_on_target")
+        ui.chart(
+            fig,
+            "metrics_share",
+            ui.columns(
+                trend,
+                {
+                    "year": "common.year",
+                    "units": "metrics.tile_units",
+                    "units_on_target": "metrics.units_on_target",
+                    "pct_on_target": "metrics.pct_on_target",
+                    "simulated": "common.simulated",
+                },
+            ),
+            filename=f"{metric}_{level}_share_on_target",
+        )
         st.caption(ui.t("metrics.share_caption", rule=rule))
         ui.simulated_note(trend)

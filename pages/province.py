@@ -43,10 +43,17 @@ catalogue = data.query("metric_catalogue").set_index("metric_id")
 catalogue = catalogue[catalogue["level"] == "county"]
 years = data.query("metric_years")["year"].tolist()
 left, right = st.columns([3, 1])
-metric = ui.choose(left.selectbox, ui.t("common.metric"), list(catalogue.index), key="metric",
-                   default="county_visit_rate", format_func=lambda m: ui.metric_name(catalogue, m))
-year = ui.choose(right.selectbox, ui.t("common.year"), years, key="year",
-                 default=years[0] if years else None)
+metric = ui.choose(
+    left.selectbox,
+    ui.t("common.metric"),
+    list(catalogue.index),
+    key="metric",
+    default="county_visit_rate",
+    format_func=lambda m: ui.metric_name(catalogue, m),
+)
+year = ui.choose(
+    right.selectbox, ui.t("common.year"), years, key="year", default=years[0] if years else None
+)
 info = catalogue.loc[metric]
 metric_name = ui.metric_name(catalogue, metric)
 target = None if pd.isna(info.target) else float(info.target)
@@ -65,32 +72,47 @@ now, before = here.get(year), here.get(year - YEARS_BACK)
 cols = st.columns(6)
 cols[0].metric(ui.t("province.tile_counties"), f"{len(measured):,}")
 cols[1].metric(
-    ui.t("province.tile_mean", year=year), fmt(now, info.unit),
+    ui.t("province.tile_mean", year=year),
+    fmt(now, info.unit),
     delta=None if now is None or before is None else round(float(now - before), 1),
-    delta_color="normal" if info.direction == "higher" else
-    "inverse" if info.direction == "lower" else "off",
+    delta_color="normal"
+    if info.direction == "higher"
+    else "inverse"
+    if info.direction == "lower"
+    else "off",
     help=ui.t("province.tile_mean_help", before=year - YEARS_BACK),
 )
 on_target = int(measured["on_target"].fillna(False).astype(bool).sum())
-cols[2].metric(ui.t("province.tile_on_target"),
-               f"{on_target} / {len(measured)}" if target is not None and len(measured) else "—",
-               help=ui.t("province.tile_on_target_help", target=f"{target:g}")
-               if target is not None else ui.t("province.no_target"))
-cols[3].metric(ui.t("province.tile_alliances"),
-               f"{int(alliances['total'].iloc[0]) if len(alliances) else 0:,}")
-cols[4].metric(ui.t("province.tile_sites"),
-               f"{int(sites['member_sites'].iloc[0]) if len(sites) else 0:,}")
+cols[2].metric(
+    ui.t("province.tile_on_target"),
+    f"{on_target} / {len(measured)}" if target is not None and len(measured) else "—",
+    help=ui.t("province.tile_on_target_help", target=f"{target:g}")
+    if target is not None
+    else ui.t("province.no_target"),
+)
+cols[3].metric(
+    ui.t("province.tile_alliances"), f"{int(alliances['total'].iloc[0]) if len(alliances) else 0:,}"
+)
+cols[4].metric(
+    ui.t("province.tile_sites"), f"{int(sites['member_sites'].iloc[0]) if len(sites) else 0:,}"
+)
 cols[5].metric(ui.t("province.tile_partners"), f"{links['other_adcode'].nunique():,}")
 ui.simulated_note(bool(measured["simulated"].any() or alliances["simulated"].any()))
 
 # The county map, diverging at the target when the metric has one.
-st.subheader(ui.t("province.map_title", province=ui.plain(name), metric=ui.plain(metric_name),
-                  year=year))
+st.subheader(
+    ui.t("province.map_title", province=ui.plain(name), metric=ui.plain(metric_name), year=year)
+)
 show_sites = st.toggle(ui.t("province.show_sites"), value=True, key="province_show_sites")
 fig = charts.choropleth(
-    measured, data.feature_collection("county", counties["adcode"].tolist()),
-    value_label=metric_name, hover_name="name", target=target,
-    higher_is_better=higher_is_better, uirevision=f"province-{province}", height=600,
+    measured,
+    data.feature_collection("county", counties["adcode"].tolist()),
+    value_label=metric_name,
+    hover_name="name",
+    target=target,
+    higher_is_better=higher_is_better,
+    uirevision=f"province-{province}",
+    height=600,
     colorbar_title=info.unit,
 )
 if show_sites:
@@ -102,19 +124,36 @@ if show_sites:
     for tier, (_, color) in TIER_MARKERS.items():
         rows = sites[sites["tier"] == tier]
         if len(rows):
-            charts.add_points(fig, rows, text="hover", size="size", color=color,
-                              name=ui.label("tier", tier))
+            charts.add_points(
+                fig, rows, text="hover", size="size", color=color, name=ui.label("tier", tier)
+            )
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "bgcolor": "rgba(0,0,0,0)"})
-ui.chart(fig, "province_map", ui.columns(counties, {
-    "adcode": "common.adcode", "name": "common.county", "city_name": "common.city",
-    "value": "common.value", "gap": "common.gap", "change_5y": "province.change_5y",
-    "simulated": "common.simulated",
-}), filename=f"counties_{province}_{metric}_{year}")
-notes = [ui.t("province.map_caption_target", target=f"{target:g}", unit=info.unit)
-         if target is not None else ui.t("province.map_caption_no_target")]
+ui.chart(
+    fig,
+    "province_map",
+    ui.columns(
+        counties,
+        {
+            "adcode": "common.adcode",
+            "name": "common.county",
+            "city_name": "common.city",
+            "value": "common.value",
+            "gap": "common.gap",
+            "change_5y": "province.change_5y",
+            "simulated": "common.simulated",
+        },
+    ),
+    filename=f"counties_{province}_{metric}_{year}",
+)
+notes = [
+    ui.t("province.map_caption_target", target=f"{target:g}", unit=info.unit)
+    if target is not None
+    else ui.t("province.map_caption_no_target")
+]
 if show_sites and len(sites):
-    notes.append(ui.t("province.sites_caption", shown=len(sites),
-                      total=int(sites["member_sites"].iloc[0])))
+    notes.append(
+        ui.t("province.sites_caption", shown=len(sites), total=int(sites["member_sites"].iloc[0]))
+    )
 st.caption(" ".join(notes))
 ui.simulated_note(counties)
 
@@ -123,33 +162,56 @@ with left:
     # The counties still short of the target, the widest gap first; without a target, the
     # weakest counties by value.
     if target is not None:
-        ranked = measured[measured["gap"] > 0].sort_values(["gap", "adcode"],
-                                                           ascending=[False, True])
+        ranked = measured[measured["gap"] > 0].sort_values(
+            ["gap", "adcode"], ascending=[False, True]
+        )
         st.subheader(ui.t("province.below_title", year=year))
         bar_x = "gap"
     else:
         ranked = measured.sort_values(["value", "adcode"], ascending=[higher_is_better, True])
         st.subheader(ui.t("province.weakest_title", metric=ui.plain(metric_name), year=year))
         bar_x = "value"
-    table = ui.columns(ranked, {
-        "name": "common.county", "city_name": "common.city", "value": "common.value",
-        "gap": "common.gap", "change_5y": "province.change_5y", "simulated": "common.simulated",
-    })
+    table = ui.columns(
+        ranked,
+        {
+            "name": "common.county",
+            "city_name": "common.city",
+            "value": "common.value",
+            "gap": "common.gap",
+            "change_5y": "province.change_5y",
+            "simulated": "common.simulated",
+        },
+    )
     if ranked.empty and target is not None and len(measured):
         st.success(ui.t("province.below_none", year=year))
     elif ranked.empty:
         st.caption(ui.t("common.no_data"))
     else:
         shown = ranked.head(RANKED_BARS)
-        bars = charts.bars(shown, x=bar_x, y="name", orientation="h",
-                           height=max(260, 24 * len(shown) + 60),
-                           labels={bar_x: ui.t("common.gap" if target is not None
-                                               else "common.value"), "name": ""})
+        bars = charts.bars(
+            shown,
+            x=bar_x,
+            y="name",
+            orientation="h",
+            height=max(260, 24 * len(shown) + 60),
+            labels={
+                bar_x: ui.t("common.gap" if target is not None else "common.value"),
+                "name": "",
+            },
+        )
         bars.update_yaxes(autorange="reversed")  # the widest gap on top
         ui.chart(bars, "province_below", table, filename=f"below_{province}_{metric}_{year}")
         if target is not None:
-            st.caption(ui.t("province.below_caption", n=len(ranked), total=len(measured),
-                            target=f"{target:g}", unit=info.unit, before=year - YEARS_BACK))
+            st.caption(
+                ui.t(
+                    "province.below_caption",
+                    n=len(ranked),
+                    total=len(measured),
+                    target=f"{target:g}",
+                    unit=info.unit,
+                    before=year - YEARS_BACK,
+                )
+            )
         else:
             st.caption(ui.t("province.no_target"))
         ui.simulated_note(ranked)
@@ -159,14 +221,29 @@ with right:
         st.caption(ui.t("common.no_data"))
     else:
         trend["area_label"] = trend["area"].map({"province": name, "china": ui.t("province.all")})
-        ui.chart(charts.lines(trend, x="year", y="value", color="area_label", target=target,
-                              labels={"year": ui.t("common.year"), "value": metric_name}),
-                 "province_trend", ui.columns(trend, {
-                     "year": "common.year", "area_label": "province.area", "value": "common.value",
-                     "counties": "overview.counties",
-                     "counties_on_target": "overview.counties_on_target",
-                     "simulated": "common.simulated",
-                 }), filename=f"trend_{province}_{metric}")
+        ui.chart(
+            charts.lines(
+                trend,
+                x="year",
+                y="value",
+                color="area_label",
+                target=target,
+                labels={"year": ui.t("common.year"), "value": metric_name},
+            ),
+            "province_trend",
+            ui.columns(
+                trend,
+                {
+                    "year": "common.year",
+                    "area_label": "province.area",
+                    "value": "common.value",
+                    "counties": "overview.counties",
+                    "counties_on_target": "overview.counties_on_target",
+                    "simulated": "common.simulated",
+                },
+            ),
+            filename=f"trend_{province}_{metric}",
+        )
         st.caption(ui.t("province.trend_caption"))
         ui.simulated_note(trend)
 
@@ -181,16 +258,35 @@ else:
         scope_label=alliances["scope"].map(lambda code: ui.label("scope", code)),
         founded=alliances["founded_on"].dt.date,
         lead_where=alliances["lead_province_en"].fillna(alliances["lead_province"])
-        if en else alliances["lead_province"],
+        if en
+        else alliances["lead_province"],
     )
-    st.caption(ui.t("province.alliances_caption", total=int(alliances["total"].iloc[0]),
-                    led=int(alliances["led_total"].iloc[0]), shown=len(alliances)))
-    ui.table(ui.columns(listed, {
-        "name": "common.name", "form_label": "common.form", "scope_label": "province.scope",
-        "founded": "province.founded", "members": "province.members",
-        "members_here": "province.members_here", "lead_where": "province.lead_province",
-        "simulated": "common.simulated",
-    }), key="province_alliances", filename=f"alliances_{province}_{year}", height=400)
+    st.caption(
+        ui.t(
+            "province.alliances_caption",
+            total=int(alliances["total"].iloc[0]),
+            led=int(alliances["led_total"].iloc[0]),
+            shown=len(alliances),
+        )
+    )
+    ui.table(
+        ui.columns(
+            listed,
+            {
+                "name": "common.name",
+                "form_label": "common.form",
+                "scope_label": "province.scope",
+                "founded": "province.founded",
+                "members": "province.members",
+                "members_here": "province.members_here",
+                "lead_where": "province.lead_province",
+                "simulated": "common.simulated",
+            },
+        ),
+        key="province_alliances",
+        filename=f"alliances_{province}_{year}",
+        height=400,
+    )
     ui.simulated_note(alliances)
 
 # Links to other provinces through cross-province alliances.
@@ -198,19 +294,42 @@ st.subheader(ui.t("province.links_title", province=ui.plain(name), year=year))
 if links.empty:
     st.caption(ui.t("province.no_links"))
 else:
-    links["partner"] = (links["name_en"].fillna(links["name"]) if ui.lang() == "en"
-                        else links["name"])
+    links["partner"] = (
+        links["name_en"].fillna(links["name"]) if ui.lang() == "en" else links["name"]
+    )
     links["direction_label"] = links["direction"].map(
-        {"out": ui.t("province.direction_out"), "in": ui.t("province.direction_in")})
-    fig = charts.bars(links, x="alliances", y="partner", color="direction_label",
-                      orientation="h", height=max(260, 26 * links["partner"].nunique() + 80),
-                      labels={"alliances": ui.t("overview.alliance_count"), "partner": ""})
+        {"out": ui.t("province.direction_out"), "in": ui.t("province.direction_in")}
+    )
+    fig = charts.bars(
+        links,
+        x="alliances",
+        y="partner",
+        color="direction_label",
+        orientation="h",
+        height=max(260, 26 * links["partner"].nunique() + 80),
+        labels={"alliances": ui.t("overview.alliance_count"), "partner": ""},
+    )
     fig.update_yaxes(categoryorder="total ascending")  # the strongest link on top
-    ui.chart(fig, "province_links", ui.columns(links, {
-        "partner": "province.partner", "direction_label": "province.direction",
-        "alliances": "overview.alliance_count", "real_alliances": "overview.real_alliances",
-        "simulated": "common.simulated",
-    }), filename=f"links_{province}_{year}")
-    st.caption(ui.t("province.links_caption", n=int(links["cross_alliances"].iloc[0]),
-                    partners=links["other_adcode"].nunique()))
+    ui.chart(
+        fig,
+        "province_links",
+        ui.columns(
+            links,
+            {
+                "partner": "province.partner",
+                "direction_label": "province.direction",
+                "alliances": "overview.alliance_count",
+                "real_alliances": "overview.real_alliances",
+                "simulated": "common.simulated",
+            },
+        ),
+        filename=f"links_{province}_{year}",
+    )
+    st.caption(
+        ui.t(
+            "province.links_caption",
+            n=int(links["cross_alliances"].iloc[0]),
+            partners=links["other_adcode"].nunique(),
+        )
+    )
     ui.simulated_note(links)

@@ -369,5 +369,6 @@ def test_figures_are_the_articles_own(con):
     figures = db.run(con, "alliance_figures", {"alliance": "R-A01"})
     row = REAL["figures.csv"][1].split(",")
     assert figures["figure"].tolist() == [row[1]]
-    assert figures["value"].tolist() == [float(row[2])] and figures["qualifier"].tolist() == [row[3]]
+    assert figures["value"].tolist() == [float(row[2])]
+    assert figures["qualifier"].tolist() == [row[3]]
     assert figures["as_of"].dt.date.tolist() == [dt.date.fromisoformat(row[5])]

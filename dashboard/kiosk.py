@@ -1,0 +1,85 @@
+"""Kiosk settings: kiosk.toml defaults, overridden by URL parameters, invalid values logged."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard import db, i18n
+
+log = logging.getLogger("dashboard.kiosk")
+SLIDES = ("overview", "province", "links", "attainment", "latest")
+MIN_INTERVAL_S, MAX_INTERVAL_S = 5, 300
+DEFAULTS = {"slides": list(SLIDES), "interval_s": 20, "province": 330000,
+            "metric": "county_visit_rate", "lang": i18n.DEFAULT_LANG}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the kiosk shows: the playlist, seconds per slide, province, metric, language."""
+
+    slides: tuple[str, ...]
+    interval_s: int
+    province: int
+    metric: str
+    lang: str
+
+    def slide_at(self, now_s: float | None = None) -> str:
+        """The slide on screen at a moment: the clock picks it, so every screen agrees."""
+        now_s = time.time() if now_s is None else now_s
+        return self.slides[int(now_s // self.interval_s) % len(self.slides)]
+
+
+def config_path() -> Path:
+    """kiosk.toml beside app.py, or $KIOSK_CONFIG."""
+    return Path(os.environ.get("KIOSK_CONFIG") or db.ROOT / "kiosk.toml")
+
+
+def _file_values() -> dict:
+    path = config_path()
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        log.warning("kiosk config %s ignored: %s", path, exc)
+        return {}
+
+
+def settings(params: Mapping[str, str], provinces: set[int], metrics: set[str]) -> Settings:
+    """Settings from the config file and URL; a bad value falls back and is logged, not shown."""
+    raw = DEFAULTS | {k: v for k, v in _file_values().items() if k in DEFAULTS}
+    url = {"slides": params.get("slides"), "interval_s": params.get("interval"),
+           "province": params.get("province"), "metric": params.get("metric"),
+           "lang": params.get("lang")}
+    raw |= {k: v for k, v in url.items() if v is not None}
+
+    def fallback(key: str):
+        log.warning("kiosk: invalid %s %r, using %r", key, raw[key], DEFAULTS[key])
+        return DEFAULTS[key]
+
+    slides = raw["slides"].split(",") if isinstance(raw["slides"], str) else raw["slides"]
+    slides = [s.strip() for s in slides if str(s).strip()]
+    if not slides or any(s not in SLIDES for s in slides):
+        slides = fallback("slides")
+    try:
+        interval = int(raw["interval_s"])
+        if not MIN_INTERVAL_S <= interval <= MAX_INTERVAL_S:
+            raise ValueError
+    except (TypeError, ValueError):
+        interval = fallback("interval_s")
+    try:
+        province = int(raw["province"])
+        if province not in provinces:
+            raise ValueError
+    except (TypeError, ValueError):
+        province = fallback("province")
+    metric = raw["metric"] if raw["metric"] in metrics else fallback("metric")
+    lang = raw["lang"] if raw["lang"] in i18n.LANGS else fallback("lang")
+    return Settings(tuple(slides), interval, province, metric, lang)

@@ -1,0 +1,276 @@
+"""Metrics page through the real router on the tiny database, and its queries' contracts."""
+
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import db
+from tests.conftest import APP, run_app
+
+PAGE = "pages/metrics.py"
+# The tiny fixture: three provinces, each with one city of two counties.
+COUNTIES, CITIES, PROVINCES = 6, 3, 3
+
+
+def run(**params):
+    return run_app(page=PAGE, **params)
+
+
+def deep_link(**params):
+    """The page opened first from a link, as a shared URL is (run_app opens the overview first,
+    which would already have shown, once per session, the notices about bad URL values)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.switch_page(PAGE).run()
+
+
+def shown(at) -> str:
+    """Everything the run sent to the browser (text, tables, figures, widgets), as one string."""
+    return "\n".join(
+        str(node.proto)
+        for node in [*at.main, *at.sidebar]
+        if getattr(node, "proto", None) is not None
+    )
+
+
+def charts(at) -> set[str]:
+    return {n.key for n in at.main if n.type == "plotly_chart"}
+
+
+def figure(at, key: str) -> dict:
+    found = [n for n in at.main if n.type == "plotly_chart" and n.key == key]
+    assert len(found) == 1
+    return json.loads(found[0].proto.spec)
+
+
+def tiles(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture
+def con(tiny_db):
+    connection = db.connect(tiny_db)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def catalogue(con):
+    return db.run(con, "metric_catalogue").set_index("metric_id")
+
+
+def test_renders_definition_tiles_and_charts(tiny_env, catalogue):
+    at = run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "指标分析"
+    assert at.selectbox(key="metric").value == "county_visit_rate"
+    assert at.selectbox(key="level").value == "county"
+    assert at.selectbox(key="year").value == 2025
+    text = " ".join(m.value for m in at.markdown)
+    # Definition and policy come from the catalogue, escaped for Markdown: compare their words.
+    info = catalogue.loc["county_visit_rate"]
+    assert info.definition_zh.split("（")[0] in text.replace("\\", "")
+    assert "国发〔2016〕78号" in text.replace("\\", "")
+    assert "≥ 90%" in text and "越高越好" in text
+    assert tiles(at)["地区数"] == str(COUNTIES)
+    assert charts(at) == {
+        "metrics_ranking",
+        "metrics_distribution",
+        "metrics_trend",
+        "metrics_share",
+    }
+    assert any("示例数据" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    "level, units", [("county", COUNTIES), ("city", CITIES), ("province", PROVINCES)]
+)
+def test_level_changes_the_units(tiny_env, level, units):
+    at = run()
+    at.selectbox(key="level").set_value(level).run()
+    assert not at.exception
+    assert tiles(at)["地区数"] == str(units)
+    ranked = figure(at, "metrics_ranking")["data"]
+    assert sum(len(t["y"]) for t in ranked) == units  # fewer than 2 × 10: every unit is ranked
+
+
+def test_changing_year_and_metric_changes_the_mean(tiny_env, con):
+    at = run()
+    latest = tiles(at)["平均值"]
+    at.selectbox(key="year").set_value(2015).run()
+    earlier = tiles(at)["平均值"]
+    expected = con.execute(
+        "select avg(value) from county_metrics where metric = 'county_visit_rate' and year = 2015"
+    ).fetchone()[0]
+    assert earlier.endswith(" %") and earlier != latest
+    assert abs(float(earlier.removesuffix(" %")) - expected) <= 0.051  # shown to one decimal
+    at.selectbox(key="metric").set_value("referral_down").run()
+    assert not at.exception
+    assert tiles(at)["平均值"] not in (earlier, latest)
+    # No target: no share meeting it, and the page says why.
+    assert tiles(at)["达标占比"] == "—"
+    assert "metrics_share" not in charts(at)
+    assert any("没有政策目标" in i.value for i in at.info)
+
+
+def test_province_from_sidebar_filters_the_units(tiny_env):
+    at = run(province="620000")
+    assert not at.exception
+    assert tiles(at)["地区数"] == "2"
+    assert any("甘肃省" in m.value for m in at.markdown)
+    ranked = figure(at, "metrics_ranking")["data"]
+    assert sorted(y for t in ranked for y in t["y"]) == ["七里河区", "城关区"]
+
+
+def test_all_of_china_names_the_province_of_each_county(tiny_env):
+    at = run()
+    labels = {y for t in figure(at, "metrics_ranking")["data"] for y in t["y"]}
+    assert "城关区（甘肃省）" in labels
+
+
+def test_english(tiny_env, catalogue):
+    at = deep_link(lang="en", metric="primary_visit_share")
+    assert not at.exception
+    assert at.title[0].value == "Metrics"
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert catalogue.loc["primary_visit_share", "definition_en"].split(" (")[0] in text
+    assert "≥ 65%" in text and "Higher is better" in text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"metric": "<script>alert(1)</script>"},
+        {"level": "<script>x</script>", "province": "999999"},
+        {"metric": "<script>alert(1)</script>", "year": "1899", "level": "town"},
+    ],
+)
+def test_bad_url_values_fall_back_with_a_notice(tiny_env, params):
+    at = deep_link(**params)
+    assert not at.exception and not at.error
+    warnings = " ".join(w.value for w in at.warning)
+    for key in params:
+        assert f"“{key}”" in warnings
+    assert at.selectbox(key="metric").value == "county_visit_rate"
+    assert at.selectbox(key="level").value == "county"
+    assert "<script" not in shown(at)
+
+
+# Contracts of the page's queries, on the tiny database.
+
+
+def _values(con, level, metric="county_visit_rate", year=2025, province=0):
+    return db.run(
+        con, "metric_values", {"metric": metric, "year": year, "level": level, "province": province}
+    )
+
+
+@pytest.mark.parametrize(
+    "level, units", [("county", COUNTIES), ("city", CITIES), ("province", PROVINCES)]
+)
+def test_metric_values_contract(con, level, units):
+    frame = _values(con, level)
+    assert {
+        "adcode",
+        "name",
+        "name_en",
+        "province_name",
+        "province_name_en",
+        "value",
+        "counties",
+        "on_target",
+        "simulated",
+    } <= set(frame.columns)
+    assert frame["adcode"].is_unique and len(frame) == units
+    assert frame["counties"].sum() == COUNTIES
+    assert frame["value"].is_monotonic_decreasing
+    assert (frame["on_target"] == (frame["value"] >= 90)).all()
+    assert frame["value"].between(0, 100).all()
+
+
+@pytest.mark.parametrize(
+    "metric, combine", [("county_visit_rate", "mean"), ("referral_down", "sum")]
+)
+def test_city_and_province_values_combine_their_counties(con, metric, combine):
+    counties = _values(con, "county", metric)
+    regions = con.execute("select adcode, parent_adcode from regions").df()
+    counties = counties.merge(regions, on="adcode")
+    for level, key in (
+        ("city", counties["parent_adcode"]),
+        ("province", counties["adcode"] // 10000 * 10000),
+    ):
+        expected = counties.groupby(key)["value"].agg(combine).round(1)
+        got = _values(con, level, metric).set_index("adcode")["value"]
+        pd.testing.assert_series_equal(
+            got.sort_index(),
+            expected.sort_index(),
+            check_names=False,
+            check_index_type=False,
+            atol=0.11,
+        )
+
+
+def test_county_directly_under_a_province_counts_with_it_at_city_level(tiny_db, tmp_path):
+    # 省直辖 counties (仙桃市, 济源市…): a copy of the database where 七里河区 hangs off 甘肃省.
+    copy = tmp_path / "direct.duckdb"
+    copy.write_bytes(tiny_db.read_bytes())
+    writer = duckdb.connect(str(copy))
+    writer.execute("update regions set parent_adcode = 620000 where adcode = 620103")
+    writer.close()
+    con = db.connect(copy)
+    try:
+        frame = _values(con, "city")
+    finally:
+        con.close()
+    assert set(frame["adcode"]) == {310100, 330800, 620100, 620000}
+    assert frame.set_index("adcode").loc[620000, "counties"] == 1
+
+
+def test_lower_is_better_meets_the_target_below_it(tiny_db, tmp_path):
+    copy = tmp_path / "lower.duckdb"
+    copy.write_bytes(tiny_db.read_bytes())
+    writer = duckdb.connect(str(copy))
+    writer.execute(
+        "update metrics set direction = 'lower', target = 90 where metric_id = 'county_visit_rate'"
+    )
+    writer.close()
+    con = db.connect(copy)
+    try:
+        frame = _values(con, "county")
+        trend = db.run(
+            con, "metric_trend", {"metric": "county_visit_rate", "level": "county", "province": 0}
+        )
+    finally:
+        con.close()
+    assert (frame["on_target"] == (frame["value"] <= 90)).all()
+    last = trend.set_index("year").loc[2025]
+    assert last["units_on_target"] == (frame["value"] <= 90).sum()
+
+
+@pytest.mark.parametrize("level", ["county", "city", "province"])
+def test_metric_trend_contract(con, level):
+    trend = db.run(
+        con, "metric_trend", {"metric": "county_visit_rate", "level": level, "province": 0}
+    )
+    assert trend["year"].is_unique and trend["year"].is_monotonic_increasing
+    assert (trend["units_on_target"] <= trend["units"]).all()
+    assert (
+        (100 * trend["units_on_target"] / trend["units"]).round(1) == trend["pct_on_target"]
+    ).all()
+    # The trend's year agrees with the values of that year.
+    values = _values(con, level, year=2020)
+    row = trend.set_index("year").loc[2020]
+    assert row["units"] == len(values)
+    assert row["units_on_target"] == values["on_target"].sum()
+    assert abs(row["value"] - values["value"].mean()) < 0.06
+
+
+def test_metric_trend_without_a_target_counts_none(con):
+    trend = db.run(
+        con, "metric_trend", {"metric": "referral_up", "level": "city", "province": 330000}
+    )
+    assert (trend["units"] == 1).all() and (trend["units_on_target"] == 0).all()

@@ -1,0 +1,60 @@
+"""Kiosk: settings from kiosk.toml and the URL, and a slide page with no input widget."""
+
+import pytest
+
+from dashboard import kiosk
+from tests.conftest import run_app
+
+PROVINCES = {310000, 330000, 620000}
+METRICS = {"county_visit_rate", "primary_visit_share"}
+
+
+def settings(**params):
+    return kiosk.settings(params, PROVINCES, METRICS)
+
+
+def test_defaults_come_from_the_config_file(tmp_path, monkeypatch):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('slides = ["links", "latest"]\ninterval_s = 30\nprovince = 620000\n',
+                      encoding="utf-8")
+    monkeypatch.setenv("KIOSK_CONFIG", str(config))
+    s = settings()
+    assert s.slides == ("links", "latest") and s.interval_s == 30 and s.province == 620000
+
+
+def test_url_overrides_the_config_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "missing.toml"))
+    s = settings(slides="province,attainment", interval="8", province="310000", lang="en",
+                 metric="primary_visit_share")
+    assert s == kiosk.Settings(("province", "attainment"), 8, 310000, "primary_visit_share", "en")
+
+
+@pytest.mark.parametrize("params", [
+    {"slides": "overview,<script>"}, {"interval": "0"}, {"interval": "abc"},
+    {"province": "999999"}, {"metric": "drop table"}, {"lang": "fr"}, {"slides": ""},
+])
+def test_bad_values_fall_back_and_are_logged(params, caplog, tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "missing.toml"))
+    s = settings(**params)
+    assert s.slides and all(slide in kiosk.SLIDES for slide in s.slides)
+    assert kiosk.MIN_INTERVAL_S <= s.interval_s <= kiosk.MAX_INTERVAL_S
+    assert s.province in PROVINCES | {kiosk.DEFAULTS["province"]}
+    assert "kiosk: invalid" in caplog.text
+
+
+def test_the_clock_rotates_the_playlist():
+    s = kiosk.Settings(("overview", "province", "links"), 10, 330000, "county_visit_rate", "zh")
+    assert [s.slide_at(t) for t in (0, 9.9, 10, 25, 30)] == [
+        "overview", "overview", "province", "links", "overview"]
+
+
+@pytest.mark.parametrize("slide", kiosk.SLIDES)
+def test_each_slide_renders_without_input_widgets(tiny_env, slide):
+    at = run_app(page="pages/kiosk.py", slides=slide)
+    assert not at.exception and not at.error
+    main = at.main
+    for kind in ("selectbox", "radio", "multiselect", "text_input", "button", "slider",
+                 "checkbox", "toggle", "number_input", "date_input"):
+        assert len(getattr(main, kind)) == 0, kind
+    shown = " ".join(m.value for m in main.markdown)
+    assert "数据截至" in shown
