@@ -15,19 +15,22 @@ from dashboard import db, i18n
 log = logging.getLogger("dashboard.kiosk")
 SLIDES = ("overview", "province", "links", "attainment", "latest")
 MIN_INTERVAL_S, MAX_INTERVAL_S = 5, 300
+MAX_SCALE = 3
 DEFAULTS = {"slides": list(SLIDES), "interval_s": 20, "province": 330000,
-            "metric": "county_visit_rate", "lang": i18n.DEFAULT_LANG}
+            "metric": "county_visit_rate", "lang": i18n.DEFAULT_LANG, "scale": 1}
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the kiosk shows: the playlist, seconds per slide, province, metric, language."""
+    """What the kiosk shows: playlist, seconds per slide, province, metric, language, and how
+    much to enlarge the charts (2 for a 4K screen whose browser runs at scale factor 1)."""
 
     slides: tuple[str, ...]
     interval_s: int
     province: int
     metric: str
     lang: str
+    scale: int = 1
 
     def slide_at(self, now_s: float | None = None) -> str:
         """The slide on screen at a moment: the clock picks it, so every screen agrees."""
@@ -57,7 +60,7 @@ def settings(params: Mapping[str, str], provinces: set[int], metrics: set[str]) 
     raw = DEFAULTS | {k: v for k, v in _file_values().items() if k in DEFAULTS}
     url = {"slides": params.get("slides"), "interval_s": params.get("interval"),
            "province": params.get("province"), "metric": params.get("metric"),
-           "lang": params.get("lang")}
+           "lang": params.get("lang"), "scale": params.get("scale")}
     raw |= {k: v for k, v in url.items() if v is not None}
 
     def fallback(key: str):
@@ -82,4 +85,10 @@ def settings(params: Mapping[str, str], provinces: set[int], metrics: set[str]) 
         province = fallback("province")
     metric = raw["metric"] if raw["metric"] in metrics else fallback("metric")
     lang = raw["lang"] if raw["lang"] in i18n.LANGS else fallback("lang")
-    return Settings(tuple(slides), interval, province, metric, lang)
+    try:
+        scale = int(raw["scale"])
+        if not 1 <= scale <= MAX_SCALE:
+            raise ValueError
+    except (TypeError, ValueError):
+        scale = fallback("scale")
+    return Settings(tuple(slides), interval, province, metric, lang, scale)

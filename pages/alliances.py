@@ -72,12 +72,22 @@ def go_to(alliance_id: str) -> None:
 
 def pickable_table(frame: pd.DataFrame, key: str, filename: str):
     """Like ui.table (CSV and Excel beside it), but rows can be clicked; returns the selection."""
-    event = st.dataframe(frame, hide_index=True, width="stretch", key=key, on_select="rerun",
-                         selection_mode="single-row")
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
-        ui.t("common.download_csv"), lambda: frame.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{filename}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
+        ui.t("common.download_csv"),
+        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{filename}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
     )
 
     def xlsx() -> bytes:
@@ -86,9 +96,12 @@ def pickable_table(frame: pd.DataFrame, key: str, filename: str):
         return buffer.getvalue()
 
     right.download_button(
-        ui.t("common.download_xlsx"), xlsx, file_name=f"{filename}.xlsx",
+        ui.t("common.download_xlsx"),
+        xlsx,
+        file_name=f"{filename}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", on_click="ignore",
+        key=f"{key}_xlsx",
+        on_click="ignore",
     )
     return event
 
@@ -101,8 +114,9 @@ def number(value: float) -> str:
 def money(amount_cny: float) -> str:
     """An amount read the way officials say it: 2亿元 / 300万元, or CNY 200 million."""
     key = "alliances.money_yi" if amount_cny >= 1e8 else "alliances.money_wan"
-    return ui.t(key, yi=number(amount_cny / 1e8), wan=number(amount_cny / 1e4),
-                m=number(amount_cny / 1e6))
+    return ui.t(
+        key, yi=number(amount_cny / 1e8), wan=number(amount_cny / 1e4), m=number(amount_cny / 1e6)
+    )
 
 
 def figure_value(value: float, qualifier: str | None) -> str:
@@ -125,7 +139,8 @@ def data_label(simulated: bool) -> str:
 
 
 def as_date(column: pd.Series) -> pd.Series:
-    return pd.to_datetime(column).dt.date
+    """Dates as YYYY-MM-DD text, blank where there is none (e.g. members who never left)."""
+    return pd.to_datetime(column).dt.strftime("%Y-%m-%d").fillna("")
 
 
 def province_label(frame: pd.DataFrame) -> pd.Series:
@@ -149,26 +164,44 @@ years = [int(y) for y in facet("year")] or [2017]
 first_year, last_year = min(years), max(years)
 
 c1, c2, c3 = st.columns(3)
-form = ui.choose(c1.selectbox, ui.t("common.form"), [NONE, *facet("form")], key="form",
-                 default=NONE,
-                 format_func=lambda c: ui.label("form", c) if c else ui.t("common.all"))
-scope = ui.choose(c2.selectbox, ui.t("alliances.scope"), [NONE, *facet("scope")], key="scope",
-                  default=NONE,
-                  format_func=lambda c: ui.label("scope", c) if c else ui.t("common.all"))
-specialty = ui.choose(c3.selectbox, ui.t("alliances.specialty"), [NONE, *facet("specialty")],
-                      key="specialty", default=NONE,
-                      format_func=lambda s: s or ui.t("common.all"))
+form = ui.choose(
+    c1.selectbox,
+    ui.t("common.form"),
+    [NONE, *facet("form")],
+    key="form",
+    default=NONE,
+    format_func=lambda c: ui.label("form", c) if c else ui.t("common.all"),
+)
+scope = ui.choose(
+    c2.selectbox,
+    ui.t("alliances.scope"),
+    [NONE, *facet("scope")],
+    key="scope",
+    default=NONE,
+    format_func=lambda c: ui.label("scope", c) if c else ui.t("common.all"),
+)
+specialty = ui.choose(
+    c3.selectbox,
+    ui.t("alliances.specialty"),
+    [NONE, *facet("specialty")],
+    key="specialty",
+    default=NONE,
+    format_func=lambda s: s or ui.t("common.all"),
+)
 
 c4, c5, c6 = st.columns([2, 2, 1.4], vertical_alignment="bottom")
 seed_from_url("q", parse_search, "")
-q = c4.text_input(ui.t("common.search"), key="q", max_chars=SEARCH_MAX_CHARS,
-                  help=ui.t("alliances.search_help"))
+q = c4.text_input(
+    ui.t("common.search"), key="q", max_chars=SEARCH_MAX_CHARS, help=ui.t("alliances.search_help")
+)
 write_to_url("q", q, "")
 if first_year < last_year:
-    seed_from_url("years", lambda raw: parse_years(raw, first_year, last_year),
-                  (first_year, last_year))
-    year_from, year_to = c5.slider(ui.t("alliances.years"), min_value=first_year,
-                                   max_value=last_year, key="years")
+    seed_from_url(
+        "years", lambda raw: parse_years(raw, first_year, last_year), (first_year, last_year)
+    )
+    year_from, year_to = c5.slider(
+        ui.t("alliances.years"), min_value=first_year, max_value=last_year, key="years"
+    )
     write_to_url("years", f"{year_from}-{year_to}", f"{first_year}-{last_year}")
 else:
     year_from, year_to = first_year, last_year
@@ -177,8 +210,15 @@ real_only = c6.toggle(ui.t("alliances.real_only"), key="real")
 write_to_url("real", "1" if real_only else "0", "0")
 
 register = data.query(
-    "alliance_register", province=province, form=form, scope=scope, specialty=specialty,
-    year_from=year_from, year_to=year_to, q=q.strip(), real_only=real_only,
+    "alliance_register",
+    province=province,
+    form=form,
+    scope=scope,
+    specialty=specialty,
+    year_from=year_from,
+    year_to=year_to,
+    q=q.strip(),
+    real_only=real_only,
     limit=REGISTER_LIMIT,
 )
 total = int(register["total"].iloc[0]) if len(register) else 0
@@ -201,14 +241,24 @@ else:
         data=register["simulated"].map(data_label),
     )
     event = pickable_table(
-        ui.columns(shown, {
-            "alliance_id": "alliances.col_id", "name": "common.name", "form": "common.form",
-            "specialty": "alliances.specialty", "scope": "alliances.scope",
-            "model": "alliances.model", "founded_on": "alliances.col_founded",
-            "lead_name": "alliances.col_lead", "members": "alliances.col_members",
-            "provinces": "alliances.col_provinces", "data": "alliances.col_data",
-        }),
-        key="register", filename="alliances",
+        ui.columns(
+            shown,
+            {
+                "alliance_id": "alliances.col_id",
+                "name": "common.name",
+                "form": "common.form",
+                "specialty": "alliances.specialty",
+                "scope": "alliances.scope",
+                "model": "alliances.model",
+                "founded_on": "alliances.col_founded",
+                "lead_name": "alliances.col_lead",
+                "members": "alliances.col_members",
+                "provinces": "alliances.col_provinces",
+                "data": "alliances.col_data",
+            },
+        ),
+        key="register",
+        filename="alliances",
     )
     clicked = newly_picked(event, register["alliance_id"].tolist(), "_register_rows")
     if clicked:
@@ -226,8 +276,14 @@ options = [NONE, *names]
 if len(detail) and wanted not in names:
     names[wanted] = detail["name"].iloc[0]
     options.insert(1, wanted)
-chosen = ui.choose(st.selectbox, ui.t("alliances.pick"), options, key="alliance", default=NONE,
-                   format_func=lambda a: f"{names[a]} · {a}" if a else ui.t("alliances.pick_none"))
+chosen = ui.choose(
+    st.selectbox,
+    ui.t("alliances.pick"),
+    options,
+    key="alliance",
+    default=NONE,
+    format_func=lambda a: f"{names[a]} · {a}" if a else ui.t("alliances.pick_none"),
+)
 if chosen != wanted:
     detail = data.query("alliance_detail", alliance=chosen) if chosen else pd.DataFrame()
 
@@ -237,7 +293,7 @@ if chosen != wanted:
 
 def show_header(a: pd.Series) -> None:
     st.header(ui.plain(a["name"]))
-    facts = st.columns(6)
+    facts = st.columns(3) + st.columns(3)
     facts[0].metric(ui.t("common.form"), ui.label("form", a["form"]))
     facts[1].metric(ui.t("alliances.scope"), ui.label("scope", a["scope"]))
     facts[2].metric(ui.t("alliances.specialty"), a["specialty"] if given(a["specialty"]) else "—")
@@ -247,24 +303,37 @@ def show_header(a: pd.Series) -> None:
     st.markdown(f"**{ui.t('alliances.col_lead')}**：{ui.plain(a['lead_name'])}")
     if given(a["parent_alliance_id"]):
         st.markdown(f"**{ui.t('alliances.parent')}**")
-        st.button(f"↑ {ui.plain(a['parent_name'])}", key=f"go_{a['parent_alliance_id']}",
-                  on_click=go_to, args=(a["parent_alliance_id"],))
+        st.button(
+            f"↑ {ui.plain(a['parent_name'])}",
+            key=f"go_{a['parent_alliance_id']}",
+            on_click=go_to,
+            args=(a["parent_alliance_id"],),
+        )
     children = data.query("alliance_children", alliance=a["alliance_id"])
     if len(children):
         st.markdown(f"**{ui.t('alliances.children')}**")
         cols = st.columns(min(len(children), 5))
         for i, child in enumerate(children.itertuples()):
-            cols[i % len(cols)].button(f"↓ {ui.plain(child.name)}", key=f"go_{child.alliance_id}",
-                                       on_click=go_to, args=(child.alliance_id,))
+            cols[i % len(cols)].button(
+                f"↓ {ui.plain(child.name)}",
+                key=f"go_{child.alliance_id}",
+                on_click=go_to,
+                args=(child.alliance_id,),
+            )
     if given(a["note"]):
         with st.expander(ui.t("alliances.note")):
             st.markdown(ui.plain(a["note"]))
     if a["simulated"]:
         st.info(f"🧪 **{ui.t('common.simulated')}** · {ui.t('alliances.source_simulated')}")
     elif given(a["article_title"]):
-        st.info(ui.t("alliances.source_article", title=ui.plain(a["article_title"]),
-                     publisher=ui.plain(a["article_publisher"]),
-                     date=str(a["article_date"].date())))
+        st.info(
+            ui.t(
+                "alliances.source_article",
+                title=ui.plain(a["article_title"]),
+                publisher=ui.plain(a["article_publisher"]),
+                date=str(a["article_date"].date()),
+            )
+        )
 
 
 def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
@@ -278,7 +347,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         joined_on=as_date(members["joined_on"]),
         left_on=as_date(members["left_on"]),
     )
-    current = members[members["left_on"].isna()]
+    current = members[members["left_on"] == ""]  # as_date left blanks where none
     current = current.assign(hover=current["name"] + " · " + current["role_label"])
     left, right = st.columns([3, 2])
     with left:
@@ -291,43 +360,100 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
             areas["label"] = areas["name"]
         shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
         fig = charts.choropleth(
-            shaded, data.feature_collection(level, areas["adcode"].tolist()),
-            value_label=ui.t("alliances.map_value"), hover_name="label",
-            uirevision=f"alliance-{aid}", height=460, colorbar_title=ui.t("alliances.map_value"),
+            shaded,
+            data.feature_collection(level, areas["adcode"].tolist()),
+            value_label=ui.t("alliances.map_value"),
+            hover_name="label",
+            uirevision=f"alliance-{aid}",
+            height=460,
+            colorbar_title=ui.t("alliances.map_value"),
         )
         others = current[~current["is_lead"]]
-        links = others.rename(columns={"lead_lon": "from_lon", "lead_lat": "from_lat",
-                                       "lon": "to_lon", "lat": "to_lat"}).assign(alliances=1)
+        links = others.rename(
+            columns={
+                "lead_lon": "from_lon",
+                "lead_lat": "from_lat",
+                "lon": "to_lon",
+                "lat": "to_lat",
+            }
+        ).assign(alliances=1)
         charts.add_links(fig, links, name=ui.t("alliances.map_links"), max_width=1.5)
         charts.add_points(fig, others, text="hover", name=ui.t("alliances.map_members"))
-        charts.add_points(fig, current[current["is_lead"]].assign(size=13), text="hover",
-                          size="size", color="#c0392b", name=ui.t("alliances.map_lead"))
+        charts.add_points(
+            fig,
+            current[current["is_lead"]].assign(size=13),
+            text="hover",
+            size="size",
+            color="#c0392b",
+            name=ui.t("alliances.map_lead"),
+        )
         fig.update_layout(legend={"orientation": "h", "y": 0})
-        ui.chart(fig, "alliance_map", ui.columns(current, {
-            "name": "common.name", "role_label": "alliances.col_role",
-            "county_name": "common.county", "province": "common.province",
-            "lon": "alliances.col_lon", "lat": "alliances.col_lat",
-        }), filename=f"alliance_{aid}_map")
+        if shaded["value"].nunique() <= 1:  # one member per area: a colour scale says nothing
+            fig.update_traces(showscale=False, selector={"type": "choropleth"})
+        ui.chart(
+            fig,
+            "alliance_map",
+            ui.columns(
+                current,
+                {
+                    "name": "common.name",
+                    "role_label": "alliances.col_role",
+                    "county_name": "common.county",
+                    "province": "common.province",
+                    "lon": "alliances.col_lon",
+                    "lat": "alliances.col_lat",
+                },
+            ),
+            filename=f"alliance_{aid}_map",
+        )
         ui.simulated_note(members)
     with right:
         st.subheader(ui.t("alliances.roles_title"))
-        roles = (current.groupby("role").size().reindex(ROLES).dropna().astype(int)
-                 .rename("members").reset_index())
+        roles = (
+            current.groupby("role")
+            .size()
+            .reindex(ROLES)
+            .dropna()
+            .astype(int)
+            .rename("members")
+            .reset_index()
+        )
         roles["role_label"] = roles["role"].map(lambda r: ui.label("role", r))
-        ui.chart(charts.bars(roles, x="members", y="role_label", orientation="h", height=300,
-                             labels={"members": ui.t("alliances.col_members"),
-                                     "role_label": ""}),
-                 "alliance_roles", ui.columns(roles, {"role_label": "alliances.col_role",
-                                                      "members": "alliances.col_members"}),
-                 filename=f"alliance_{aid}_roles")
+        ui.chart(
+            charts.bars(
+                roles,
+                x="members",
+                y="role_label",
+                orientation="h",
+                height=300,
+                labels={"members": ui.t("alliances.col_members"), "role_label": ""},
+            ),
+            "alliance_roles",
+            ui.columns(
+                roles, {"role_label": "alliances.col_role", "members": "alliances.col_members"}
+            ),
+            filename=f"alliance_{aid}_roles",
+        )
         ui.simulated_note(members)
     st.subheader(ui.t("alliances.members_title"))
-    ui.table(ui.columns(members, {
-        "role_label": "alliances.col_role", "name": "common.name", "kind": "alliances.col_kind",
-        "tier": "alliances.col_tier", "ownership": "alliances.col_ownership",
-        "county_name": "common.county", "province": "common.province",
-        "joined_on": "alliances.col_joined", "left_on": "alliances.col_left",
-    }), key="alliance_members", filename=f"alliance_{aid}_members")
+    ui.table(
+        ui.columns(
+            members,
+            {
+                "role_label": "alliances.col_role",
+                "name": "common.name",
+                "kind": "alliances.col_kind",
+                "tier": "alliances.col_tier",
+                "ownership": "alliances.col_ownership",
+                "county_name": "common.county",
+                "province": "common.province",
+                "joined_on": "alliances.col_joined",
+                "left_on": "alliances.col_left",
+            },
+        ),
+        key="alliance_members",
+        filename=f"alliance_{aid}_members",
+    )
     ui.simulated_note(members)
 
 
@@ -337,15 +463,29 @@ def show_growth(aid: str) -> None:
     if growth.empty:
         st.info(ui.t("common.no_data"))
         return
-    fig = charts.lines(growth, x="date", y="members", height=300,
-                       labels={"date": ui.t("alliances.col_date"),
-                               "members": ui.t("alliances.col_members")})
+    fig = charts.lines(
+        growth,
+        x="date",
+        y="members",
+        height=300,
+        labels={"date": ui.t("alliances.col_date"), "members": ui.t("alliances.col_members")},
+    )
     fig.update_traces(line_shape="hv")  # membership changes on the day, not gradually
     growth["date"] = as_date(growth["date"])
-    ui.chart(fig, "alliance_growth", ui.columns(growth, {
-        "date": "alliances.col_date", "joined": "alliances.col_joined_n",
-        "departed": "alliances.col_departed_n", "members": "alliances.col_members",
-    }), filename=f"alliance_{aid}_members_over_time")
+    ui.chart(
+        fig,
+        "alliance_growth",
+        ui.columns(
+            growth,
+            {
+                "date": "alliances.col_date",
+                "joined": "alliances.col_joined_n",
+                "departed": "alliances.col_departed_n",
+                "members": "alliances.col_members",
+            },
+        ),
+        filename=f"alliance_{aid}_members_over_time",
+    )
     ui.simulated_note(growth)
 
 
@@ -356,14 +496,26 @@ def show_activity(aid: str, simulated: bool) -> None:
         st.info(ui.t("alliances.no_activity" if simulated else "alliances.no_activity_real"))
         return
     activity["activity"] = activity["kind"].map(lambda k: ui.label("activity", k))
-    ui.chart(charts.bars(activity, x="month", y="count", color="activity", height=380,
-                         labels={"month": ui.t("alliances.col_month"),
-                                 "count": ui.t("common.count")}),
-             "alliance_activity", ui.columns(
-                 activity.assign(month=activity["month"].dt.strftime("%Y-%m")),
-                 {"month": "alliances.col_month", "activity": "alliances.col_activity",
-                  "count": "common.count"}),
-             filename=f"alliance_{aid}_activity")
+    ui.chart(
+        charts.bars(
+            activity,
+            x="month",
+            y="count",
+            color="activity",
+            height=380,
+            labels={"month": ui.t("alliances.col_month"), "count": ui.t("common.count")},
+        ),
+        "alliance_activity",
+        ui.columns(
+            activity.assign(month=activity["month"].dt.strftime("%Y-%m")),
+            {
+                "month": "alliances.col_month",
+                "activity": "alliances.col_activity",
+                "count": "common.count",
+            },
+        ),
+        filename=f"alliance_{aid}_activity",
+    )
     ui.simulated_note(activity)
 
 
@@ -386,12 +538,29 @@ def show_funding(aid: str) -> None:
         scaled=funding["amount_cny"] / divisor,
     )
     st.metric(ui.t("alliances.funding_total"), money(float(funding["amount_cny"].sum())))
-    ui.chart(charts.bars(funding, x="year", y="scaled", color="source_label", height=300,
-                         labels={"year": ui.t("common.year"), "scaled": ui.t(axis)}),
-             "alliance_funding", ui.columns(funding, {
-                 "year": "common.year", "source_label": "alliances.col_source",
-                 "amount": "alliances.col_amount", "amount_cny": "alliances.col_amount_cny",
-             }), filename=f"alliance_{aid}_funding")
+    fig = charts.bars(
+        funding,
+        x="year",
+        y="scaled",
+        color="source_label",
+        height=300,
+        labels={"year": ui.t("common.year"), "scaled": ui.t(axis)},
+    )
+    fig.update_xaxes(type="category")  # whole years, also when there is only one
+    ui.chart(
+        fig,
+        "alliance_funding",
+        ui.columns(
+            funding,
+            {
+                "year": "common.year",
+                "source_label": "alliances.col_source",
+                "amount": "alliances.col_amount",
+                "amount_cny": "alliances.col_amount_cny",
+            },
+        ),
+        filename=f"alliance_{aid}_funding",
+    )
     ui.simulated_note(funding)
 
 
@@ -402,24 +571,43 @@ def show_milestones_and_figures(aid: str) -> None:
         st.info(ui.t("alliances.no_milestones"))
     else:
         milestones["date"] = as_date(milestones["date"])
-        ui.table(ui.columns(milestones, {"date": "alliances.col_date",
-                                         "title": "alliances.col_event",
-                                         "detail": "alliances.col_detail"}),
-                 key="alliance_milestones", filename=f"alliance_{aid}_milestones")
+        ui.table(
+            ui.columns(
+                milestones,
+                {
+                    "date": "alliances.col_date",
+                    "title": "alliances.col_event",
+                    "detail": "alliances.col_detail",
+                },
+            ),
+            key="alliance_milestones",
+            filename=f"alliance_{aid}_milestones",
+        )
         ui.simulated_note(milestones)
     figures = data.query("alliance_figures", alliance=aid)
     if len(figures):  # only the articles state figures; they are never simulated
         st.subheader(ui.t("alliances.figures_title"))
         figures = figures.assign(
             label=figures["label_en" if ui.lang() == "en" else "label_zh"],
-            stated=[figure_value(v, q) for v, q in zip(figures["value"], figures["qualifier"],
-                                                       strict=True)],
+            stated=[
+                figure_value(v, q)
+                for v, q in zip(figures["value"], figures["qualifier"], strict=True)
+            ],
             as_of=as_date(figures["as_of"]),
         )
-        ui.table(ui.columns(figures, {"label": "alliances.col_figure",
-                                      "stated": "common.value", "unit": "alliances.col_unit",
-                                      "as_of": "alliances.col_as_of"}),
-                 key="alliance_figures", filename=f"alliance_{aid}_figures")
+        ui.table(
+            ui.columns(
+                figures,
+                {
+                    "label": "alliances.col_figure",
+                    "stated": "common.value",
+                    "unit": "alliances.col_unit",
+                    "as_of": "alliances.col_as_of",
+                },
+            ),
+            key="alliance_figures",
+            filename=f"alliance_{aid}_figures",
+        )
 
 
 if len(detail):

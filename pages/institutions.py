@@ -54,12 +54,22 @@ def newly_picked(event, ids: list[str], seen_key: str) -> str | None:
 
 def pickable_table(frame: pd.DataFrame, key: str, filename: str):
     """Like ui.table (CSV and Excel beside it), but rows can be clicked; returns the selection."""
-    event = st.dataframe(frame, hide_index=True, width="stretch", key=key, on_select="rerun",
-                         selection_mode="single-row")
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
-        ui.t("common.download_csv"), lambda: frame.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{filename}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
+        ui.t("common.download_csv"),
+        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{filename}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
     )
 
     def xlsx() -> bytes:
@@ -68,9 +78,12 @@ def pickable_table(frame: pd.DataFrame, key: str, filename: str):
         return buffer.getvalue()
 
     right.download_button(
-        ui.t("common.download_xlsx"), xlsx, file_name=f"{filename}.xlsx",
+        ui.t("common.download_xlsx"),
+        xlsx,
+        file_name=f"{filename}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", on_click="ignore",
+        key=f"{key}_xlsx",
+        on_click="ignore",
     )
     return event
 
@@ -80,7 +93,8 @@ def data_label(simulated: bool) -> str:
 
 
 def as_date(column: pd.Series) -> pd.Series:
-    return pd.to_datetime(column).dt.date
+    """Dates as YYYY-MM-DD text, blank where there is none (e.g. memberships not ended)."""
+    return pd.to_datetime(column).dt.strftime("%Y-%m-%d").fillna("")
 
 
 def province_label(frame: pd.DataFrame) -> pd.Series:
@@ -101,21 +115,39 @@ def facet(name: str) -> list[str]:
 
 
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
-kind = ui.choose(c1.selectbox, ui.t("institutions.kind"), [NONE, *facet("kind")], key="kind",
-                 default=NONE,
-                 format_func=lambda c: ui.label("kind", c) if c else ui.t("common.all"))
-tier = ui.choose(c2.selectbox, ui.t("institutions.tier"), [NONE, *facet("tier")], key="tier",
-                 default=NONE,
-                 format_func=lambda c: ui.label("tier", c) if c else ui.t("common.all"))
-ownership = ui.choose(c3.selectbox, ui.t("institutions.ownership"),
-                      [NONE, *facet("ownership")], key="ownership", default=NONE,
-                      format_func=lambda c: ui.label("ownership", c) if c else ui.t("common.all"))
+kind = ui.choose(
+    c1.selectbox,
+    ui.t("institutions.kind"),
+    [NONE, *facet("kind")],
+    key="kind",
+    default=NONE,
+    format_func=lambda c: ui.label("kind", c) if c else ui.t("common.all"),
+)
+tier = ui.choose(
+    c2.selectbox,
+    ui.t("institutions.tier"),
+    [NONE, *facet("tier")],
+    key="tier",
+    default=NONE,
+    format_func=lambda c: ui.label("tier", c) if c else ui.t("common.all"),
+)
+ownership = ui.choose(
+    c3.selectbox,
+    ui.t("institutions.ownership"),
+    [NONE, *facet("ownership")],
+    key="ownership",
+    default=NONE,
+    format_func=lambda c: ui.label("ownership", c) if c else ui.t("common.all"),
+)
 seed_from_url("q", parse_search, "")
-q = c4.text_input(ui.t("common.search"), key="q", max_chars=SEARCH_MAX_CHARS,
-                  help=ui.t("institutions.search_help"))
+q = c4.text_input(
+    ui.t("common.search"),
+    key="q",
+    max_chars=SEARCH_MAX_CHARS,
+    help=ui.t("institutions.search_help"),
+)
 write_to_url("q", q, "")
-filters = {"province": province, "kind": kind, "tier": tier, "ownership": ownership,
-           "q": q.strip()}
+filters = {"province": province, "kind": kind, "tier": tier, "ownership": ownership, "q": q.strip()}
 
 counts = data.query("site_counts", **filters)
 directory = data.query("site_directory", **filters, limit=DIRECTORY_LIMIT)
@@ -134,16 +166,31 @@ else:
     with left:
         st.subheader(ui.t("institutions.by_kind_title"))
         by_kind = counts.groupby(["kind", "tier"], sort=False, as_index=False).agg(
-            sites=("sites", "sum"), simulated=("simulated", "any"))
+            sites=("sites", "sum"), simulated=("simulated", "any")
+        )
         by_kind["kind_label"] = by_kind["kind"].map(lambda k: ui.label("kind", k))
         by_kind["tier_label"] = by_kind["tier"].map(lambda k: ui.label("tier", k))
-        ui.chart(charts.bars(by_kind, x="sites", y="kind_label", color="tier_label",
-                             orientation="h", height=340,
-                             labels={"sites": ui.t("common.count"), "kind_label": ""}),
-                 "site_counts", ui.columns(by_kind, {"kind_label": "institutions.kind",
-                                                     "tier_label": "institutions.tier",
-                                                     "sites": "common.count"}),
-                 filename="institutions_by_kind_tier")
+        ui.chart(
+            charts.bars(
+                by_kind,
+                x="sites",
+                y="kind_label",
+                color="tier_label",
+                orientation="h",
+                height=340,
+                labels={"sites": ui.t("common.count"), "kind_label": ""},
+            ),
+            "site_counts",
+            ui.columns(
+                by_kind,
+                {
+                    "kind_label": "institutions.kind",
+                    "tier_label": "institutions.tier",
+                    "sites": "common.count",
+                },
+            ),
+            filename="institutions_by_kind_tier",
+        )
         ui.simulated_note(by_kind)
     with right:
         st.subheader(ui.t("institutions.directory_title"))
@@ -156,14 +203,23 @@ else:
             data=directory["simulated"].map(data_label),
         )
         event = pickable_table(
-            ui.columns(shown, {
-                "site_id": "institutions.col_id", "name": "common.name",
-                "kind": "institutions.kind", "tier": "institutions.tier",
-                "ownership": "institutions.ownership", "county_name": "common.county",
-                "province": "common.province", "beds": "institutions.col_beds",
-                "alliances": "institutions.col_alliances", "data": "institutions.col_data",
-            }),
-            key="directory", filename="institutions",
+            ui.columns(
+                shown,
+                {
+                    "site_id": "institutions.col_id",
+                    "name": "common.name",
+                    "kind": "institutions.kind",
+                    "tier": "institutions.tier",
+                    "ownership": "institutions.ownership",
+                    "county_name": "common.county",
+                    "province": "common.province",
+                    "beds": "institutions.col_beds",
+                    "alliances": "institutions.col_alliances",
+                    "data": "institutions.col_data",
+                },
+            ),
+            key="directory",
+            filename="institutions",
         )
         clicked = newly_picked(event, directory["site_id"].tolist(), "_directory_rows")
         if clicked:
@@ -181,9 +237,14 @@ options = [NONE, *names]
 if len(detail) and wanted not in names:
     names[wanted] = detail["name"].iloc[0]
     options.insert(1, wanted)
-chosen = ui.choose(st.selectbox, ui.t("institutions.pick"), options, key="site", default=NONE,
-                   format_func=lambda s: f"{names[s]} · {s}" if s else
-                   ui.t("institutions.pick_none"))
+chosen = ui.choose(
+    st.selectbox,
+    ui.t("institutions.pick"),
+    options,
+    key="site",
+    default=NONE,
+    format_func=lambda s: f"{names[s]} · {s}" if s else ui.t("institutions.pick_none"),
+)
 if chosen != wanted:
     detail = data.query("site_detail", site=chosen) if chosen else pd.DataFrame()
 
@@ -199,36 +260,63 @@ def show_site(site: pd.Series) -> None:
     facts[0].metric(ui.t("institutions.kind"), ui.label("kind", site["kind"]))
     facts[1].metric(ui.t("institutions.tier"), ui.label("tier", site["tier"]))
     facts[2].metric(ui.t("institutions.ownership"), ui.label("ownership", site["ownership"]))
-    facts[3].metric(ui.t("institutions.beds"),
-                    f"{int(site['beds']):,}" if pd.notna(site["beds"]) else "—")
-    facts[4].metric(ui.t("institutions.col_alliances"),
-                    f"{int(alliances['left_on'].isna().sum()):,}")
+    facts[3].metric(
+        ui.t("institutions.beds"), f"{int(site['beds']):,}" if pd.notna(site["beds"]) else "—"
+    )
+    facts[4].metric(
+        ui.t("institutions.col_alliances"), f"{int(alliances['left_on'].isna().sum()):,}"
+    )
     place = province_label(pd.DataFrame([site])).iloc[0]
-    st.markdown(ui.t("institutions.location", county=ui.plain(site["county_name"]),
-                     province=ui.plain(place)))
+    st.markdown(
+        ui.t(
+            "institutions.location", county=ui.plain(site["county_name"]), province=ui.plain(place)
+        )
+    )
     if site["simulated"]:
         st.info(f"🧪 **{ui.t('common.simulated')}** · {ui.t('institutions.source_simulated')}")
     elif pd.notna(site["article_title"]):
-        st.info(ui.t("institutions.source_article", title=ui.plain(site["article_title"]),
-                     publisher=ui.plain(site["article_publisher"]),
-                     date=str(site["article_date"].date())))
+        st.info(
+            ui.t(
+                "institutions.source_article",
+                title=ui.plain(site["article_title"]),
+                publisher=ui.plain(site["article_publisher"]),
+                date=str(site["article_date"].date()),
+            )
+        )
 
     left, right = st.columns([2, 3])
     with left:
         st.subheader(ui.t("institutions.map_title"))
         area = data.query("site_area", site=sid)
         home = area[area["is_home"]].assign(value=1)
-        fig = charts.choropleth(home, data.feature_collection("county", area["adcode"].tolist()),
-                                value_label=ui.t("common.county"), hover_name="name",
-                                uirevision=f"site-{sid}", height=320)
-        fig.update_traces(showscale=False, hovertemplate="%{text}<extra></extra>")
+        fig = charts.choropleth(
+            home,
+            data.feature_collection("county", area["adcode"].tolist()),
+            value_label=ui.t("common.county"),
+            hover_name="name",
+            uirevision=f"site-{sid}",
+            height=320,
+        )
+        fig.update_traces(  # one county marked: no colour scale, just its name on hover
+            showscale=False, hovertemplate="%{text}<extra></extra>", selector={"type": "choropleth"}
+        )
         point = pd.DataFrame([site])
-        charts.add_points(fig, point.assign(size=12), text="name", size="size",
-                          color="#c0392b")
-        ui.chart(fig, "site_map", ui.columns(point.assign(province=place), {
-            "name": "common.name", "county_name": "common.county", "province": "common.province",
-            "lon": "institutions.col_lon", "lat": "institutions.col_lat",
-        }), filename=f"institution_{sid}_location")
+        charts.add_points(fig, point.assign(size=12), text="name", size="size", color="#c0392b")
+        ui.chart(
+            fig,
+            "site_map",
+            ui.columns(
+                point.assign(province=place),
+                {
+                    "name": "common.name",
+                    "county_name": "common.county",
+                    "province": "common.province",
+                    "lon": "institutions.col_lon",
+                    "lat": "institutions.col_lat",
+                },
+            ),
+            filename=f"institution_{sid}_location",
+        )
         ui.simulated_note(bool(site["simulated"]))
     with right:
         st.subheader(ui.t("institutions.alliances_title"))
@@ -243,12 +331,23 @@ def show_site(site: pd.Series) -> None:
                 left_on=as_date(alliances["left_on"]),
                 data=alliances["simulated"].map(data_label),
             )
-            ui.table(ui.columns(alliances, {
-                "alliance_id": "institutions.col_id", "name": "institutions.col_alliance",
-                "form": "common.form", "scope": "institutions.col_scope",
-                "role": "institutions.col_role", "joined_on": "institutions.col_joined",
-                "left_on": "institutions.col_left", "data": "institutions.col_data",
-            }), key="site_alliances", filename=f"institution_{sid}_alliances")
+            ui.table(
+                ui.columns(
+                    alliances,
+                    {
+                        "alliance_id": "institutions.col_id",
+                        "name": "institutions.col_alliance",
+                        "form": "common.form",
+                        "scope": "institutions.col_scope",
+                        "role": "institutions.col_role",
+                        "joined_on": "institutions.col_joined",
+                        "left_on": "institutions.col_left",
+                        "data": "institutions.col_data",
+                    },
+                ),
+                key="site_alliances",
+                filename=f"institution_{sid}_alliances",
+            )
             ui.simulated_note(alliances)
 
     st.subheader(ui.t("institutions.activity_title"))
@@ -257,14 +356,27 @@ def show_site(site: pd.Series) -> None:
         st.info(ui.t("institutions.no_activity"))
         return
     activity["activity"] = activity["kind"].map(lambda k: ui.label("activity", k))
-    ui.chart(charts.bars(activity, x="month", y="count", color="activity", height=380,
-                         labels={"month": ui.t("institutions.col_month"),
-                                 "count": ui.t("common.count")}),
-             "site_activity", ui.columns(
-                 activity.assign(month=activity["month"].dt.strftime("%Y-%m")),
-                 {"month": "institutions.col_month", "activity": "institutions.col_activity",
-                  "count": "common.count", "alliances": "institutions.col_alliances_n"}),
-             filename=f"institution_{sid}_activity")
+    ui.chart(
+        charts.bars(
+            activity,
+            x="month",
+            y="count",
+            color="activity",
+            height=380,
+            labels={"month": ui.t("institutions.col_month"), "count": ui.t("common.count")},
+        ),
+        "site_activity",
+        ui.columns(
+            activity.assign(month=activity["month"].dt.strftime("%Y-%m")),
+            {
+                "month": "institutions.col_month",
+                "activity": "institutions.col_activity",
+                "count": "common.count",
+                "alliances": "institutions.col_alliances_n",
+            },
+        ),
+        filename=f"institution_{sid}_activity",
+    )
     ui.simulated_note(activity)
 
 

@@ -11,7 +11,8 @@ from dashboard import charts, data, kiosk, ui
 ui.through_router()
 
 # Fixed CSS, no data in it: dark big-screen look, every Streamlit menu, toolbar and indicator
-# hidden; designed for 1920x1080 and zoomed to fill a 4K screen.
+# hidden. Designed for 1920x1080 CSS pixels: a 4K screen runs the browser at scale factor 2
+# (README); at scale factor 1 the text doubles here and ?scale=2 enlarges the charts.
 st.html("""<style>
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #0b1424; }
 .stApp, .stApp p, .stApp li, .stApp h1, .stApp h2, .stApp h3, .stApp span { color: #e8eef7; }
@@ -22,7 +23,7 @@ header, footer, #MainMenu, [data-testid="stHeader"], [data-testid="stToolbar"],
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 0 2.5rem; max-width: 100%; }
 .stApp h1 { font-size: 3.2rem; } .stApp h2 { font-size: 2.4rem; } .stApp h3 { font-size: 1.8rem; }
 .stApp p, .stApp li { font-size: 1.6rem; }
-@media (min-width: 2500px) { .stApp { zoom: 2; } }
+@media (min-width: 2500px) { html { font-size: 32px; } }
 </style>""")
 
 CHART_CONFIG = ui.PLOTLY_CONFIG | {"staticPlot": True, "displayModeBar": False}
@@ -38,8 +39,9 @@ if ui.lang() != settings.lang:  # kiosk.toml may name the language; the URL was 
 
 
 def show(fig, height: int = 820) -> None:
-    """A static, dark Plotly chart (no toolbar, no hover)."""
-    fig.update_layout(height=height, **DARK)
+    """A static, dark Plotly chart (no toolbar, no hover), enlarged by the kiosk's scale."""
+    fig.update_layout(height=height * settings.scale, **DARK)
+    fig.update_layout(font_size=DARK["font"]["size"] * settings.scale)
     st.plotly_chart(fig, config=CHART_CONFIG, theme=None, width="stretch")
 
 

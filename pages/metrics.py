@@ -170,13 +170,10 @@ with left:
     ui.simulated_note(values)
 with right:
     st.subheader(ui.t("metrics.distribution_title", level=ui.label("level", level)))
+    fig = charts.histogram(values, x="value", target=target, labels={"value": value_axis})
+    fig.update_yaxes(title_text=ui.t("metrics.tile_units"))
     ui.chart(
-        charts.histogram(
-            values,
-            x="value",
-            target=target,
-            labels={"value": value_axis, "count": ui.t("metrics.tile_units")},
-        ),
+        fig,
         "metrics_distribution",
         table,
         filename=f"{metric}_{level}_{year}",

@@ -74,7 +74,9 @@ cols[0].metric(ui.t("province.tile_counties"), f"{len(measured):,}")
 cols[1].metric(
     ui.t("province.tile_mean", year=year),
     fmt(now, info.unit),
-    delta=None if now is None or before is None else round(float(now - before), 1),
+    delta=None
+    if now is None or before is None
+    else round(float(now - before), 1 if info.unit == "%" else None),
     delta_color="normal"
     if info.direction == "higher"
     else "inverse"
@@ -244,7 +246,13 @@ with right:
             ),
             filename=f"trend_{province}_{metric}",
         )
-        st.caption(ui.t("province.trend_caption"))
+        st.caption(
+            ui.t(
+                "province.trend_caption"
+                if target is not None
+                else "province.trend_caption_no_target"
+            )
+        )
         ui.simulated_note(trend)
 
 # The alliances active in the province.

@@ -78,14 +78,14 @@ def streamlit_server(db_path: Path, port: int | None = None, extra_env: dict | N
 
 
 @contextmanager
-def chromium(width: int = 1600, height: int = 1000):
+def chromium(width: int = 1600, height: int = 1000, scale: float = 1):
     """A headless Chromium page that records every request leaving this machine."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": width, "height": height},
-                                      locale="zh-CN")
+                                      device_scale_factor=scale, locale="zh-CN")
         outside: list[str] = []
 
         def guard(route):

@@ -84,8 +84,11 @@ def test_simulated_institution_is_labelled_with_its_alliances_activity(tiny_env)
     expected = tiny_count(tiny_env, "select count(*) from memberships where site_id = 'S0000006'")
     assert len(alliances) == expected > 0
     activity = table_with(at, msg("institutions.col_activity"))
-    total = tiny_count(tiny_env, "select sum(count) from activities where alliance_id in "
-                                 "(select alliance_id from memberships where site_id = 'S0000006')")
+    total = tiny_count(
+        tiny_env,
+        "select sum(count) from activities where alliance_id in "
+        "(select alliance_id from memberships where site_id = 'S0000006')",
+    )
     assert activity[msg("common.count")].sum() == total
     assert any(msg("common.simulated") in c.value for c in at.caption)
 
@@ -133,8 +136,9 @@ def test_counts_match_the_database_and_follow_the_filters(tiny_env):
     at = run(page=PAGE)
     assert not at.exception
     facts = metrics(at)
-    assert facts[msg("institutions.count")] == str(tiny_count(tiny_env,
-                                                              "select count(*) from sites"))
+    assert facts[msg("institutions.count")] == str(
+        tiny_count(tiny_env, "select count(*) from sites")
+    )
     assert facts[msg("institutions.count_real")] == "3"  # R-S001..R-S003
     at.selectbox(key="kind").set_value("primary").run()
     primary = tiny_count(tiny_env, "select count(*) from sites where kind = 'primary'")
@@ -199,8 +203,18 @@ def test_counts_and_directory_agree(con):
     assert directory["site_id"].is_unique
     assert counts["sites"].sum() == len(directory)
     assert counts["real_sites"].sum() == (~directory["simulated"]).sum()
-    assert {"site_id", "name", "kind", "tier", "ownership", "county_name", "province_name",
-            "beds", "alliances", "simulated"} <= set(directory.columns)
+    assert {
+        "site_id",
+        "name",
+        "kind",
+        "tier",
+        "ownership",
+        "county_name",
+        "province_name",
+        "beds",
+        "alliances",
+        "simulated",
+    } <= set(directory.columns)
 
 
 def test_directory_limit(con):
@@ -214,11 +228,38 @@ def test_search_text_is_data_not_sql(con, q):
 
 
 DETAIL_QUERIES = {
-    "site_detail": ({"site_id", "name", "kind", "tier", "ownership", "county_name",
-                     "province_name", "province_name_en", "lon", "lat", "beds", "simulated",
-                     "article_title"}, ["site_id"]),
-    "site_alliances": ({"alliance_id", "name", "form", "scope", "role", "is_lead", "joined_on",
-                        "left_on", "simulated"}, ["alliance_id"]),
+    "site_detail": (
+        {
+            "site_id",
+            "name",
+            "kind",
+            "tier",
+            "ownership",
+            "county_name",
+            "province_name",
+            "province_name_en",
+            "lon",
+            "lat",
+            "beds",
+            "simulated",
+            "article_title",
+        },
+        ["site_id"],
+    ),
+    "site_alliances": (
+        {
+            "alliance_id",
+            "name",
+            "form",
+            "scope",
+            "role",
+            "is_lead",
+            "joined_on",
+            "left_on",
+            "simulated",
+        },
+        ["alliance_id"],
+    ),
     "site_activity": ({"month", "kind", "count", "alliances", "simulated"}, ["month", "kind"]),
     "site_area": ({"adcode", "name", "is_home"}, ["adcode"]),
 }

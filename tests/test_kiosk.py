@@ -26,12 +26,13 @@ def test_url_overrides_the_config_file(tmp_path, monkeypatch):
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "missing.toml"))
     s = settings(slides="province,attainment", interval="8", province="310000", lang="en",
                  metric="primary_visit_share")
-    assert s == kiosk.Settings(("province", "attainment"), 8, 310000, "primary_visit_share", "en")
+    assert s == kiosk.Settings(("province", "attainment"), 8, 310000, "primary_visit_share", "en", 1)
 
 
 @pytest.mark.parametrize("params", [
     {"slides": "overview,<script>"}, {"interval": "0"}, {"interval": "abc"},
     {"province": "999999"}, {"metric": "drop table"}, {"lang": "fr"}, {"slides": ""},
+    {"scale": "9"},
 ])
 def test_bad_values_fall_back_and_are_logged(params, caplog, tmp_path, monkeypatch):
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "missing.toml"))
