@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import build
-from tests.browser import (chromium, free_port, national_db, require_chromium,
-                           streamlit_server)
+from tests.browser import chromium, free_port, national_db, require_chromium, streamlit_server
 
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 H1 = "[data-testid='stMain'] h1"
