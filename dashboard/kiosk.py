@@ -14,7 +14,7 @@ from dashboard import db, i18n
 
 log = logging.getLogger("dashboard.kiosk")
 SLIDES = ("overview", "province", "links", "attainment", "latest")
-MIN_INTERVAL_S, MAX_INTERVAL_S = 5, 300
+MIN_INTERVAL_S, MAX_INTERVAL_S = 2, 300
 MAX_SCALE = 3
 DEFAULTS = {"slides": list(SLIDES), "interval_s": 20, "province": 330000,
             "metric": "county_visit_rate", "lang": i18n.DEFAULT_LANG, "scale": 1}

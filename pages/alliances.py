@@ -300,7 +300,7 @@ def show_header(a: pd.Series) -> None:
     facts[3].metric(ui.t("alliances.model"), a["model"] if given(a["model"]) else "—")
     facts[4].metric(ui.t("alliances.col_founded"), str(a["founded_on"].date()))
     facts[5].metric(ui.t("alliances.members_now"), f"{int(a['members']):,}")
-    st.markdown(f"**{ui.t('alliances.col_lead')}**：{ui.plain(a['lead_name'])}")
+    st.markdown(ui.t("alliances.lead_line", name=ui.plain(a["lead_name"])))
     if given(a["parent_alliance_id"]):
         st.markdown(f"**{ui.t('alliances.parent')}**")
         st.button(
