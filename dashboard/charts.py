@@ -70,8 +70,10 @@ def choropleth(
     height: int = 560,
     colorbar_title: str = "",
     national: bool = False,
+    percent: bool = False,
 ) -> go.Figure:
-    """Areas coloured by value; with a target, the scale diverges at the target."""
+    """Areas coloured by value; with a target, the scale diverges at the target (and a
+    percentage scale stops at 0 and 100)."""
     z = frame["value"]
     trace = {
         "geojson": geojson,
@@ -112,6 +114,17 @@ def choropleth(
         )
         fig.data = fig.data[::-1]
     return _layout(fig, height, uirevision, CHINA_GEO if national else bounds(geojson))
+
+
+def metric_scale(info: pd.Series) -> dict:
+    """choropleth() colour settings for a catalogue row: target, direction, unit."""
+    target = info["target"]
+    return {
+        "target": None if pd.isna(target) else float(target),
+        "higher_is_better": info["direction"] != "lower",
+        "colorbar_title": info["unit"],
+        "percent": info["unit"] == "%",
+    }
 
 
 def add_lines(fig: go.Figure, geojson_text: str, color: str = "#555555") -> go.Figure:

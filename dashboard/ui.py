@@ -71,6 +71,10 @@ def choose(
         return None
     default = default if default in options else options[0]
     as_text = [str(o) for o in options]
+    if key in st.session_state:
+        # The same key on another page is another widget to Streamlit, which would drop the
+        # value on the way; handing it back keeps the choice as the user moves between pages.
+        st.session_state[key] = st.session_state[key]
     if key not in st.session_state or st.session_state[key] not in options:
         raw = st.query_params.get(key)
         if raw is not None and raw in as_text:

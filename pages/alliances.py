@@ -199,6 +199,9 @@ if first_year < last_year:
     seed_from_url(
         "years", lambda raw: parse_years(raw, first_year, last_year), (first_year, last_year)
     )
+    low, high = st.session_state["years"]
+    if not first_year <= low <= high <= last_year:  # a new data file with other years
+        st.session_state["years"] = (first_year, last_year)
     year_from, year_to = c5.slider(
         ui.t("alliances.years"), min_value=first_year, max_value=last_year, key="years"
     )
@@ -419,15 +422,17 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
             .reset_index()
         )
         roles["role_label"] = roles["role"].map(lambda r: ui.label("role", r))
+        fig = charts.bars(
+            roles,
+            x="members",
+            y="role_label",
+            orientation="h",
+            height=300,
+            labels={"members": ui.t("alliances.col_members"), "role_label": ""},
+        )
+        fig.update_yaxes(autorange="reversed")  # the lead on top, as in the council's own order
         ui.chart(
-            charts.bars(
-                roles,
-                x="members",
-                y="role_label",
-                orientation="h",
-                height=300,
-                labels={"members": ui.t("alliances.col_members"), "role_label": ""},
-            ),
+            fig,
             "alliance_roles",
             ui.columns(
                 roles, {"role_label": "alliances.col_role", "members": "alliances.col_members"}

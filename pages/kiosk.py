@@ -62,9 +62,8 @@ def slide_overview(year: int) -> bool:
     with left:
         fig = charts.choropleth(frame, data.feature_collection("province"),
                                 value_label=ui.metric_name(catalogue, settings.metric),
-                                hover_name="label", national=True, colorbar_title=info.unit,
-                                target=info.target if info.target == info.target else None,
-                                higher_is_better=info.direction != "lower")
+                                hover_name="label", national=True,
+                                **charts.metric_scale(info))
         charts.add_lines(fig, data.query("map_lines").set_index("name").loc["dashline", "geojson"],
                          color="#9fb3c8")
         show(fig)
@@ -79,7 +78,7 @@ def slide_province(year: int) -> bool:
     left, right = st.columns([3, 1])
     with right:
         st.markdown(f"## {ui.plain(province_label(settings.province))}")
-        if info.target == info.target:
+        if pd.notna(info.target):
             st.markdown(f"### {ui.t('kiosk.on_target')}\n# {int(shown['on_target'].sum())}"
                         f" / {len(shown)}")
         worst = shown.sort_values("gap", ascending=False).head(5)
@@ -87,9 +86,7 @@ def slide_province(year: int) -> bool:
     with left:
         fig = charts.choropleth(shown, data.feature_collection("county", counties["adcode"]),
                                 value_label=ui.metric_name(catalogue, settings.metric),
-                                target=info.target if info.target == info.target else None,
-                                higher_is_better=info.direction != "lower",
-                                colorbar_title=info.unit)
+                                **charts.metric_scale(info))
         show(fig)
     return bool(shown["simulated"].any())
 

@@ -39,12 +39,6 @@ def unit_labels(frame: pd.DataFrame, level: str, with_province: bool) -> pd.Seri
 
 st.title(ui.t("metrics.title"))
 
-# A widget key shared with another page gets a new widget id here, which drops its value;
-# handing the value back to session_state keeps the choice (ui.choose still checks it).
-for shared in ("metric", "year"):
-    if shared in st.session_state:
-        st.session_state[shared] = st.session_state[shared]
-
 catalogue = data.query("metric_catalogue").set_index("metric_id")
 # Levels are built from county values: the metrics measured per county.
 catalogue = catalogue[catalogue["level"] == "county"]

@@ -37,10 +37,8 @@ show_links = st.toggle(ui.t("overview.show_links"), value=True, key="links")
 st.subheader(ui.t("overview.map_title", metric=ui.metric_name(catalogue, metric), year=year))
 fig = charts.choropleth(
     by_province, data.feature_collection("province"),
-    value_label=ui.metric_name(catalogue, metric), hover_name="label",
-    target=info.target if info.target == info.target else None,
-    higher_is_better=info.direction != "lower", uirevision="china", height=620,
-    colorbar_title=info.unit, national=True,
+    value_label=ui.metric_name(catalogue, metric), hover_name="label", uirevision="china",
+    height=620, national=True, **charts.metric_scale(info),
 )
 charts.add_lines(fig, data.query("map_lines").set_index("name").loc["dashline", "geojson"])
 if show_links:

@@ -33,12 +33,6 @@ st.title(ui.t("province.title", name=ui.plain(name)))
 if ui.current_province() == 0:
     st.info(ui.t("province.choose_hint", name=ui.plain(name)))
 
-# A widget key shared with another page gets a new widget id here, which drops its value;
-# handing the value back to session_state keeps the choice (ui.choose still checks it).
-for shared in ("metric", "year"):
-    if shared in st.session_state:
-        st.session_state[shared] = st.session_state[shared]
-
 catalogue = data.query("metric_catalogue").set_index("metric_id")
 catalogue = catalogue[catalogue["level"] == "county"]
 years = data.query("metric_years")["year"].tolist()
@@ -111,11 +105,9 @@ fig = charts.choropleth(
     data.feature_collection("county", counties["adcode"].tolist()),
     value_label=metric_name,
     hover_name="name",
-    target=target,
-    higher_is_better=higher_is_better,
     uirevision=f"province-{province}",
     height=600,
-    colorbar_title=info.unit,
+    **charts.metric_scale(info),
 )
 if show_sites:
     tier_label = sites["tier"].map(lambda code: ui.label("tier", code))

@@ -139,9 +139,6 @@ def run_app(page: str | None = None, **params: str):
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
     if page:
-        for key, value in params.items():  # the page switch starts from a clean URL
-            at.query_params[key] = value
-        at.switch_page(page).run()
-    return at
+        at.switch_page(page)  # opened straight from a link, as a shared URL is
+    return at.run()
