@@ -11,6 +11,7 @@ ui.through_router()
 
 REGISTER_LIMIT = 500  # rows listed; the counts cover every match
 SEARCH_MAX_CHARS = 40
+ID_MAX_CHARS = 32
 NONE = ""  # "all" in a filter, "none chosen" in the alliance picker
 ROLES = ["lead", "chair", "standing", "council", "member"]
 
@@ -267,13 +268,15 @@ else:
     if clicked:
         st.session_state["alliance"] = clicked  # the picker below is drawn after this
     if total > len(register):
-        st.caption(ui.t("alliances.register_limited", shown=len(register), total=total))
+        st.caption(ui.t("alliances.register_limited", shown=len(register), total=f"{total:,}"))
     ui.simulated_note(register)
 
 # ---- the picker: the listed alliances, plus the one asked for if it exists ----------------------
 
 wanted = str(st.session_state.get("alliance", st.query_params.get("alliance", NONE)))
-detail = data.query("alliance_detail", alliance=wanted) if wanted else pd.DataFrame()
+# An id is short; a long URL value is not looked up (and gets the notice below).
+looked_up = wanted and len(wanted) <= ID_MAX_CHARS
+detail = data.query("alliance_detail", alliance=wanted) if looked_up else pd.DataFrame()
 names = dict(zip(register["alliance_id"], register["name"], strict=True))
 options = [NONE, *names]
 if len(detail) and wanted not in names:

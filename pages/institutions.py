@@ -11,6 +11,7 @@ ui.through_router()
 
 DIRECTORY_LIMIT = 500  # rows listed (≈34,000 institutions nationally); the counts cover all
 SEARCH_MAX_CHARS = 40
+ID_MAX_CHARS = 32
 NONE = ""  # "all" in a filter, "none chosen" in the institution picker
 
 
@@ -232,7 +233,9 @@ else:
 
 names = dict(zip(directory["site_id"], directory["name"], strict=True))
 wanted = str(st.session_state.get("site", st.query_params.get("site", NONE)))
-detail = data.query("site_detail", site=wanted) if wanted else pd.DataFrame()
+# An id is short; a long URL value is not looked up (and gets the notice below).
+looked_up = wanted and len(wanted) <= ID_MAX_CHARS
+detail = data.query("site_detail", site=wanted) if looked_up else pd.DataFrame()
 options = [NONE, *names]
 if len(detail) and wanted not in names:
     names[wanted] = detail["name"].iloc[0]

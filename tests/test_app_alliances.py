@@ -163,7 +163,9 @@ def test_clicking_a_register_row_picks_that_alliance(tiny_env):
     assert at.query_params["alliance"] == third[msg("alliances.col_id")]
 
 
-@pytest.mark.parametrize("bad", ["<script>alert(1)</script>", "nope", "A999999", "r-a01"])
+@pytest.mark.parametrize(
+    "bad", ["<script>alert(1)</script>", "nope", "A999999", "r-a01", "R-A01" + " " * 40]
+)
 def test_unknown_alliance_gives_a_notice_and_no_detail(tiny_env, bad):
     at = run(page=PAGE, alliance=bad)
     assert not at.exception
