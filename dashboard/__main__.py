@@ -1,4 +1,7 @@
-"""Command line: python -m dashboard build | check."""
+"""Command line: python -m dashboard build | check [FILE|DIR…] | import FILE|DIR… | template DIR.
+
+Exit codes of check and import: 0 passed (and, for import, published), 1 refused (the report
+lists every problem; the database is untouched), 2 unreadable input or no database."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from dashboard import build, db, simulate
+from dashboard import build, db, i18n, importer, simulate
 
 
 def bar(step: int, total: int, label: str) -> None:
@@ -33,7 +36,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _both(key: str, **values: object) -> str:
+    """A message in Chinese, then English."""
+    return f"{i18n.text(key, 'zh', **values)}\n{i18n.text(key, 'en', **values)}"
+
+
+def _exit_code(checked: importer.Checked) -> int:
+    return 2 if checked.unreadable else (0 if checked.ok else 1)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.paths:
+        return cmd_check_files(args)
     try:
         con = db.connect(args.db)
     except db.DatabaseUnavailable as exc:
@@ -49,6 +63,51 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_files(args: argparse.Namespace) -> int:
+    try:
+        checked = importer.check(args.paths, args.db, progress=bar)
+    except db.DatabaseUnavailable as exc:
+        print(_both("import.report.db_missing", detail=exc), file=sys.stderr)
+        return 2
+    print(importer.report(checked))
+    return _exit_code(checked)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    out = Path(args.db or db.db_path())
+    try:
+        checked, published = importer.import_files(args.paths, out, progress=bar)
+    except db.DatabaseUnavailable as exc:
+        print(_both("import.report.db_missing", detail=exc), file=sys.stderr)
+        return 2
+    except importer.ImportBusy:
+        print(_both("import.report.busy"), file=sys.stderr)
+        return 2
+    print(importer.report(checked))
+    if not published:
+        return _exit_code(checked) or 1
+    seconds = f"{time.perf_counter() - start:.1f}"
+    print(
+        _both("import.report.published", path=out, seconds=seconds, backups=out.parent / "backups")
+    )
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    metrics = None
+    try:  # the metric catalogue of the database, when there is one, lists the metric ids
+        con = db.connect(args.db)
+    except db.DatabaseUnavailable:
+        pass
+    else:
+        metrics = db.run(con, "metric_catalogue")
+        con.close()
+    written = importer.write_templates(args.folder, metrics)
+    print(_both("import.report.templates", n=len(written), dir=args.folder))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="医联体协作看板")
     sub = parser.add_subparsers(dest="verb", required=True)
@@ -57,9 +116,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=simulate.SEED)
     p.add_argument("--scale", type=int, default=1, help="simulation size multiplier")
     p.set_defaults(func=cmd_build)
-    p = sub.add_parser("check", help="table counts and contract violations of a database")
+    p = sub.add_parser(
+        "check",
+        help="without paths: table counts and contract violations of "
+        "the database; with paths: check office files (nothing is written)",
+    )
+    p.add_argument("paths", nargs="*", type=Path, help="CSV/.xlsx files or folders of them")
     p.add_argument("--db", type=Path, default=None)
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("import", help="check office files and, if all pass, publish them")
+    p.add_argument("paths", nargs="+", type=Path, help="CSV/.xlsx files or folders of them")
+    p.add_argument("--db", type=Path, default=None, help="database file (default: $DASHBOARD_DB)")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("template", help="write empty import templates (CSV, .xlsx, README)")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--db", type=Path, default=None)
+    p.set_defaults(func=cmd_template)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -128,3 +128,10 @@ create table map_lines (
     name varchar primary key,  -- 'dashline': the South China Sea dash line of the national map
     geojson varchar not null
 );
+
+create table imports (  -- one row per published import of an office's files (python -m dashboard import)
+    imported_at timestamp not null,
+    files varchar not null,  -- JSON list of the file names
+    tables varchar not null,  -- JSON object: table replaced -> rows imported
+    warnings varchar not null  -- JSON list of the report's warnings (file, row, column, value, rule…)
+);

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n
+from dashboard import charts, fmt, i18n
 
 log = logging.getLogger("dashboard")
 
@@ -24,6 +24,10 @@ PLOTLY_CONFIG = {
 }
 MAX_LINKS = 40  # the strongest pairs; more lines turn a national map into a blot
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+NONE = ""  # "all" in a filter, "none chosen" in a record picker
+SEARCH_MAX_CHARS = 40
+ID_MAX_CHARS = 32  # longer URL ids are not looked up
+DEFAULT_METRIC = "county_visit_rate"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -42,6 +46,11 @@ def label(group: str, code: object) -> str:
     return i18n.code_label(group, code, lang())
 
 
+def labels(group: str, codes: pd.Series) -> pd.Series:
+    """Translated labels of a column of data codes, e.g. labels('form', frame['form'])."""
+    return codes.map(lambda code: label(group, code))
+
+
 def plain(value: object) -> str:
     """A data value made safe to show inside Markdown: every Markdown/HTML character escaped."""
     return _MD_SPECIAL.sub(r"\\\1", str(value))
@@ -54,6 +63,34 @@ def notice_bad_param(key: str) -> None:
         shown.add(key)
         st.warning(t("common.bad_param", name=key))
     log.info("ignored invalid URL parameter %s", key)
+
+
+def _start(key: str, parse: Callable[[str], object], default, fits: Callable = lambda v: True):
+    """Set a URL-bound widget's value before it is drawn: the value it already has if that still
+    fits, else the URL's if parse accepts it (ValueError if not: a notice), else default."""
+    if key in st.session_state:
+        # The same key on another page is another widget to Streamlit, which would drop the
+        # value on the way; handing it back keeps the choice as the user moves between pages.
+        st.session_state[key] = st.session_state[key]
+        if fits(st.session_state[key]):
+            return
+    raw = st.query_params.get(key)
+    value = default
+    if raw is not None:
+        try:
+            value = parse(raw)
+        except ValueError:
+            notice_bad_param(key)
+    st.session_state[key] = value
+
+
+def _to_url(key: str, text: str, default_text: str) -> None:
+    """Keep a widget's value in the URL, left out while it is the default (links stay short)."""
+    if text == default_text:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = text
 
 
 def choose(
@@ -71,18 +108,7 @@ def choose(
         return None
     default = default if default in options else options[0]
     as_text = [str(o) for o in options]
-    if key in st.session_state:
-        # The same key on another page is another widget to Streamlit, which would drop the
-        # value on the way; handing it back keeps the choice as the user moves between pages.
-        st.session_state[key] = st.session_state[key]
-    if key not in st.session_state or st.session_state[key] not in options:
-        raw = st.query_params.get(key)
-        if raw is not None and raw in as_text:
-            st.session_state[key] = options[as_text.index(raw)]
-        else:
-            if raw is not None:
-                notice_bad_param(key)
-            st.session_state[key] = default
+    _start(key, lambda raw: options[as_text.index(raw)], default, fits=lambda v: v in options)
     # Labels are made now, in this run's language, not later by whoever formats the widget.
     labels = {option: str(format_func(option)) for option in options}
     value = widget(text, options, key=key, format_func=labels.__getitem__, **kwargs)
@@ -90,13 +116,175 @@ def choose(
     return value
 
 
+def bind_text(
+    widget: Callable, text: str, key: str, default: str = "", max_chars: int | None = None, **kwargs
+) -> str:
+    """A text input whose value lives in the URL under key (a longer URL value than max_chars is
+    not taken)."""
+
+    def parse(raw: str) -> str:
+        if max_chars is not None and len(raw) > max_chars:
+            raise ValueError("text too long")
+        return raw
+
+    _start(key, parse, default)
+    value = widget(text, key=key, max_chars=max_chars, **kwargs)
+    _to_url(key, value, default)
+    return value
+
+
+def bind_range(widget: Callable, text: str, key: str, low: int, high: int, **kwargs):
+    """A low-high range slider bound to ?key=low-high, the whole span by default; no widget when
+    the span is a single value."""
+    if low >= high:
+        return low, high
+
+    def fits(value) -> bool:
+        return low <= value[0] <= value[1] <= high
+
+    def parse(raw: str) -> tuple[int, int]:
+        value = tuple(int(part) for part in raw.split("-"))
+        if len(value) != 2 or not fits(value):
+            raise ValueError("not a range within the span")
+        return value
+
+    _start(key, parse, (low, high), fits=fits)
+    start, end = widget(text, min_value=low, max_value=high, key=key, **kwargs)
+    _to_url(key, f"{start}-{end}", f"{low}-{high}")
+    return start, end
+
+
+def bind_flag(widget: Callable, text: str, key: str, default: bool = False, **kwargs) -> bool:
+    """A checkbox or toggle bound to ?key=1 / ?key=0."""
+
+    def parse(raw: str) -> bool:
+        if raw not in ("0", "1"):
+            raise ValueError("not a flag")
+        return raw == "1"
+
+    _start(key, parse, default)
+    value = widget(text, key=key, **kwargs)
+    _to_url(key, "1" if value else "0", "1" if default else "0")
+    return value
+
+
+def search(widget: Callable, hint: str) -> str:
+    """The name search box bound to ?q=; the text without surrounding spaces."""
+    text = bind_text(widget, t("common.search"), "q", max_chars=SEARCH_MAX_CHARS, help=hint)
+    return text.strip()
+
+
+def facet(facets: pd.DataFrame, name: str) -> list[str]:
+    """The values of one facet in a (facet, value) frame, in its order."""
+    return facets.loc[facets["facet"] == name, "value"].tolist()
+
+
+def choose_facet(
+    widget: Callable, text: str, facets: pd.DataFrame, key: str, labelled: bool = True
+) -> str:
+    """A filter over the values of facet key, bound to ?key=; '' means all. Codes are shown
+    through label(key, code) when labelled, as they are otherwise."""
+    return choose(
+        widget,
+        text,
+        [NONE, *facet(facets, key)],
+        key=key,
+        default=NONE,
+        format_func=lambda v: (label(key, v) if labelled else v) if v else t("common.all"),
+    )
+
+
+def choose_record(
+    text: str, key: str, listed: pd.DataFrame, id_column: str, detail: str, none_text: str
+) -> tuple[str, pd.DataFrame]:
+    """A picker of one record bound to ?key=: the listed rows, plus the one asked for if it exists.
+
+    Returns the chosen id ('' for none) and the record from query detail (taking key=id as its
+    parameter), empty when none is chosen.
+    """
+    from dashboard import data  # here, not at import: pages and tests import ui without a DB
+
+    wanted = str(st.session_state.get(key, st.query_params.get(key, NONE)))
+    # An id is short; a long URL value is not looked up (and gets the notice in choose).
+    looked_up = wanted and len(wanted) <= ID_MAX_CHARS
+    record = data.query(detail, **{key: wanted}) if looked_up else pd.DataFrame()
+    names = dict(zip(listed[id_column], listed["name"], strict=True))
+    options = [NONE, *names]
+    if len(record) and wanted not in names:
+        names[wanted] = record["name"].iloc[0]
+        options.insert(1, wanted)
+    chosen = choose(
+        st.selectbox,
+        text,
+        options,
+        key=key,
+        default=NONE,
+        format_func=lambda i: f"{names[i]} · {i}" if i else none_text,
+    )
+    if chosen != wanted:
+        record = data.query(detail, **{key: chosen}) if chosen else pd.DataFrame()
+    return chosen, record
+
+
+def choose_metric(widget: Callable, catalogue: pd.DataFrame) -> str:
+    """The metric picker bound to ?metric= (catalogue indexed by metric_id)."""
+    return choose(
+        widget,
+        t("common.metric"),
+        list(catalogue.index),
+        key="metric",
+        default=DEFAULT_METRIC,
+        format_func=lambda m: metric_name(catalogue, m),
+    )
+
+
+def choose_year(widget: Callable, years: Sequence[int]):
+    """The year picker bound to ?year=, the first listed (latest) year by default."""
+    return choose(widget, t("common.year"), years, key="year", default=years[0] if years else None)
+
+
+def follow_click(event, ids: list[str], key: str) -> None:
+    """Make a table row the user has just clicked the choice of record picker key (drawn after
+    this); a selection left as it was changes nothing, so the picker can be used meanwhile."""
+    rows = list(event.selection.rows)
+    seen = f"_{key}_clicked_rows"
+    if rows == st.session_state.get(seen):
+        return
+    st.session_state[seen] = rows
+    if rows and rows[0] < len(ids):
+        st.session_state[key] = ids[rows[0]]
+
+
 def simulated_note(frame: pd.DataFrame | bool) -> None:
     """The "示例数据 / simulated" label, shown when any row on screen is simulated."""
-    flag = frame if isinstance(frame, bool) else bool(
-        "simulated" in frame and frame["simulated"].fillna(False).astype(bool).any()
+    flag = (
+        frame
+        if isinstance(frame, bool)
+        else bool("simulated" in frame and frame["simulated"].fillna(False).astype(bool).any())
     )
     if flag:
         st.caption(f"**【{t('common.simulated')}】** {t('common.simulated_note')}")
+
+
+def data_labels(simulated: pd.Series, page: str) -> pd.Series:
+    """Per row, "📰 real" or "🧪 simulated" in the page's words (messages page.data_*)."""
+    real, sample = t(f"{page}.data_real"), t(f"{page}.data_simulated")
+    return simulated.map(lambda s: sample if s else real)
+
+
+def source_note(row: pd.Series, page: str) -> None:
+    """Where one record comes from: simulated, or the news article it was read from."""
+    if row["simulated"]:
+        st.info(f"🧪 **{t('common.simulated')}** · {t(f'{page}.source_simulated')}")
+    elif fmt.given(row["article_title"]):
+        st.info(
+            t(
+                f"{page}.source_article",
+                title=plain(row["article_title"]),
+                publisher=plain(row["article_publisher"]),
+                date=str(row["article_date"].date()),
+            )
+        )
 
 
 def _xlsx(frame: pd.DataFrame) -> bytes:
@@ -105,29 +293,71 @@ def _xlsx(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def table(frame: pd.DataFrame, key: str, filename: str, height: int | None = None) -> None:
-    """A table with CSV and Excel downloads beside it (files made only when clicked)."""
-    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto")
+def table(
+    frame: pd.DataFrame,
+    key: str,
+    filename: str,
+    height: int | None = None,
+    on_select: str = "ignore",
+    selection_mode: str = "multi-row",
+):
+    """A table with CSV and Excel downloads beside it (files made only when clicked); with
+    on_select="rerun" its rows can be picked and the selection event is returned."""
+    pickable = on_select != "ignore"
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=height or "auto",
+        key=key if pickable else None,
+        on_select=on_select,
+        selection_mode=selection_mode,
+    )
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
-        t("common.download_csv"), lambda: frame.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{filename}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
+        t("common.download_csv"),
+        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{filename}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
     )
     right.download_button(
-        t("common.download_xlsx"), lambda: _xlsx(frame), file_name=f"{filename}.xlsx",
+        t("common.download_xlsx"),
+        lambda: _xlsx(frame),
+        file_name=f"{filename}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", on_click="ignore",
+        key=f"{key}_xlsx",
+        on_click="ignore",
     )
+    return event if pickable else None
 
 
 def chart(fig, key: str, frame: pd.DataFrame, filename: str, on_select: str = "ignore", **kwargs):
     """A Plotly chart drawn offline, with the table behind it one click away."""
     fig.update_layout(font_family=FONT)
-    event = st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, on_select=on_select,
-                            width="stretch", **kwargs)
+    event = st.plotly_chart(
+        fig, key=key, config=PLOTLY_CONFIG, on_select=on_select, width="stretch", **kwargs
+    )
     with st.expander(t("common.show_table")):
         table(frame, key=f"{key}_table", filename=filename)
     return event
+
+
+def activity_chart(activity: pd.DataFrame, key: str, filename: str, table: dict[str, str]):
+    """Activities per month stacked by kind (activity: month, kind, count, simulated), with its
+    table of the given columns (column -> message key; month and activity are made here)."""
+    activity = activity.assign(activity=labels("activity", activity["kind"]))
+    fig = charts.bars(
+        activity,
+        x="month",
+        y="count",
+        color="activity",
+        height=380,
+        labels={"month": t(table["month"]), "count": t("common.count")},
+    )
+    chart(fig, key, columns(activity.assign(month=fmt.months(activity["month"])), table), filename)
+    simulated_note(activity)
 
 
 def columns(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
@@ -138,12 +368,23 @@ def columns(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
 def language_picker(in_sidebar: bool = True) -> str:
     """Chinese/English switch bound to ?lang=; the kiosk reads the URL without a widget."""
     if in_sidebar:
-        return choose(st.sidebar.radio, i18n.text("lang.label"), list(i18n.LANGS), key="lang",
-                      default=i18n.DEFAULT_LANG, format_func={"zh": "中文", "en": "English"}.get,
-                      horizontal=True)
+        return choose(
+            st.sidebar.radio,
+            i18n.text("lang.label"),
+            list(i18n.LANGS),
+            key="lang",
+            default=i18n.DEFAULT_LANG,
+            format_func={"zh": "中文", "en": "English"}.get,
+            horizontal=True,
+        )
     raw = st.query_params.get("lang", i18n.DEFAULT_LANG)
     st.session_state["lang"] = raw if raw in i18n.LANGS else i18n.DEFAULT_LANG
     return st.session_state["lang"]
+
+
+def localized(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A name column in the session's language (English from column_en where there is one)."""
+    return fmt.in_language(frame, column, lang())
 
 
 def province_name(row) -> str:
@@ -159,8 +400,14 @@ def province_picker() -> int:
     names = {0: t("province.all")} | {
         int(r["adcode"]): province_name(r) for _, r in provinces.iterrows()
     }
-    return choose(st.sidebar.selectbox, t("province.label"), list(names), key="province",
-                  default=0, format_func=names.get)
+    return choose(
+        st.sidebar.selectbox,
+        t("province.label"),
+        list(names),
+        key="province",
+        default=0,
+        format_func=names.get,
+    )
 
 
 def metric_name(catalogue: pd.DataFrame, metric_id: str) -> str:

@@ -1,153 +1,18 @@
 """联盟: a filterable register of alliances; one alliance's members, roles, activity, funding, source."""
 
-import io
-
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, fmt, ui
 
 ui.through_router()
 
 REGISTER_LIMIT = 500  # rows listed; the counts cover every match
-SEARCH_MAX_CHARS = 40
-ID_MAX_CHARS = 32
-NONE = ""  # "all" in a filter, "none chosen" in the alliance picker
 ROLES = ["lead", "chair", "standing", "council", "member"]
-
-
-def seed_from_url(key: str, parse, default) -> None:
-    """Start a widget from the URL once; a value that does not parse falls back, with a notice."""
-    if key in st.session_state:
-        return
-    raw = st.query_params.get(key)
-    value = default
-    if raw is not None:
-        try:
-            value = parse(raw)
-        except ValueError:
-            ui.notice_bad_param(key)
-    st.session_state[key] = value
-
-
-def write_to_url(key: str, text: str, default_text: str) -> None:
-    """Keep a widget's value in the URL (left out while it is the default)."""
-    if text == default_text:
-        if key in st.query_params:
-            del st.query_params[key]
-    else:
-        st.query_params[key] = text
-
-
-def parse_search(raw: str) -> str:
-    if len(raw) > SEARCH_MAX_CHARS:
-        raise ValueError("search text too long")
-    return raw
-
-
-def parse_years(raw: str, first: int, last: int) -> tuple[int, int]:
-    low, high = (int(part) for part in raw.split("-"))
-    if not first <= low <= high <= last:
-        raise ValueError("years out of range")
-    return low, high
-
-
-def parse_flag(raw: str) -> bool:
-    if raw not in ("0", "1"):
-        raise ValueError("not a flag")
-    return raw == "1"
-
-
-def newly_picked(event, ids: list[str], seen_key: str) -> str | None:
-    """The id of a row the user has just clicked (None if the selection did not change)."""
-    rows = list(event.selection.rows)
-    if rows == st.session_state.get(seen_key):
-        return None
-    st.session_state[seen_key] = rows
-    return ids[rows[0]] if rows and rows[0] < len(ids) else None
 
 
 def go_to(alliance_id: str) -> None:
     st.session_state["alliance"] = alliance_id
-
-
-def pickable_table(frame: pd.DataFrame, key: str, filename: str):
-    """Like ui.table (CSV and Excel beside it), but rows can be clicked; returns the selection."""
-    event = st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        key=key,
-        on_select="rerun",
-        selection_mode="single-row",
-    )
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        ui.t("common.download_csv"),
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{filename}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
-    )
-
-    def xlsx() -> bytes:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, engine="openpyxl")
-        return buffer.getvalue()
-
-    right.download_button(
-        ui.t("common.download_xlsx"),
-        xlsx,
-        file_name=f"{filename}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        on_click="ignore",
-    )
-    return event
-
-
-def number(value: float) -> str:
-    """1.4 → '1.4', 2.0 → '2', 3000 → '3,000'."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def money(amount_cny: float) -> str:
-    """An amount read the way officials say it: 2亿元 / 300万元, or CNY 200 million."""
-    key = "alliances.money_yi" if amount_cny >= 1e8 else "alliances.money_wan"
-    return ui.t(
-        key, yi=number(amount_cny / 1e8), wan=number(amount_cny / 1e4), m=number(amount_cny / 1e6)
-    )
-
-
-def figure_value(value: float, qualifier: str | None) -> str:
-    """A stated figure with its qualifier: 110 and '+' → '110+', 50 and '~' → '约50'."""
-    text = number(value)
-    if qualifier == "+":
-        return f"{text}+"
-    if qualifier == "~":
-        return ui.t("alliances.approx", v=text)
-    return text
-
-
-def given(value) -> bool:
-    """A value the data actually has (not None, NaN or empty)."""
-    return bool(value) if isinstance(value, str) else bool(pd.notna(value))
-
-
-def data_label(simulated: bool) -> str:
-    return ui.t("alliances.data_simulated" if simulated else "alliances.data_real")
-
-
-def as_date(column: pd.Series) -> pd.Series:
-    """Dates as YYYY-MM-DD text, blank where there is none (e.g. members who never left)."""
-    return pd.to_datetime(column).dt.strftime("%Y-%m-%d").fillna("")
-
-
-def province_label(frame: pd.DataFrame) -> pd.Series:
-    if ui.lang() == "en":
-        return frame["province_name_en"].fillna(frame["province_name"])
-    return frame["province_name"]
 
 
 # ---- the register ------------------------------------------------------------------------------
@@ -155,63 +20,20 @@ def province_label(frame: pd.DataFrame) -> pd.Series:
 st.title(ui.t("alliances.title"))
 province = ui.current_province()
 facets = data.query("alliance_facets")
-
-
-def facet(name: str) -> list[str]:
-    return facets.loc[facets["facet"] == name, "value"].tolist()
-
-
-years = [int(y) for y in facet("year")] or [2017]
-first_year, last_year = min(years), max(years)
+years = [int(y) for y in ui.facet(facets, "year")] or [2017]
 
 c1, c2, c3 = st.columns(3)
-form = ui.choose(
-    c1.selectbox,
-    ui.t("common.form"),
-    [NONE, *facet("form")],
-    key="form",
-    default=NONE,
-    format_func=lambda c: ui.label("form", c) if c else ui.t("common.all"),
+form = ui.choose_facet(c1.selectbox, ui.t("common.form"), facets, "form")
+scope = ui.choose_facet(c2.selectbox, ui.t("alliances.scope"), facets, "scope")
+specialty = ui.choose_facet(
+    c3.selectbox, ui.t("alliances.specialty"), facets, "specialty", labelled=False
 )
-scope = ui.choose(
-    c2.selectbox,
-    ui.t("alliances.scope"),
-    [NONE, *facet("scope")],
-    key="scope",
-    default=NONE,
-    format_func=lambda c: ui.label("scope", c) if c else ui.t("common.all"),
-)
-specialty = ui.choose(
-    c3.selectbox,
-    ui.t("alliances.specialty"),
-    [NONE, *facet("specialty")],
-    key="specialty",
-    default=NONE,
-    format_func=lambda s: s or ui.t("common.all"),
-)
-
 c4, c5, c6 = st.columns([2, 2, 1.4], vertical_alignment="bottom")
-seed_from_url("q", parse_search, "")
-q = c4.text_input(
-    ui.t("common.search"), key="q", max_chars=SEARCH_MAX_CHARS, help=ui.t("alliances.search_help")
+q = ui.search(c4.text_input, ui.t("alliances.search_help"))
+year_from, year_to = ui.bind_range(
+    c5.slider, ui.t("alliances.years"), "years", min(years), max(years)
 )
-write_to_url("q", q, "")
-if first_year < last_year:
-    seed_from_url(
-        "years", lambda raw: parse_years(raw, first_year, last_year), (first_year, last_year)
-    )
-    low, high = st.session_state["years"]
-    if not first_year <= low <= high <= last_year:  # a new data file with other years
-        st.session_state["years"] = (first_year, last_year)
-    year_from, year_to = c5.slider(
-        ui.t("alliances.years"), min_value=first_year, max_value=last_year, key="years"
-    )
-    write_to_url("years", f"{year_from}-{year_to}", f"{first_year}-{last_year}")
-else:
-    year_from, year_to = first_year, last_year
-seed_from_url("real", parse_flag, False)
-real_only = c6.toggle(ui.t("alliances.real_only"), key="real")
-write_to_url("real", "1" if real_only else "0", "0")
+real_only = ui.bind_flag(c6.toggle, ui.t("alliances.real_only"), "real")
 
 register = data.query(
     "alliance_register",
@@ -221,7 +43,7 @@ register = data.query(
     specialty=specialty,
     year_from=year_from,
     year_to=year_to,
-    q=q.strip(),
+    q=q,
     real_only=real_only,
     limit=REGISTER_LIMIT,
 )
@@ -239,12 +61,12 @@ else:
     shown = register.assign(
         specialty=register["specialty"].fillna(""),
         model=register["model"].fillna(""),
-        form=register["form"].map(lambda c: ui.label("form", c)),
-        scope=register["scope"].map(lambda c: ui.label("scope", c)),
-        founded_on=as_date(register["founded_on"]),
-        data=register["simulated"].map(data_label),
+        form=ui.labels("form", register["form"]),
+        scope=ui.labels("scope", register["scope"]),
+        founded_on=fmt.dates(register["founded_on"]),
+        data=ui.data_labels(register["simulated"], "alliances"),
     )
-    event = pickable_table(
+    event = ui.table(
         ui.columns(
             shown,
             {
@@ -263,35 +85,24 @@ else:
         ),
         key="register",
         filename="alliances",
+        on_select="rerun",
+        selection_mode="single-row",
     )
-    clicked = newly_picked(event, register["alliance_id"].tolist(), "_register_rows")
-    if clicked:
-        st.session_state["alliance"] = clicked  # the picker below is drawn after this
+    ui.follow_click(event, register["alliance_id"].tolist(), "alliance")
     if total > len(register):
         st.caption(ui.t("alliances.register_limited", shown=len(register), total=f"{total:,}"))
     ui.simulated_note(register)
 
 # ---- the picker: the listed alliances, plus the one asked for if it exists ----------------------
 
-wanted = str(st.session_state.get("alliance", st.query_params.get("alliance", NONE)))
-# An id is short; a long URL value is not looked up (and gets the notice below).
-looked_up = wanted and len(wanted) <= ID_MAX_CHARS
-detail = data.query("alliance_detail", alliance=wanted) if looked_up else pd.DataFrame()
-names = dict(zip(register["alliance_id"], register["name"], strict=True))
-options = [NONE, *names]
-if len(detail) and wanted not in names:
-    names[wanted] = detail["name"].iloc[0]
-    options.insert(1, wanted)
-chosen = ui.choose(
-    st.selectbox,
+chosen, detail = ui.choose_record(
     ui.t("alliances.pick"),
-    options,
-    key="alliance",
-    default=NONE,
-    format_func=lambda a: f"{names[a]} · {a}" if a else ui.t("alliances.pick_none"),
+    "alliance",
+    register,
+    "alliance_id",
+    "alliance_detail",
+    ui.t("alliances.pick_none"),
 )
-if chosen != wanted:
-    detail = data.query("alliance_detail", alliance=chosen) if chosen else pd.DataFrame()
 
 
 # ---- one alliance -------------------------------------------------------------------------------
@@ -302,12 +113,12 @@ def show_header(a: pd.Series) -> None:
     facts = st.columns(3) + st.columns(3)
     facts[0].metric(ui.t("common.form"), ui.label("form", a["form"]))
     facts[1].metric(ui.t("alliances.scope"), ui.label("scope", a["scope"]))
-    facts[2].metric(ui.t("alliances.specialty"), a["specialty"] if given(a["specialty"]) else "—")
-    facts[3].metric(ui.t("alliances.model"), a["model"] if given(a["model"]) else "—")
+    facts[2].metric(ui.t("alliances.specialty"), fmt.text(a["specialty"]))
+    facts[3].metric(ui.t("alliances.model"), fmt.text(a["model"]))
     facts[4].metric(ui.t("alliances.col_founded"), str(a["founded_on"].date()))
     facts[5].metric(ui.t("alliances.members_now"), f"{int(a['members']):,}")
     st.markdown(ui.t("alliances.lead_line", name=ui.plain(a["lead_name"])))
-    if given(a["parent_alliance_id"]):
+    if fmt.given(a["parent_alliance_id"]):
         st.markdown(f"**{ui.t('alliances.parent')}**")
         st.button(
             f"↑ {ui.plain(a['parent_name'])}",
@@ -326,44 +137,31 @@ def show_header(a: pd.Series) -> None:
                 on_click=go_to,
                 args=(child.alliance_id,),
             )
-    if given(a["note"]):
+    if fmt.given(a["note"]):
         with st.expander(ui.t("alliances.note")):
             st.markdown(ui.plain(a["note"]))
-    if a["simulated"]:
-        st.info(f"🧪 **{ui.t('common.simulated')}** · {ui.t('alliances.source_simulated')}")
-    elif given(a["article_title"]):
-        st.info(
-            ui.t(
-                "alliances.source_article",
-                title=ui.plain(a["article_title"]),
-                publisher=ui.plain(a["article_publisher"]),
-                date=str(a["article_date"].date()),
-            )
-        )
+    ui.source_note(a, "alliances")
 
 
 def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
     aid = a["alliance_id"]
     members = members.assign(
-        role_label=members["role"].map(lambda r: ui.label("role", r)),
-        province=province_label(members),
-        kind=members["kind"].map(lambda k: ui.label("kind", k)),
-        tier=members["tier"].map(lambda k: ui.label("tier", k)),
-        ownership=members["ownership"].map(lambda k: ui.label("ownership", k)),
-        joined_on=as_date(members["joined_on"]),
-        left_on=as_date(members["left_on"]),
+        role_label=ui.labels("role", members["role"]),
+        province=ui.localized(members, "province_name"),
+        kind=ui.labels("kind", members["kind"]),
+        tier=ui.labels("tier", members["tier"]),
+        ownership=ui.labels("ownership", members["ownership"]),
+        joined_on=fmt.dates(members["joined_on"]),
+        left_on=fmt.dates(members["left_on"]),
     )
-    current = members[members["left_on"] == ""]  # as_date left blanks where none
+    current = members[members["left_on"] == ""]  # fmt.dates left blanks where none
     current = current.assign(hover=current["name"] + " · " + current["role_label"])
     left, right = st.columns([3, 2])
     with left:
         st.subheader(ui.t("alliances.map_title"))
         areas = data.query("alliance_areas", alliance=aid)
         level = areas["level"].iloc[0] if len(areas) else "province"
-        if level == "province" and ui.lang() == "en":
-            areas["label"] = areas["name_en"].fillna(areas["name"])
-        else:
-            areas["label"] = areas["name"]
+        areas["label"] = ui.localized(areas, "name")  # counties have no English names
         shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
         fig = charts.choropleth(
             shaded,
@@ -424,7 +222,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
             .rename("members")
             .reset_index()
         )
-        roles["role_label"] = roles["role"].map(lambda r: ui.label("role", r))
+        roles["role_label"] = ui.labels("role", roles["role"])
         fig = charts.bars(
             roles,
             x="members",
@@ -479,7 +277,7 @@ def show_growth(aid: str) -> None:
         labels={"date": ui.t("alliances.col_date"), "members": ui.t("alliances.col_members")},
     )
     fig.update_traces(line_shape="hv")  # membership changes on the day, not gradually
-    growth["date"] = as_date(growth["date"])
+    growth["date"] = fmt.dates(growth["date"])
     ui.chart(
         fig,
         "alliance_growth",
@@ -503,28 +301,16 @@ def show_activity(aid: str, simulated: bool) -> None:
     if activity.empty:
         st.info(ui.t("alliances.no_activity" if simulated else "alliances.no_activity_real"))
         return
-    activity["activity"] = activity["kind"].map(lambda k: ui.label("activity", k))
-    ui.chart(
-        charts.bars(
-            activity,
-            x="month",
-            y="count",
-            color="activity",
-            height=380,
-            labels={"month": ui.t("alliances.col_month"), "count": ui.t("common.count")},
-        ),
+    ui.activity_chart(
+        activity,
         "alliance_activity",
-        ui.columns(
-            activity.assign(month=activity["month"].dt.strftime("%Y-%m")),
-            {
-                "month": "alliances.col_month",
-                "activity": "alliances.col_activity",
-                "count": "common.count",
-            },
-        ),
-        filename=f"alliance_{aid}_activity",
+        f"alliance_{aid}_activity",
+        {
+            "month": "alliances.col_month",
+            "activity": "alliances.col_activity",
+            "count": "common.count",
+        },
     )
-    ui.simulated_note(activity)
 
 
 def show_funding(aid: str) -> None:
@@ -533,26 +319,22 @@ def show_funding(aid: str) -> None:
     if funding.empty:
         st.info(ui.t("alliances.no_funding"))
         return
-    if ui.lang() == "en":
-        divisor, axis = 1e6, "alliances.axis_yi"
-    elif funding.groupby("year")["amount_cny"].sum().max() >= 1e8:
-        divisor, axis = 1e8, "alliances.axis_yi"
-    else:
-        divisor, axis = 1e4, "alliances.axis_wan"
+    lang = ui.lang()
+    divisor, axis = fmt.money_axis(funding.groupby("year")["amount_cny"].sum().max(), lang)
     funding = funding.assign(
         year=funding["year"].astype(str),
-        source_label=funding["source"].map(lambda s: ui.label("funding", s)),
-        amount=funding["amount_cny"].map(money),
+        source_label=ui.labels("funding", funding["source"]),
+        amount=funding["amount_cny"].map(lambda x: fmt.money(x, lang)),
         scaled=funding["amount_cny"] / divisor,
     )
-    st.metric(ui.t("alliances.funding_total"), money(float(funding["amount_cny"].sum())))
+    st.metric(ui.t("alliances.funding_total"), fmt.money(float(funding["amount_cny"].sum()), lang))
     fig = charts.bars(
         funding,
         x="year",
         y="scaled",
         color="source_label",
         height=300,
-        labels={"year": ui.t("common.year"), "scaled": ui.t(axis)},
+        labels={"year": ui.t("common.year"), "scaled": axis},
     )
     fig.update_xaxes(type="category")  # whole years, also when there is only one
     ui.chart(
@@ -578,7 +360,7 @@ def show_milestones_and_figures(aid: str) -> None:
     if milestones.empty:
         st.info(ui.t("alliances.no_milestones"))
     else:
-        milestones["date"] = as_date(milestones["date"])
+        milestones["date"] = fmt.dates(milestones["date"])
         ui.table(
             ui.columns(
                 milestones,
@@ -598,10 +380,10 @@ def show_milestones_and_figures(aid: str) -> None:
         figures = figures.assign(
             label=figures["label_en" if ui.lang() == "en" else "label_zh"],
             stated=[
-                figure_value(v, q)
+                fmt.stated(v, q, ui.lang())
                 for v, q in zip(figures["value"], figures["qualifier"], strict=True)
             ],
-            as_of=as_date(figures["as_of"]),
+            as_of=fmt.dates(figures["as_of"]),
         )
         ui.table(
             ui.columns(

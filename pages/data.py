@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, db, ui
+from dashboard import data, db, importer, ui
 
 ui.through_router()
 
@@ -53,3 +53,40 @@ st.download_button(
     file_name=f"{table}.csv", mime="text/csv", key="export_csv", on_click="ignore",
 )
 st.caption(ui.t("data.download_note"))
+
+st.subheader(ui.t("data.import_title"))
+last = data.query("import_last") if data.query("import_available")["available"].iloc[0] else None
+if last is None or last.empty:
+    st.caption(ui.t("data.import_none"))
+else:
+    row = last.iloc[0]
+    cols = st.columns(3)
+    cols[0].metric(ui.t("data.import_at"), row["imported_at"].strftime("%Y-%m-%d %H:%M"))
+    cols[1].metric(ui.t("data.import_files_n"), int(row["n_files"]))
+    cols[2].metric(ui.t("data.import_warnings_n"), int(row["n_warnings"]))
+    st.caption(ui.t("data.import_files", files=ui.plain(row["files"])))
+    st.markdown(f"**{ui.t('data.import_tables_title')}**")
+    imported = data.query("import_last_tables")
+    imported["table_label"] = imported["table_name"].map(lambda name: ui.t(f"data.table.{name}"))
+    ui.table(ui.columns(imported, {"table_label": "data.table", "rows": "data.rows"}),
+             key="import_tables", filename="last_import_tables")
+    st.markdown(f"**{ui.t('data.import_warnings_title')}**")
+    warnings = data.query("import_last_warnings")
+    if warnings.empty:
+        st.caption(ui.t("data.import_no_warnings"))
+    else:
+        warnings["rule_text"] = warnings["rule_en" if ui.lang() == "en" else "rule_zh"]
+        ui.table(ui.columns(warnings, {"file": "data.import_file", "row": "data.import_row",
+                                       "column_name": "data.import_column",
+                                       "value": "data.import_value",
+                                       "rule_text": "data.import_rule"}),
+                 key="import_warnings", filename="last_import_warnings")
+
+st.subheader(ui.t("data.template_title"))
+st.markdown(ui.t("data.template_text"))
+st.download_button(
+    ui.t("data.template_download"),
+    lambda: importer.templates_zip(data.query("metric_catalogue")),
+    file_name="import_templates.zip", mime="application/zip", key="templates_zip",
+    on_click="ignore",
+)

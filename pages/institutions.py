@@ -1,154 +1,26 @@
 """机构: a directory of member institutions; one institution's place, alliances and their activity."""
 
-import io
-
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, fmt, ui
 
 ui.through_router()
 
 DIRECTORY_LIMIT = 500  # rows listed (≈34,000 institutions nationally); the counts cover all
-SEARCH_MAX_CHARS = 40
-ID_MAX_CHARS = 32
-NONE = ""  # "all" in a filter, "none chosen" in the institution picker
-
-
-def seed_from_url(key: str, parse, default) -> None:
-    """Start a widget from the URL once; a value that does not parse falls back, with a notice."""
-    if key in st.session_state:
-        return
-    raw = st.query_params.get(key)
-    value = default
-    if raw is not None:
-        try:
-            value = parse(raw)
-        except ValueError:
-            ui.notice_bad_param(key)
-    st.session_state[key] = value
-
-
-def write_to_url(key: str, text: str, default_text: str) -> None:
-    """Keep a widget's value in the URL (left out while it is the default)."""
-    if text == default_text:
-        if key in st.query_params:
-            del st.query_params[key]
-    else:
-        st.query_params[key] = text
-
-
-def parse_search(raw: str) -> str:
-    if len(raw) > SEARCH_MAX_CHARS:
-        raise ValueError("search text too long")
-    return raw
-
-
-def newly_picked(event, ids: list[str], seen_key: str) -> str | None:
-    """The id of a row the user has just clicked (None if the selection did not change)."""
-    rows = list(event.selection.rows)
-    if rows == st.session_state.get(seen_key):
-        return None
-    st.session_state[seen_key] = rows
-    return ids[rows[0]] if rows and rows[0] < len(ids) else None
-
-
-def pickable_table(frame: pd.DataFrame, key: str, filename: str):
-    """Like ui.table (CSV and Excel beside it), but rows can be clicked; returns the selection."""
-    event = st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        key=key,
-        on_select="rerun",
-        selection_mode="single-row",
-    )
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        ui.t("common.download_csv"),
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{filename}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
-    )
-
-    def xlsx() -> bytes:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, engine="openpyxl")
-        return buffer.getvalue()
-
-    right.download_button(
-        ui.t("common.download_xlsx"),
-        xlsx,
-        file_name=f"{filename}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        on_click="ignore",
-    )
-    return event
-
-
-def data_label(simulated: bool) -> str:
-    return ui.t("institutions.data_simulated" if simulated else "institutions.data_real")
-
-
-def as_date(column: pd.Series) -> pd.Series:
-    """Dates as YYYY-MM-DD text, blank where there is none (e.g. memberships not ended)."""
-    return pd.to_datetime(column).dt.strftime("%Y-%m-%d").fillna("")
-
-
-def province_label(frame: pd.DataFrame) -> pd.Series:
-    if ui.lang() == "en":
-        return frame["province_name_en"].fillna(frame["province_name"])
-    return frame["province_name"]
-
 
 # ---- the directory -----------------------------------------------------------------------------
 
 st.title(ui.t("institutions.title"))
-province = ui.current_province()
 facets = data.query("site_facets")
-
-
-def facet(name: str) -> list[str]:
-    return facets.loc[facets["facet"] == name, "value"].tolist()
-
-
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
-kind = ui.choose(
-    c1.selectbox,
-    ui.t("institutions.kind"),
-    [NONE, *facet("kind")],
-    key="kind",
-    default=NONE,
-    format_func=lambda c: ui.label("kind", c) if c else ui.t("common.all"),
-)
-tier = ui.choose(
-    c2.selectbox,
-    ui.t("institutions.tier"),
-    [NONE, *facet("tier")],
-    key="tier",
-    default=NONE,
-    format_func=lambda c: ui.label("tier", c) if c else ui.t("common.all"),
-)
-ownership = ui.choose(
-    c3.selectbox,
-    ui.t("institutions.ownership"),
-    [NONE, *facet("ownership")],
-    key="ownership",
-    default=NONE,
-    format_func=lambda c: ui.label("ownership", c) if c else ui.t("common.all"),
-)
-seed_from_url("q", parse_search, "")
-q = c4.text_input(
-    ui.t("common.search"),
-    key="q",
-    max_chars=SEARCH_MAX_CHARS,
-    help=ui.t("institutions.search_help"),
-)
-write_to_url("q", q, "")
-filters = {"province": province, "kind": kind, "tier": tier, "ownership": ownership, "q": q.strip()}
+filters = {
+    "province": ui.current_province(),
+    "kind": ui.choose_facet(c1.selectbox, ui.t("institutions.kind"), facets, "kind"),
+    "tier": ui.choose_facet(c2.selectbox, ui.t("institutions.tier"), facets, "tier"),
+    "ownership": ui.choose_facet(c3.selectbox, ui.t("institutions.ownership"), facets, "ownership"),
+    "q": ui.search(c4.text_input, ui.t("institutions.search_help")),
+}
 
 counts = data.query("site_counts", **filters)
 directory = data.query("site_directory", **filters, limit=DIRECTORY_LIMIT)
@@ -169,8 +41,8 @@ else:
         by_kind = counts.groupby(["kind", "tier"], sort=False, as_index=False).agg(
             sites=("sites", "sum"), simulated=("simulated", "any")
         )
-        by_kind["kind_label"] = by_kind["kind"].map(lambda k: ui.label("kind", k))
-        by_kind["tier_label"] = by_kind["tier"].map(lambda k: ui.label("tier", k))
+        by_kind["kind_label"] = ui.labels("kind", by_kind["kind"])
+        by_kind["tier_label"] = ui.labels("tier", by_kind["tier"])
         ui.chart(
             charts.bars(
                 by_kind,
@@ -197,13 +69,13 @@ else:
         st.subheader(ui.t("institutions.directory_title"))
         st.caption(ui.t("institutions.directory_hint"))
         shown = directory.assign(
-            kind=directory["kind"].map(lambda k: ui.label("kind", k)),
-            tier=directory["tier"].map(lambda k: ui.label("tier", k)),
-            ownership=directory["ownership"].map(lambda k: ui.label("ownership", k)),
-            province=province_label(directory),
-            data=directory["simulated"].map(data_label),
+            kind=ui.labels("kind", directory["kind"]),
+            tier=ui.labels("tier", directory["tier"]),
+            ownership=ui.labels("ownership", directory["ownership"]),
+            province=ui.localized(directory, "province_name"),
+            data=ui.data_labels(directory["simulated"], "institutions"),
         )
-        event = pickable_table(
+        event = ui.table(
             ui.columns(
                 shown,
                 {
@@ -221,35 +93,24 @@ else:
             ),
             key="directory",
             filename="institutions",
+            on_select="rerun",
+            selection_mode="single-row",
         )
-        clicked = newly_picked(event, directory["site_id"].tolist(), "_directory_rows")
-        if clicked:
-            st.session_state["site"] = clicked  # the picker below is drawn after this
+        ui.follow_click(event, directory["site_id"].tolist(), "site")
         if total > len(directory):
             st.caption(ui.t("institutions.limited", shown=len(directory), total=f"{total:,}"))
         ui.simulated_note(directory)
 
 # ---- the picker: the listed institutions, plus the one asked for if it exists ------------------
 
-names = dict(zip(directory["site_id"], directory["name"], strict=True))
-wanted = str(st.session_state.get("site", st.query_params.get("site", NONE)))
-# An id is short; a long URL value is not looked up (and gets the notice below).
-looked_up = wanted and len(wanted) <= ID_MAX_CHARS
-detail = data.query("site_detail", site=wanted) if looked_up else pd.DataFrame()
-options = [NONE, *names]
-if len(detail) and wanted not in names:
-    names[wanted] = detail["name"].iloc[0]
-    options.insert(1, wanted)
-chosen = ui.choose(
-    st.selectbox,
+chosen, detail = ui.choose_record(
     ui.t("institutions.pick"),
-    options,
-    key="site",
-    default=NONE,
-    format_func=lambda s: f"{names[s]} · {s}" if s else ui.t("institutions.pick_none"),
+    "site",
+    directory,
+    "site_id",
+    "site_detail",
+    ui.t("institutions.pick_none"),
 )
-if chosen != wanted:
-    detail = data.query("site_detail", site=chosen) if chosen else pd.DataFrame()
 
 
 # ---- one institution ---------------------------------------------------------------------------
@@ -269,23 +130,13 @@ def show_site(site: pd.Series) -> None:
     facts[4].metric(
         ui.t("institutions.col_alliances"), f"{int(alliances['left_on'].isna().sum()):,}"
     )
-    place = province_label(pd.DataFrame([site])).iloc[0]
+    place = ui.localized(pd.DataFrame([site]), "province_name").iloc[0]
     st.markdown(
         ui.t(
             "institutions.location", county=ui.plain(site["county_name"]), province=ui.plain(place)
         )
     )
-    if site["simulated"]:
-        st.info(f"🧪 **{ui.t('common.simulated')}** · {ui.t('institutions.source_simulated')}")
-    elif pd.notna(site["article_title"]):
-        st.info(
-            ui.t(
-                "institutions.source_article",
-                title=ui.plain(site["article_title"]),
-                publisher=ui.plain(site["article_publisher"]),
-                date=str(site["article_date"].date()),
-            )
-        )
+    ui.source_note(site, "institutions")
 
     left, right = st.columns([2, 3])
     with left:
@@ -327,12 +178,12 @@ def show_site(site: pd.Series) -> None:
             st.info(ui.t("institutions.no_alliances"))
         else:
             alliances = alliances.assign(
-                role=alliances["role"].map(lambda r: ui.label("role", r)),
-                form=alliances["form"].map(lambda f: ui.label("form", f)),
-                scope=alliances["scope"].map(lambda s: ui.label("scope", s)),
-                joined_on=as_date(alliances["joined_on"]),
-                left_on=as_date(alliances["left_on"]),
-                data=alliances["simulated"].map(data_label),
+                role=ui.labels("role", alliances["role"]),
+                form=ui.labels("form", alliances["form"]),
+                scope=ui.labels("scope", alliances["scope"]),
+                joined_on=fmt.dates(alliances["joined_on"]),
+                left_on=fmt.dates(alliances["left_on"]),
+                data=ui.data_labels(alliances["simulated"], "institutions"),
             )
             ui.table(
                 ui.columns(
@@ -358,29 +209,17 @@ def show_site(site: pd.Series) -> None:
     if activity.empty:
         st.info(ui.t("institutions.no_activity"))
         return
-    activity["activity"] = activity["kind"].map(lambda k: ui.label("activity", k))
-    ui.chart(
-        charts.bars(
-            activity,
-            x="month",
-            y="count",
-            color="activity",
-            height=380,
-            labels={"month": ui.t("institutions.col_month"), "count": ui.t("common.count")},
-        ),
+    ui.activity_chart(
+        activity,
         "site_activity",
-        ui.columns(
-            activity.assign(month=activity["month"].dt.strftime("%Y-%m")),
-            {
-                "month": "institutions.col_month",
-                "activity": "institutions.col_activity",
-                "count": "common.count",
-                "alliances": "institutions.col_alliances_n",
-            },
-        ),
-        filename=f"institution_{sid}_activity",
+        f"institution_{sid}_activity",
+        {
+            "month": "institutions.col_month",
+            "activity": "institutions.col_activity",
+            "count": "common.count",
+            "alliances": "institutions.col_alliances_n",
+        },
     )
-    ui.simulated_note(activity)
 
 
 if len(detail):

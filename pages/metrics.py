@@ -4,37 +4,12 @@ the distribution, the trend and the share of units meeting the target."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, fmt, ui
 
 ui.through_router()
 
 LEVELS = ["county", "city", "province"]
 RANK_N = 10  # the ranking shows the top and the bottom RANK_N units
-
-
-def fmt(value, unit: str) -> str:
-    """A metric value for a tile: one decimal for %, thousands separators for counts."""
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{value:.1f} %" if unit == "%" else f"{value:,.0f}"
-
-
-def unit_labels(frame: pd.DataFrame, level: str, with_province: bool) -> pd.Series:
-    """Readable, unique names of units: a county or city gets its province when all of China
-    is shown (朝阳区 is in Beijing and in Changchun), the adcode if still not unique."""
-    en = ui.lang() == "en"
-    own = frame["name_en"].fillna(frame["name"]) if en else frame["name"]
-    if level != "province" and with_province:
-        province = (
-            frame["province_name_en"].fillna(frame["province_name"])
-            if en
-            else frame["province_name"]
-        )
-        suffix = (" (" + province + ")") if en else ("（" + province + "）")
-        # A county directly under its province is counted with the province at city level.
-        own = own.where(frame["adcode"] % 10000 == 0, own + suffix)
-    duplicated = own.duplicated(keep=False)
-    return own.where(~duplicated, own + " " + frame["adcode"].astype(str))
 
 
 st.title(ui.t("metrics.title"))
@@ -44,14 +19,7 @@ catalogue = data.query("metric_catalogue").set_index("metric_id")
 catalogue = catalogue[catalogue["level"] == "county"]
 years = data.query("metric_years")["year"].tolist()
 cols = st.columns([3, 1, 1])
-metric = ui.choose(
-    cols[0].selectbox,
-    ui.t("common.metric"),
-    list(catalogue.index),
-    key="metric",
-    default="county_visit_rate",
-    format_func=lambda m: ui.metric_name(catalogue, m),
-)
+metric = ui.choose_metric(cols[0].selectbox, catalogue)
 level = ui.choose(
     cols[1].selectbox,
     ui.t("metrics.level"),
@@ -60,9 +28,7 @@ level = ui.choose(
     default="county",
     format_func=lambda code: ui.label("level", code),
 )
-year = ui.choose(
-    cols[2].selectbox, ui.t("common.year"), years, key="year", default=years[0] if years else None
-)
+year = ui.choose_year(cols[2].selectbox, years)
 
 info = catalogue.loc[metric]
 metric_name = ui.metric_name(catalogue, metric)
@@ -102,14 +68,14 @@ if level != "county":
 
 values = data.query("metric_values", metric=metric, year=year, level=level, province=province)
 trend = data.query("metric_trend", metric=metric, level=level, province=province)
-values["label"] = unit_labels(values, level, with_province=province == 0)
+values["label"] = fmt.unit_names(values, level, with_province=province == 0, lang=ui.lang())
 
 scope_line = ui.t("metrics.scope", level=ui.label("level", level), scope=ui.plain(scope), year=year)
 st.markdown(f"##### {scope_line}")
 tiles = st.columns(4)
 tiles[0].metric(ui.t("metrics.tile_units"), f"{len(values):,}")
-tiles[1].metric(ui.t("metrics.tile_mean"), fmt(values["value"].mean(), info.unit))
-tiles[2].metric(ui.t("metrics.tile_median"), fmt(values["value"].median(), info.unit))
+tiles[1].metric(ui.t("metrics.tile_mean"), fmt.metric_value(values["value"].mean(), info.unit))
+tiles[2].metric(ui.t("metrics.tile_median"), fmt.metric_value(values["value"].median(), info.unit))
 meeting = int(values["on_target"].fillna(False).astype(bool).sum())
 tiles[3].metric(
     ui.t("metrics.tile_on_target"),

@@ -11,22 +11,25 @@ st.title(ui.t("overview.title"))
 catalogue = data.query("metric_catalogue").set_index("metric_id")
 years = data.query("metric_years")["year"].tolist()
 left, right = st.columns([3, 1])
-metric = ui.choose(left.selectbox, ui.t("common.metric"), list(catalogue.index), key="metric",
-                   default="county_visit_rate", format_func=lambda m: ui.metric_name(catalogue, m))
-year = ui.choose(right.selectbox, ui.t("common.year"), years, key="year", default=years[0])
+metric = ui.choose_metric(left.selectbox, catalogue)
+year = ui.choose_year(right.selectbox, years)
 info = catalogue.loc[metric]
 
 tiles = data.query("overview_tiles", year=year).iloc[0]
 cols = st.columns(5)
-cols[0].metric(ui.t("overview.tile_alliances"), f"{tiles.alliances:,}",
-               help=ui.t("overview.tile_alliances_help", real=tiles.real_alliances))
+cols[0].metric(
+    ui.t("overview.tile_alliances"),
+    f"{tiles.alliances:,}",
+    help=ui.t("overview.tile_alliances_help", real=tiles.real_alliances),
+)
 cols[1].metric(ui.t("overview.tile_sites"), f"{tiles.member_sites:,}")
 cols[2].metric(ui.t("overview.tile_provinces"), f"{tiles.provinces_covered}")
 cols[3].metric(ui.t("overview.tile_cross"), f"{tiles.cross_province:,}")
-cols[4].metric(ui.t("overview.tile_on_target", year=year),
-               f"{tiles.pct_on_target:.1f} %" if tiles.counties else "—",
-               help=ui.t("overview.tile_on_target_help", n=tiles.counties_on_target,
-                         total=tiles.counties))
+cols[4].metric(
+    ui.t("overview.tile_on_target", year=year),
+    f"{tiles.pct_on_target:.1f} %" if tiles.counties else "—",
+    help=ui.t("overview.tile_on_target_help", n=tiles.counties_on_target, total=tiles.counties),
+)
 ui.simulated_note(bool(tiles.simulated))
 
 by_province = data.query("province_metric", metric=metric, year=year)
@@ -36,44 +39,90 @@ show_links = st.toggle(ui.t("overview.show_links"), value=True, key="links")
 
 st.subheader(ui.t("overview.map_title", metric=ui.metric_name(catalogue, metric), year=year))
 fig = charts.choropleth(
-    by_province, data.feature_collection("province"),
-    value_label=ui.metric_name(catalogue, metric), hover_name="label", uirevision="china",
-    height=620, national=True, **charts.metric_scale(info),
+    by_province,
+    data.feature_collection("province"),
+    value_label=ui.metric_name(catalogue, metric),
+    hover_name="label",
+    uirevision="china",
+    height=620,
+    national=True,
+    **charts.metric_scale(info),
 )
 charts.add_lines(fig, data.query("map_lines").set_index("name").loc["dashline", "geojson"])
 if show_links:
     charts.add_links(fig, links.head(ui.MAX_LINKS), name=ui.t("overview.links"))
-event = ui.chart(fig, "china_map", ui.columns(by_province, {
-    "adcode": "common.adcode", "label": "common.province", "value": "common.value",
-    "counties": "overview.counties", "counties_on_target": "overview.counties_on_target",
-}), filename=f"province_{metric}_{year}", on_select="rerun", selection_mode="points")
+event = ui.chart(
+    fig,
+    "china_map",
+    ui.columns(
+        by_province,
+        {
+            "adcode": "common.adcode",
+            "label": "common.province",
+            "value": "common.value",
+            "counties": "overview.counties",
+            "counties_on_target": "overview.counties_on_target",
+        },
+    ),
+    filename=f"province_{metric}_{year}",
+    on_select="rerun",
+    selection_mode="points",
+)
 st.caption(ui.t("overview.click_hint"))
 clicked = [p.get("location") for p in (event.selection.points if event else [])]
 if clicked and clicked[0]:
-    st.switch_page("pages/province.py", query_params={"province": str(clicked[0]),
-                                                      "lang": ui.lang()})
+    st.switch_page(
+        "pages/province.py", query_params={"province": str(clicked[0]), "lang": ui.lang()}
+    )
 
 left, right = st.columns(2)
 with left:
     st.subheader(ui.t("overview.links_title", year=year))
-    links["from"] = links["from_name_en" if ui.lang() == "en" else "from_name"]
-    links["to"] = links["to_name_en" if ui.lang() == "en" else "to_name"]
+    links["from"] = ui.localized(links, "from_name")
+    links["to"] = ui.localized(links, "to_name")
     top = links.head(15).assign(pair=lambda f: f["from"] + " → " + f["to"])
-    ui.chart(charts.bars(top, x="alliances", y="pair", orientation="h",
-                         labels={"alliances": ui.t("overview.alliance_count"), "pair": ""}),
-             "links_bar", ui.columns(links, {"from": "overview.from", "to": "overview.to",
-                                             "alliances": "overview.alliance_count",
-                                             "real_alliances": "overview.real_alliances"}),
-             filename=f"cross_province_links_{year}")
+    ui.chart(
+        charts.bars(
+            top,
+            x="alliances",
+            y="pair",
+            orientation="h",
+            labels={"alliances": ui.t("overview.alliance_count"), "pair": ""},
+        ),
+        "links_bar",
+        ui.columns(
+            links,
+            {
+                "from": "overview.from",
+                "to": "overview.to",
+                "alliances": "overview.alliance_count",
+                "real_alliances": "overview.real_alliances",
+            },
+        ),
+        filename=f"cross_province_links_{year}",
+    )
     ui.simulated_note(links)
 with right:
     st.subheader(ui.t("overview.per_year_title"))
     per_year = data.query("alliances_per_year", province=0)
-    per_year["form_label"] = per_year["form"].map(lambda f: ui.label("form", f))
-    ui.chart(charts.bars(per_year, x="year", y="alliances", color="form_label",
-                         labels={"year": ui.t("common.year"),
-                                 "alliances": ui.t("overview.alliance_count")}),
-             "per_year", ui.columns(per_year, {"year": "common.year", "form_label": "common.form",
-                                               "alliances": "overview.alliance_count"}),
-             filename="alliances_per_year")
+    per_year["form_label"] = ui.labels("form", per_year["form"])
+    ui.chart(
+        charts.bars(
+            per_year,
+            x="year",
+            y="alliances",
+            color="form_label",
+            labels={"year": ui.t("common.year"), "alliances": ui.t("overview.alliance_count")},
+        ),
+        "per_year",
+        ui.columns(
+            per_year,
+            {
+                "year": "common.year",
+                "form_label": "common.form",
+                "alliances": "overview.alliance_count",
+            },
+        ),
+        filename="alliances_per_year",
+    )
     ui.simulated_note(per_year)

@@ -4,7 +4,7 @@ target with their trend, the alliances active there and its links to other provi
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, fmt, ui
 
 ui.through_router()
 
@@ -14,13 +14,15 @@ RANKED_BARS = 20  # counties in the ranking chart; its table lists them all
 YEARS_BACK = 5  # the counties' trend: change against this many years before
 # Member institutions on the map, grade 2 and above only: marker size (px) and colour by grade.
 TIER_MARKERS = {"3A": (13, "#1b2631"), "3": (9, "#6c3483"), "2": (6, "#566573")}
-
-
-def fmt(value, unit: str) -> str:
-    """A metric value for a tile: one decimal for %, thousands separators for counts."""
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{value:.1f} %" if unit == "%" else f"{value:,.0f}"
+# The counties' table columns (column -> message key), on the map and in the ranking.
+COUNTY_COLUMNS = {
+    "name": "common.county",
+    "city_name": "common.city",
+    "value": "common.value",
+    "gap": "common.gap",
+    "change_5y": "province.change_5y",
+    "simulated": "common.simulated",
+}
 
 
 provinces = data.query("provinces").set_index("adcode")
@@ -37,17 +39,8 @@ catalogue = data.query("metric_catalogue").set_index("metric_id")
 catalogue = catalogue[catalogue["level"] == "county"]
 years = data.query("metric_years")["year"].tolist()
 left, right = st.columns([3, 1])
-metric = ui.choose(
-    left.selectbox,
-    ui.t("common.metric"),
-    list(catalogue.index),
-    key="metric",
-    default="county_visit_rate",
-    format_func=lambda m: ui.metric_name(catalogue, m),
-)
-year = ui.choose(
-    right.selectbox, ui.t("common.year"), years, key="year", default=years[0] if years else None
-)
+metric = ui.choose_metric(left.selectbox, catalogue)
+year = ui.choose_year(right.selectbox, years)
 info = catalogue.loc[metric]
 metric_name = ui.metric_name(catalogue, metric)
 target = None if pd.isna(info.target) else float(info.target)
@@ -67,7 +60,7 @@ cols = st.columns(6)
 cols[0].metric(ui.t("province.tile_counties"), f"{len(measured):,}")
 cols[1].metric(
     ui.t("province.tile_mean", year=year),
-    fmt(now, info.unit),
+    fmt.metric_value(now, info.unit),
     delta=None
     if now is None or before is None
     else round(float(now - before), 1 if info.unit == "%" else None),
@@ -110,7 +103,7 @@ fig = charts.choropleth(
     **charts.metric_scale(info),
 )
 if show_sites:
-    tier_label = sites["tier"].map(lambda code: ui.label("tier", code))
+    tier_label = ui.labels("tier", sites["tier"])
     sites = sites.assign(
         hover=sites["name"] + " · " + tier_label + " · " + sites["county_name"],
         size=sites["tier"].map(lambda code: TIER_MARKERS[code][0]),
@@ -125,18 +118,7 @@ if show_sites:
 ui.chart(
     fig,
     "province_map",
-    ui.columns(
-        counties,
-        {
-            "adcode": "common.adcode",
-            "name": "common.county",
-            "city_name": "common.city",
-            "value": "common.value",
-            "gap": "common.gap",
-            "change_5y": "province.change_5y",
-            "simulated": "common.simulated",
-        },
-    ),
+    ui.columns(counties, {"adcode": "common.adcode"} | COUNTY_COLUMNS),
     filename=f"counties_{province}_{metric}_{year}",
 )
 notes = [
@@ -165,17 +147,7 @@ with left:
         ranked = measured.sort_values(["value", "adcode"], ascending=[higher_is_better, True])
         st.subheader(ui.t("province.weakest_title", metric=ui.plain(metric_name), year=year))
         bar_x = "value"
-    table = ui.columns(
-        ranked,
-        {
-            "name": "common.county",
-            "city_name": "common.city",
-            "value": "common.value",
-            "gap": "common.gap",
-            "change_5y": "province.change_5y",
-            "simulated": "common.simulated",
-        },
-    )
+    table = ui.columns(ranked, COUNTY_COLUMNS)
     if ranked.empty and target is not None and len(measured):
         st.success(ui.t("province.below_none", year=year))
     elif ranked.empty:
@@ -252,14 +224,11 @@ st.subheader(ui.t("province.alliances_title", province=ui.plain(name), year=year
 if alliances.empty:
     st.caption(ui.t("common.no_data"))
 else:
-    en = ui.lang() == "en"
     listed = alliances.assign(
-        form_label=alliances["form"].map(lambda code: ui.label("form", code)),
-        scope_label=alliances["scope"].map(lambda code: ui.label("scope", code)),
+        form_label=ui.labels("form", alliances["form"]),
+        scope_label=ui.labels("scope", alliances["scope"]),
         founded=alliances["founded_on"].dt.date,
-        lead_where=alliances["lead_province_en"].fillna(alliances["lead_province"])
-        if en
-        else alliances["lead_province"],
+        lead_where=ui.localized(alliances, "lead_province"),
     )
     st.caption(
         ui.t(
@@ -294,9 +263,7 @@ st.subheader(ui.t("province.links_title", province=ui.plain(name), year=year))
 if links.empty:
     st.caption(ui.t("province.no_links"))
 else:
-    links["partner"] = (
-        links["name_en"].fillna(links["name"]) if ui.lang() == "en" else links["name"]
-    )
+    links["partner"] = ui.localized(links, "name")
     links["direction_label"] = links["direction"].map(
         {"out": ui.t("province.direction_out"), "in": ui.t("province.direction_in")}
     )

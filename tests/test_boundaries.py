@@ -149,3 +149,11 @@ def test_south_china_sea_islands_and_dashline():
     lines = features("dashline.geojson")
     assert lines and all(f["geometry"]["type"] in {"LineString", "MultiLineString"} for f in lines)
     assert sum(len(shape(f["geometry"]).geoms) for f in lines) >= 9
+
+
+def test_static_geo_files_match_the_boundaries():
+    """static/geo/ (what browsers fetch) is exactly what data/boundaries/ makes."""
+    from dashboard import geo
+
+    for name, text in geo.static_files().items():
+        assert (geo.STATIC_GEO / name).read_text(encoding="utf-8") == text, name

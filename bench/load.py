@@ -1,0 +1,145 @@
+"""Many officials at once: concurrent Streamlit websocket sessions on loopback.
+
+    python bench/load.py --sessions 10,25,50 --seconds 30 [--url http://127.0.0.1:8080]
+                         [--swap-db-after 10]
+
+Each virtual official opens a session on the province or alliances page with a random
+selection, reruns it twice (as widget changes do), closes it and opens the next, until the time
+is up. Without --url a server is started on a copy of data/dashboard.duckdb. --swap-db-after N
+replaces that database file with a rebuilt one N seconds into every level (the app must keep
+serving, and serve the new data afterwards). Loopback only; every loop is bounded in time.
+Prints one JSON object on its last line: sessions -> reruns, p50_s, p95_s, errors, server RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.kiosk_soak import _server_pid, rss_mb  # noqa: E402
+from tests.browser import streamlit_server  # noqa: E402
+
+PROVINCES = [110000, 330000, 510000, 620000, 440000, 650000, 340000, 530000]
+ALLIANCES = ["R-A01", "R-A03", "R-A04", "R-A05", "R-A11", "A000001", "A000500", "A002000"]
+EARLY_FOR_RERUN = 2  # ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+
+
+def selection(rng: random.Random) -> tuple[str, str]:
+    """A page and the query string of a random selection on it."""
+    if rng.random() < 0.5:
+        return "province", (f"province={rng.choice(PROVINCES)}&year={rng.randint(2019, 2025)}")
+    return "alliances", f"alliance={rng.choice(ALLIANCES)}"
+
+
+async def rerun(ws, page: str, query: str) -> tuple[float, bool]:
+    """One script run: seconds until it finished, and whether it showed an error."""
+    msg = BackMsg()
+    msg.rerun_script.query_string = query
+    msg.rerun_script.page_name = page
+    start = time.perf_counter()
+    await ws.send(msg.SerializeToString())
+    failed = False
+    while True:
+        fm = ForwardMsg()
+        fm.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=60))
+        kind = fm.WhichOneof("type")
+        if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+            element = fm.delta.new_element
+            if element.WhichOneof("type") == "exception" or (
+                    element.WhichOneof("type") == "alert" and element.alert.format == 1):
+                failed = True  # an exception box, or st.error (format 1 = ERROR)
+        if kind == "script_finished" and fm.script_finished != EARLY_FOR_RERUN:
+            return time.perf_counter() - start, failed
+
+
+async def official(url: str, deadline: float, seed: int, times: list, errors: list) -> None:
+    """One virtual official clicking through selections until the deadline."""
+    rng = random.Random(seed)
+    while time.monotonic() < deadline:
+        page, query = selection(rng)
+        try:
+            async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
+                                          open_timeout=30) as ws:
+                for _ in range(3):
+                    seconds, failed = await rerun(ws, page, query)
+                    times.append(seconds)
+                    if failed:
+                        errors.append(f"{page}?{query}")
+        except (TimeoutError, OSError, websockets.WebSocketException) as exc:
+            errors.append(f"{page}?{query}: {type(exc).__name__}")
+
+
+async def level(url: str, sessions: int, seconds: float, swap) -> dict:
+    """Run `sessions` officials at once for `seconds`."""
+    times: list[float] = []
+    errors: list[str] = []
+    deadline = time.monotonic() + seconds
+    tasks = [official(url, deadline, seed, times, errors) for seed in range(sessions)]
+    if swap:
+        tasks.append(swap())
+    await asyncio.gather(*tasks)
+    ordered = sorted(times)
+    return {"reruns": len(times),
+            "p50_s": round(ordered[len(ordered) // 2], 3) if times else None,
+            "p95_s": round(ordered[int(len(ordered) * 0.95)], 3) if times else None,
+            "errors": len(errors), "error_samples": errors[:5]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", default="10,25,50")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--url", help="an already running server (e.g. nginx in front)")
+    parser.add_argument("--swap-db-after", type=float, default=None)
+    args = parser.parse_args()
+    levels = [int(n) for n in args.sessions.split(",")]
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "load.duckdb"
+        shutil.copy(ROOT / "data" / "dashboard.duckdb", db)
+
+        async def swap():
+            from dashboard import build
+
+            await asyncio.sleep(args.swap_db_after)
+            await asyncio.to_thread(build.build, db, seed=int(time.time()) % 1000)
+            print("database swapped", file=sys.stderr, flush=True)
+
+        if args.url:
+            base, pid = args.url, None
+            ctx = None
+        else:
+            ctx = streamlit_server(db)
+            base = ctx.__enter__()
+            pid = _server_pid(base)
+        try:
+            ws_url = base.replace("http", "ws", 1) + "/_stcore/stream"
+            for n in levels:
+                result = asyncio.run(level(ws_url, n, args.seconds,
+                                           swap if args.swap_db_after is not None else None))
+                result["server_rss_mb"] = round(rss_mb(pid), 1) if pid else None
+                results[str(n)] = result
+                print(n, result, file=sys.stderr, flush=True)
+        finally:
+            if ctx is not None:
+                ctx.__exit__(None, None, None)
+    print(json.dumps(results))
+    return 0 if all(r["errors"] == 0 for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

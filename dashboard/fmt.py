@@ -1,0 +1,89 @@
+"""Values made readable: numbers, money, dates, names in a language. Pure; no Streamlit."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import i18n
+
+DASH = "—"  # shown where the data has no value
+
+
+def given(value) -> bool:
+    """A value the data actually has (not None, NaN or empty)."""
+    return bool(value) if isinstance(value, str) else bool(pd.notna(value))
+
+
+def text(value) -> str:
+    """The value as text, a dash where the data has none."""
+    return str(value) if given(value) else DASH
+
+
+def number(value: float) -> str:
+    """1.4 → '1.4', 2.0 → '2', 3000 → '3,000'."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def metric_value(value, unit: str) -> str:
+    """A metric value for a tile: one decimal for %, thousands separators for counts."""
+    if value is None or pd.isna(value):
+        return DASH
+    return f"{value:.1f} %" if unit == "%" else f"{value:,.0f}"
+
+
+def money(amount_cny: float, lang: str) -> str:
+    """An amount read the way officials say it: 2亿元 / 300万元, or CNY 200 million."""
+    key = "alliances.money_yi" if amount_cny >= 1e8 else "alliances.money_wan"
+    yi, wan, m = number(amount_cny / 1e8), number(amount_cny / 1e4), number(amount_cny / 1e6)
+    return i18n.text(key, lang, yi=yi, wan=wan, m=m)
+
+
+def money_axis(largest_cny: float, lang: str) -> tuple[float, str]:
+    """Divisor and axis title for amounts up to largest_cny: 亿元 or 万元, CNY million in English."""
+    if lang == "en":
+        divisor, key = 1e6, "alliances.axis_yi"
+    elif largest_cny >= 1e8:
+        divisor, key = 1e8, "alliances.axis_yi"
+    else:
+        divisor, key = 1e4, "alliances.axis_wan"
+    return divisor, i18n.text(key, lang)
+
+
+def stated(value: float, qualifier: str | None, lang: str) -> str:
+    """A stated figure with its qualifier: 110 and '+' → '110+', 50 and '~' → '约50'."""
+    shown = number(value)
+    if qualifier == "+":
+        return f"{shown}+"
+    if qualifier == "~":
+        return i18n.text("alliances.approx", lang, v=shown)
+    return shown
+
+
+def dates(column: pd.Series) -> pd.Series:
+    """Dates as YYYY-MM-DD text, blank where there is none (e.g. members who never left)."""
+    return pd.to_datetime(column).dt.strftime("%Y-%m-%d").fillna("")
+
+
+def months(column: pd.Series) -> pd.Series:
+    """Months as YYYY-MM text."""
+    return column.dt.strftime("%Y-%m")
+
+
+def in_language(frame: pd.DataFrame, column: str, lang: str) -> pd.Series:
+    """A name column in lang: in English its column_en twin, the Chinese name where it has none."""
+    if lang == "en":
+        return frame[f"{column}_en"].fillna(frame[column])
+    return frame[column]
+
+
+def unit_names(frame: pd.DataFrame, level: str, with_province: bool, lang: str) -> pd.Series:
+    """Readable, unique names of units: a county or city gets its province when all of China
+    is shown (朝阳区 is in Beijing and in Changchun), the adcode if still not unique."""
+    own = in_language(frame, "name", lang)
+    if level != "province" and with_province:
+        province = in_language(frame, "province_name", lang)
+        suffix = (" (" + province + ")") if lang == "en" else ("（" + province + "）")
+        # A county directly under its province is counted with the province at city level.
+        own = own.where(frame["adcode"] % 10000 == 0, own + suffix)
+    duplicated = own.duplicated(keep=False)
+    return own.where(~duplicated, own + " " + frame["adcode"].astype(str))

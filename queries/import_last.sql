@@ -1,0 +1,18 @@
+-- The last published import: when, which files, how many tables, rows and warnings.
+with
+
+last as (
+    select * from imports order by imported_at desc limit 1
+),
+
+final as (
+    select
+        imported_at,
+        array_to_string(from_json(files, '["VARCHAR"]'), ', ') as files,
+        json_array_length(from_json(files, '["VARCHAR"]')::json) as n_files,
+        (select count(*) from json_each(tables)) as n_tables,
+        json_array_length(warnings) as n_warnings
+    from last
+)
+
+select * from final

@@ -1,0 +1,14 @@
+-- Rows per table replaced by the last import.
+with
+
+last as (
+    select * from imports order by imported_at desc limit 1
+),
+
+final as (
+    select e.key as table_name, cast(e.value as bigint) as rows
+    from last, json_each(last.tables) as e
+    order by table_name
+)
+
+select * from final

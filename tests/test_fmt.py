@@ -1,0 +1,93 @@
+"""dashboard.fmt: pure formatting of numbers, money, dates and names."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(1.4, "1.4"), (2.0, "2"), (3000, "3,000"), (0.125, "0.12"), (0, "0")]
+)
+def test_number_drops_trailing_zeros(value, text):
+    assert fmt.number(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [(87.26, "%", "87.3 %"), (12345.6, "人次", "12,346"), (None, "%", "—"), (math.nan, "人", "—")],
+)
+def test_metric_value(value, unit, text):
+    assert fmt.metric_value(value, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "zh", "en"),
+    [
+        (2e8, "2亿元", "CNY 200 million"),
+        (1.5e8, "1.5亿元", "CNY 150 million"),
+        (3e6, "300万元", "CNY 3 million"),
+    ],
+)
+def test_money_reads_as_officials_say_it(amount, zh, en):
+    assert fmt.money(amount, "zh") == zh
+    assert fmt.money(amount, "en") == en
+
+
+def test_money_axis_follows_the_largest_amount():
+    assert fmt.money_axis(2e8, "zh") == (1e8, "金额（亿元）")
+    assert fmt.money_axis(3e6, "zh") == (1e4, "金额（万元）")
+    assert fmt.money_axis(3e6, "en")[0] == 1e6
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "zh", "en"),
+    [("+", "110+", "110+"), ("~", "约110", "about 110"), (None, "110", "110")],
+)
+def test_stated_figure_keeps_its_qualifier(qualifier, zh, en):
+    assert fmt.stated(110.0, qualifier, "zh") == zh
+    assert fmt.stated(110.0, qualifier, "en") == en
+
+
+@pytest.mark.parametrize(
+    ("value", "has"), [("x", True), ("", False), (None, False), (math.nan, False), (0, True)]
+)
+def test_given(value, has):
+    assert fmt.given(value) is has
+    assert fmt.text(value) == (str(value) if has else fmt.DASH)
+
+
+def test_dates_and_months():
+    column = pd.Series(pd.to_datetime(["2017-06-04", None]))
+    assert fmt.dates(column).tolist() == ["2017-06-04", ""]
+    assert fmt.months(column.dropna()).tolist() == ["2017-06"]
+
+
+def test_in_language_falls_back_to_chinese():
+    frame = pd.DataFrame({"name": ["浙江省", "某县"], "name_en": ["Zhejiang", None]})
+    assert fmt.in_language(frame, "name", "zh").tolist() == ["浙江省", "某县"]
+    assert fmt.in_language(frame, "name", "en").tolist() == ["Zhejiang", "某县"]
+
+
+def test_unit_names_are_unique_across_china():
+    frame = pd.DataFrame(
+        {
+            "adcode": [110105, 220104, 500101, 500102],
+            "name": ["朝阳区", "朝阳区", "万州区", "万州区"],
+            "name_en": [None, None, None, None],
+            "province_name": ["北京市", "吉林省", "重庆市", "重庆市"],
+            "province_name_en": ["Beijing", "Jilin", "Chongqing", "Chongqing"],
+        }
+    )
+    names = fmt.unit_names(frame, "county", with_province=True, lang="zh").tolist()
+    assert names[:2] == ["朝阳区（北京市）", "朝阳区（吉林省）"]
+    assert names[2:] == ["万州区（重庆市） 500101", "万州区（重庆市） 500102"]
+    assert fmt.unit_names(frame, "county", with_province=True, lang="en")[0] == "朝阳区 (Beijing)"
+    assert fmt.unit_names(frame.head(2), "county", with_province=False, lang="zh").tolist() == [
+        "朝阳区 110105",
+        "朝阳区 220104",
+    ]
