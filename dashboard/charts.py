@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,8 +26,17 @@ SEQUENTIAL = "Blues"
 MISSING_GREY = "#d9d9d9"
 
 
-def bounds(geojson: dict, pad: float = 0.04) -> dict:
-    """Explicit lon/lat ranges around the features (fitbounds misjudges the conic projection)."""
+class Shapes(NamedTuple):
+    """What a choropleth draws: the URL of the boundaries, the ids to draw, their bounding box
+    (lon0, lat0, lon1, lat1)."""
+
+    url: str
+    ids: list[str]
+    box: tuple[float, float, float, float] | None
+
+
+def extent(geometry: dict) -> tuple[float, float, float, float]:
+    """Bounding box (lon0, lat0, lon1, lat1) of a GeoJSON geometry."""
     lons: list[float] = []
     lats: list[float] = []
 
@@ -38,16 +48,21 @@ def bounds(geojson: dict, pad: float = 0.04) -> dict:
             for c in coords:
                 walk(c)
 
-    for feature in geojson["features"]:
-        walk(feature["geometry"]["coordinates"])
-    if not lons:
+    walk(geometry["coordinates"])
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def bounds(box: tuple[float, float, float, float] | None, pad: float = 0.04) -> dict:
+    """Explicit lon/lat ranges around a box (fitbounds misjudges the conic projection)."""
+    if box is None:
         return CHINA_GEO
-    dx, dy = (max(lons) - min(lons)) * pad + 0.05, (max(lats) - min(lats)) * pad + 0.05
+    lon0, lat0, lon1, lat1 = box
+    dx, dy = (lon1 - lon0) * pad + 0.05, (lat1 - lat0) * pad + 0.05
     return GEO | {
         "fitbounds": False,
-        "projection": GEO["projection"] | {"rotation": {"lon": (min(lons) + max(lons)) / 2}},
-        "lonaxis": {"range": [min(lons) - dx, max(lons) + dx]},
-        "lataxis": {"range": [min(lats) - dy, max(lats) + dy]},
+        "projection": GEO["projection"] | {"rotation": {"lon": (lon0 + lon1) / 2}},
+        "lonaxis": {"range": [lon0 - dx, lon1 + dx]},
+        "lataxis": {"range": [lat0 - dy, lat1 + dy]},
     }
 
 
@@ -60,7 +75,7 @@ def _layout(fig: go.Figure, height: int, uirevision: str, geo: dict) -> go.Figur
 
 def choropleth(
     frame: pd.DataFrame,
-    geojson: dict,
+    shapes: Shapes,
     value_label: str,
     hover_name: str = "name",
     target: float | None = None,
@@ -72,47 +87,62 @@ def choropleth(
     percent: bool = False,
 ) -> go.Figure:
     """Areas coloured by value; with a target, the scale diverges at the target (and a
-    percentage scale stops at 0 and 100)."""
+    percentage scale stops at 0 and 100). The boundaries come from shapes.url, so the figure
+    carries only ids and values."""
+    frame = frame[frame["adcode"].astype(str).isin(set(shapes.ids))]
     z = frame["value"]
+    line = {"width": 0.4, "color": "white"}
     trace = {
-        "geojson": geojson,
+        "geojson": shapes.url,
         "locations": frame["adcode"].astype(str),
         "featureidkey": "id",
         "z": z,
-        "text": frame[hover_name],
+        "text": safe_text(frame[hover_name]),
         "hovertemplate": "%{text}<br>" + value_label + ": %{z}<extra></extra>",
-        "marker": {"line": {"width": 0.4, "color": "white"}},
+        "marker": {"line": line},
         "colorbar": {"title": {"text": colorbar_title}, "thickness": 12},
     }
     if target is not None and len(z):
         spread = max(abs(float(z.max()) - target), abs(target - float(z.min())), 1.0)
+        low, high = target - spread, target + spread
+        if percent:
+            low, high = max(low, 0.0), min(high, 100.0)
         trace.update(
             colorscale=DIVERGING,
             zmid=target,
-            zmin=target - spread,
-            zmax=target + spread,
+            zmin=low,
+            zmax=high,
             reversescale=not higher_is_better,
         )
     else:
         trace.update(colorscale=SEQUENTIAL)
-    fig = go.Figure(go.Choropleth(**trace))
-    # Regions without a value still show, in grey, so the map never has holes.
-    missing = [f for f in geojson["features"] if f["id"] not in set(trace["locations"])]
+    fig = go.Figure()
+    # Regions without a value still show, in grey, underneath, so the map never has holes.
+    missing = sorted(set(shapes.ids) - set(trace["locations"]))
     if missing:
         fig.add_trace(
             go.Choropleth(
-                geojson={"type": "FeatureCollection", "features": missing},
-                locations=[f["id"] for f in missing],
+                geojson=shapes.url,
+                locations=missing,
                 featureidkey="id",
                 z=[0] * len(missing),
                 colorscale=[[0, MISSING_GREY], [1, MISSING_GREY]],
                 showscale=False,
                 hoverinfo="skip",
-                marker={"line": {"width": 0.4, "color": "white"}},
+                marker={"line": line},
             )
         )
-        fig.data = fig.data[::-1]
-    return _layout(fig, height, uirevision, CHINA_GEO if national else bounds(geojson))
+    fig.add_trace(go.Choropleth(**trace))
+    return _layout(fig, height, uirevision, CHINA_GEO if national else bounds(shapes.box))
+
+
+def safe_text(values: pd.Series) -> pd.Series:
+    """Names shown by Plotly, with < and > escaped: Plotly reads a few HTML tags in text."""
+    return (
+        values.astype(str)
+        .str.replace("<", "&lt;", regex=False)
+        .str.replace(">", "&gt;", regex=False)
+    )
 
 
 def metric_scale(info: pd.Series) -> dict:
@@ -202,7 +232,7 @@ def add_points(
         go.Scattergeo(
             lon=points["lon"],
             lat=points["lat"],
-            text=points[text],
+            text=safe_text(points[text]),
             mode="markers",
             name=name,
             marker={

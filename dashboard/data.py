@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import db
+from dashboard import charts, db, geo
 
 RESULT_TTL_S = 600  # results are also keyed by the file's identity, so new data show at once
 
@@ -39,22 +39,33 @@ def query(name: str, **params) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _boundaries(path: str, stamp: tuple[int, int, int], level: str) -> dict[int, dict]:
+def _extents(path: str, stamp: tuple[int, int, int], level: str) -> dict[int, tuple]:
     frame = db.run(_connection(path, stamp), "boundaries", {"level": level})
     return {
-        int(code): {"type": "Feature", "id": str(code), "geometry": json.loads(geometry)}
+        int(code): charts.extent(json.loads(geometry))
         for code, geometry in zip(frame["adcode"], frame["boundary"], strict=True)
     }
 
 
-def boundaries(level: str) -> dict[int, dict]:
-    """adcode -> GeoJSON Feature for 'province' or 'county', loaded once per process and file."""
+def map_shapes(level: str, adcodes=None) -> charts.Shapes:
+    """The units a choropleth draws ('province', or 'county' within one province): the URL of
+    their boundaries (fetched and cached by the browser), their ids and their bounding box."""
     path, stamp = current_stamp()
-    return _boundaries(path, stamp, level)
-
-
-def feature_collection(level: str, adcodes=None) -> dict:
-    """A FeatureCollection of the given units, or of all at the level (unknown codes skipped)."""
-    shapes = boundaries(level)
-    codes = shapes if adcodes is None else adcodes
-    return {"type": "FeatureCollection", "features": [shapes[c] for c in codes if c in shapes]}
+    extents = _extents(path, stamp, level)
+    codes = [int(c) for c in (extents if adcodes is None else adcodes) if int(c) in extents]
+    provinces = sorted({c // 10000 * 10000 for c in codes})
+    if level == "county" and len(provinces) > 1:
+        raise ValueError(f"a county map takes the counties of one province, not {provinces}")
+    boxes = [extents[c] for c in codes]
+    box = (
+        (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        if boxes
+        else None
+    )
+    url = geo.url(level, provinces[0] if level == "county" and provinces else None)
+    return charts.Shapes(url=url, ids=[str(c) for c in codes], box=box)

@@ -19,7 +19,9 @@ URL_BASE = "./app/static/geo/"  # relative to the page, as Streamlit serves stat
 
 def url(level: str, province: int | None = None) -> str:
     """URL of the provinces' boundaries, or of one province's counties."""
-    return f"{URL_BASE}provinces.json" if level == "province" else f"{URL_BASE}{province}.json"
+    if level == "province" or province is None:
+        return f"{URL_BASE}provinces.json"
+    return f"{URL_BASE}{province}.json"
 
 
 def static_files(boundaries: Path = BOUNDARIES) -> dict[str, str]:

@@ -165,7 +165,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
         fig = charts.choropleth(
             shaded,
-            data.feature_collection(level, areas["adcode"].tolist()),
+            data.map_shapes(level, areas["adcode"].tolist()),
             value_label=ui.t("alliances.map_value"),
             hover_name="label",
             uirevision=f"alliance-{aid}",

@@ -145,7 +145,7 @@ def show_site(site: pd.Series) -> None:
         home = area[area["is_home"]].assign(value=1)
         fig = charts.choropleth(
             home,
-            data.feature_collection("county", area["adcode"].tolist()),
+            data.map_shapes("county", area["adcode"].tolist()),
             value_label=ui.t("common.county"),
             hover_name="name",
             uirevision=f"site-{sid}",

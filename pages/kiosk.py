@@ -60,7 +60,7 @@ def slide_overview(year: int) -> bool:
         st.markdown(f"### {ui.t('overview.tile_sites')}\n# {tiles.member_sites:,}")
         st.markdown(f"### {ui.t('overview.tile_on_target')}\n# {tiles.pct_on_target:.1f} %")
     with left:
-        fig = charts.choropleth(frame, data.feature_collection("province"),
+        fig = charts.choropleth(frame, data.map_shapes("province"),
                                 value_label=ui.metric_name(catalogue, settings.metric),
                                 hover_name="label", national=True,
                                 **charts.metric_scale(info))
@@ -84,7 +84,7 @@ def slide_province(year: int) -> bool:
         worst = shown.sort_values("gap", ascending=False).head(5)
         st.markdown("\n".join(f"- {ui.plain(r.name)} {r.value:.1f}" for r in worst.itertuples()))
     with left:
-        fig = charts.choropleth(shown, data.feature_collection("county", counties["adcode"]),
+        fig = charts.choropleth(shown, data.map_shapes("county", counties["adcode"]),
                                 value_label=ui.metric_name(catalogue, settings.metric),
                                 **charts.metric_scale(info))
         show(fig)
@@ -94,7 +94,7 @@ def slide_province(year: int) -> bool:
 def slide_links(year: int) -> bool:
     links = data.query("cross_province_links", year=year)
     outline = pd.DataFrame({"adcode": [], "value": [], "name": []})  # every province in grey
-    fig = charts.choropleth(outline, data.feature_collection("province"), value_label="",
+    fig = charts.choropleth(outline, data.map_shapes("province"), value_label="",
                             national=True)
     charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color="#f5b041")
     left, right = st.columns([3, 1])

@@ -40,7 +40,7 @@ show_links = st.toggle(ui.t("overview.show_links"), value=True, key="links")
 st.subheader(ui.t("overview.map_title", metric=ui.metric_name(catalogue, metric), year=year))
 fig = charts.choropleth(
     by_province,
-    data.feature_collection("province"),
+    data.map_shapes("province"),
     value_label=ui.metric_name(catalogue, metric),
     hover_name="label",
     uirevision="china",

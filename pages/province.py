@@ -95,7 +95,7 @@ st.subheader(
 show_sites = st.toggle(ui.t("province.show_sites"), value=True, key="province_show_sites")
 fig = charts.choropleth(
     measured,
-    data.feature_collection("county", counties["adcode"].tolist()),
+    data.map_shapes("county", counties["adcode"].tolist()),
     value_label=metric_name,
     hover_name="name",
     uirevision=f"province-{province}",
