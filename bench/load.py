@@ -3,9 +3,9 @@
     python bench/load.py --sessions 10,25,50 --seconds 30 [--url http://127.0.0.1:8080]
                          [--swap-db-after 10]
 
-Each virtual official opens a session on the province or alliances page with a random
-selection, reruns it twice (as widget changes do), closes it and opens the next, until the time
-is up. Without --url a server is started on a copy of data/dashboard.duckdb. --swap-db-after N
+Each virtual official keeps one session and keeps changing its selection on the province and
+alliances pages (a new province, year or alliance each time, as the URL-bound widgets do; now
+and then switching page), with --think seconds between clicks, until the time is up. Without --url a server is started on a copy of data/dashboard.duckdb. --swap-db-after N
 replaces that database file with a rebuilt one N seconds into every level (the app must keep
 serving, and serve the new data afterwards). Loopback only; every loop is bounded in time.
 Prints one JSON object on its last line: sessions -> reruns, p50_s, p95_s, errors, server RSS.
@@ -83,12 +83,12 @@ async def official(url: str, deadline: float, seed: int, times: list, errors: li
             errors.append(f"{page}?{query}: {type(exc).__name__}")
 
 
-async def level(url: str, sessions: int, seconds: float, swap) -> dict:
+async def level(url: str, sessions: int, seconds: float, swap, think_s: float) -> dict:
     """Run `sessions` officials at once for `seconds`."""
     times: list[float] = []
     errors: list[str] = []
     deadline = time.monotonic() + seconds
-    tasks = [official(url, deadline, seed, times, errors) for seed in range(sessions)]
+    tasks = [official(url, deadline, seed, times, errors, think_s) for seed in range(sessions)]
     if swap:
         tasks.append(swap())
     await asyncio.gather(*tasks)
@@ -105,6 +105,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--url", help="an already running server (e.g. nginx in front)")
     parser.add_argument("--swap-db-after", type=float, default=None)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds an official looks at a view before the next click")
     args = parser.parse_args()
     levels = [int(n) for n in args.sessions.split(",")]
     results = {}
@@ -130,7 +132,8 @@ def main() -> int:
             ws_url = base.replace("http", "ws", 1) + "/_stcore/stream"
             for n in levels:
                 result = asyncio.run(level(ws_url, n, args.seconds,
-                                           swap if args.swap_db_after is not None else None))
+                                           swap if args.swap_db_after is not None else None,
+                                           args.think))
                 result["server_rss_mb"] = round(rss_mb(pid), 1) if pid else None
                 results[str(n)] = result
                 print(n, result, file=sys.stderr, flush=True)

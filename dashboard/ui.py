@@ -65,10 +65,26 @@ def notice_bad_param(key: str) -> None:
     log.info("ignored invalid URL parameter %s", key)
 
 
+def _url_changed(key: str) -> str | None:
+    """The URL's value for key if someone other than this app changed it since the app last
+    wrote it (browser back/forward, an edited link); None otherwise."""
+    raw = st.query_params.get(key)
+    sent = st.session_state.get("_url_sent", {})
+    return raw if raw is not None and key in sent and raw != sent[key] else None
+
+
+def _sent(key: str, text: str | None) -> None:
+    """Remember what the app wrote to the URL for key."""
+    st.session_state.setdefault("_url_sent", {})[key] = text
+
+
 def _start(key: str, parse: Callable[[str], object], default, fits: Callable = lambda v: True):
-    """Set a URL-bound widget's value before it is drawn: the value it already has if that still
-    fits, else the URL's if parse accepts it (ValueError if not: a notice), else default."""
-    if key in st.session_state:
+    """Set a URL-bound widget's value before it is drawn: the URL's if it changed under the app
+    (back/forward), else the value it already has if that still fits, else the URL's if parse
+    accepts it (ValueError if not: a notice), else default."""
+    if _url_changed(key) is not None:
+        st.session_state.pop(key, None)
+    elif key in st.session_state:
         # The same key on another page is another widget to Streamlit, which would drop the
         # value on the way; handing it back keeps the choice as the user moves between pages.
         st.session_state[key] = st.session_state[key]
@@ -89,8 +105,10 @@ def _to_url(key: str, text: str, default_text: str) -> None:
     if text == default_text:
         if key in st.query_params:
             del st.query_params[key]
+        _sent(key, None)
     else:
         st.query_params[key] = text
+        _sent(key, text)
 
 
 def choose(
@@ -113,6 +131,7 @@ def choose(
     labels = {option: str(format_func(option)) for option in options}
     value = widget(text, options, key=key, format_func=labels.__getitem__, **kwargs)
     st.query_params[key] = str(value)
+    _sent(key, str(value))
     return value
 
 
@@ -204,7 +223,7 @@ def choose_record(
     """
     from dashboard import data  # here, not at import: pages and tests import ui without a DB
 
-    wanted = str(st.session_state.get(key, st.query_params.get(key, NONE)))
+    wanted = str(_url_changed(key) or st.session_state.get(key, st.query_params.get(key, NONE)))
     # An id is short; a long URL value is not looked up (and gets the notice in choose).
     looked_up = wanted and len(wanted) <= ID_MAX_CHARS
     record = data.query(detail, **{key: wanted}) if looked_up else pd.DataFrame()

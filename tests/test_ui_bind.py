@@ -51,3 +51,17 @@ def test_the_search_text_follows_the_user_to_the_institutions_page(tiny_env):
     assert not at.exception
     assert at.text_input(key="q").value == "仁和"
     assert at.query_params["q"] == "仁和"
+
+
+def test_back_and_forward_follow_the_url(tiny_env):
+    """When the URL changes under the page (browser back/forward), the view follows it."""
+    from tests.conftest import run_app
+
+    at = run_app(page="pages/overview.py", year="2025")
+    assert at.selectbox(key="year").value == 2025
+    at.query_params["year"] = "2018"  # what the browser sends after going back
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="year").value == 2018
+    at.run()  # and a plain rerun keeps it
+    assert at.selectbox(key="year").value == 2018
