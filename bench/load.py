@@ -66,20 +66,24 @@ async def rerun(ws, page: str, query: str) -> tuple[float, bool]:
             return time.perf_counter() - start, failed
 
 
-async def official(url: str, deadline: float, seed: int, times: list, errors: list) -> None:
+async def official(url: str, deadline: float, seed: int, times: list, errors: list,
+                   think_s: float) -> None:
     """One virtual official clicking through selections until the deadline."""
     rng = random.Random(seed)
+    page, query = selection(rng)
     while time.monotonic() < deadline:
-        page, query = selection(rng)
         try:
             async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
                                           open_timeout=30) as ws:
-                for _ in range(3):
+                while time.monotonic() < deadline:
                     seconds, failed = await rerun(ws, page, query)
                     times.append(seconds)
                     if failed:
                         errors.append(f"{page}?{query}")
-        except (TimeoutError, OSError, websockets.WebSocketException) as exc:
+                    if think_s:
+                        await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
+                    page, query = selection(rng)
+        except (OSError, TimeoutError, websockets.WebSocketException) as exc:
             errors.append(f"{page}?{query}: {type(exc).__name__}")
 
 

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -62,7 +63,8 @@ def streamlit_server(db_path: Path, port: int | None = None, extra_env: dict | N
     env = os.environ | {"DASHBOARD_DB": str(db_path)} | (extra_env or {})
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1"]
-    log = open(db_path.with_suffix(f".{port}.log"), "w")  # noqa: SIM115 (closed below)
+    log_path = Path(tempfile.gettempdir()) / f"streamlit-{port}.log"
+    log = open(log_path, "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
