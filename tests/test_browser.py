@@ -106,3 +106,19 @@ def test_first_visit_by_deep_link_gets_the_router(tmp_path):
         assert page.locator("h1").first.inner_text() == "Data sources and quality"
         assert page.get_by_text("语言 / Language").count() == 1
         assert_clean(page)
+
+
+@pytest.mark.parametrize("state", ["missing", "corrupt"])
+def test_missing_or_corrupt_database_shows_what_to_do(tmp_path, state):
+    """A server started without a usable data file explains itself instead of a traceback."""
+    require_chromium()
+    db = tmp_path / "dashboard.duckdb"
+    if state == "corrupt":
+        db.write_bytes(b"this is not a database" * 1000)
+    with streamlit_server(db) as base, chromium() as page:
+        page.goto(f"{base}/overview")
+        page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=60_000)
+        text = page.locator('[data-testid="stAlertContentError"]').inner_text()
+        assert "数据库不可用" in text and "python -m dashboard build" in text
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.outside_requests == []
