@@ -11,19 +11,21 @@ from dashboard.firststart import ensure_database
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("dashboard")
 
-st.set_page_config(page_title="医联体协作看板", page_icon=str(ROOT / "static" / "icon.png"), layout="wide")
+st.set_page_config(
+    page_title="医联体协作看板", page_icon=str(ROOT / "static" / "icon.png"), layout="wide"
+)
 kiosk = (st.context.url or "").rstrip("/").endswith("/kiosk")
 ui.language_picker(in_sidebar=not kiosk)
 
 pages = [
-    st.Page(ROOT / "pages/overview.py", title=ui.t("nav.overview"),
-            url_path="overview", default=True),
-    st.Page(ROOT / "pages/province.py", title=ui.t("nav.province"),
-            url_path="province"),
-    st.Page(ROOT / "pages/alliances.py", title=ui.t("nav.alliances"),
-            url_path="alliances"),
-    st.Page(ROOT / "pages/institutions.py", title=ui.t("nav.institutions"),
-            url_path="institutions"),
+    st.Page(
+        ROOT / "pages/overview.py", title=ui.t("nav.overview"), url_path="overview", default=True
+    ),
+    st.Page(ROOT / "pages/province.py", title=ui.t("nav.province"), url_path="province"),
+    st.Page(ROOT / "pages/alliances.py", title=ui.t("nav.alliances"), url_path="alliances"),
+    st.Page(
+        ROOT / "pages/institutions.py", title=ui.t("nav.institutions"), url_path="institutions"
+    ),
     st.Page(ROOT / "pages/metrics.py", title=ui.t("nav.metrics"), url_path="metrics"),
     st.Page(ROOT / "pages/data.py", title=ui.t("nav.data"), url_path="data"),
     st.Page(ROOT / "pages/kiosk.py", title=ui.t("nav.kiosk"), url_path="kiosk"),

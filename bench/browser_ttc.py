@@ -46,10 +46,22 @@ def main() -> int:
     db = ROOT / "data" / "dashboard.duckdb"
     port = free_port()
     bare = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "bare_page.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=os.environ | {"DASHBOARD_DB": str(db)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "bench" / "bare_page.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=os.environ | {"DASHBOARD_DB": str(db)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     floor_base = f"http://127.0.0.1:{port}"
     results = {}
     try:
@@ -57,17 +69,27 @@ def main() -> int:
         with streamlit_server(db) as base, chromium() as page:
             for path, (selector, kind) in PAGES.items():
                 time_to(page, f"{base}/{path}", selector)  # warm the server caches once
-                time_to(page, f"{floor_base}/?kind={kind}", MAP if "map" in kind else
-                        TABLE if kind == "table" else PLOT)
+                time_to(
+                    page,
+                    f"{floor_base}/?kind={kind}",
+                    MAP if "map" in kind else TABLE if kind == "table" else PLOT,
+                )
                 ours, floor = [], []
                 for _ in range(REPEATS):
                     ours.append(time_to(page, f"{base}/{path}", selector))
-                    floor.append(time_to(page, f"{floor_base}/?kind={kind}",
-                                         MAP if "map" in kind else
-                                         TABLE if kind == "table" else PLOT))
+                    floor.append(
+                        time_to(
+                            page,
+                            f"{floor_base}/?kind={kind}",
+                            MAP if "map" in kind else TABLE if kind == "table" else PLOT,
+                        )
+                    )
                 p, f = statistics.median(ours), statistics.median(floor)
-                results[path.split("?")[0]] = {"page_s": round(p, 2), "floor_s": round(f, 2),
-                                               "ratio": round(p / f, 2)}
+                results[path.split("?")[0]] = {
+                    "page_s": round(p, 2),
+                    "floor_s": round(f, 2),
+                    "ratio": round(p / f, 2),
+                }
                 print(path, results[path.split("?")[0]], file=sys.stderr, flush=True)
     finally:
         bare.terminate()

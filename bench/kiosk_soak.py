@@ -71,20 +71,31 @@ def main() -> int:
                 rotations += 1
                 last = title
                 if rotations % args.every == 0 or rotations in (10, args.rotations):
-                    samples.append({"rotations": rotations,
-                                    "minutes": round((time.monotonic() - start) / 60, 1),
-                                    "server_rss_mb": round(rss_mb(server_pid), 1),
-                                    "tab_js_heap_mb": round(heap_mb(page), 1)})
+                    samples.append(
+                        {
+                            "rotations": rotations,
+                            "minutes": round((time.monotonic() - start) / 60, 1),
+                            "server_rss_mb": round(rss_mb(server_pid), 1),
+                            "tab_js_heap_mb": round(heap_mb(page), 1),
+                        }
+                    )
                     print(samples[-1], flush=True)
         errors = page.locator('[data-testid="stException"]').count()
         outside = list(page.outside_requests)
-    result = {"interval_s": args.interval, "rotations": rotations, "samples": samples,
-              "exceptions_on_screen": errors, "requests_leaving_localhost": outside}
+    result = {
+        "interval_s": args.interval,
+        "rotations": rotations,
+        "samples": samples,
+        "exceptions_on_screen": errors,
+        "requests_leaving_localhost": outside,
+    }
     (out_dir / "kiosk_soak.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     first, last_sample = samples[0], samples[-1]
-    print(f"\nrotations {rotations}: server RSS {first['server_rss_mb']} → "
-          f"{last_sample['server_rss_mb']} MB, tab JS heap {first['tab_js_heap_mb']} → "
-          f"{last_sample['tab_js_heap_mb']} MB, exceptions {errors}, outside requests {len(outside)}")
+    print(
+        f"\nrotations {rotations}: server RSS {first['server_rss_mb']} → "
+        f"{last_sample['server_rss_mb']} MB, tab JS heap {first['tab_js_heap_mb']} → "
+        f"{last_sample['tab_js_heap_mb']} MB, exceptions {errors}, outside requests {len(outside)}"
+    )
     return 0 if rotations >= args.rotations and not errors and not outside else 1
 
 

@@ -60,21 +60,24 @@ async def rerun(ws, page: str, query: str) -> tuple[float, bool]:
         if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
             element = fm.delta.new_element
             if element.WhichOneof("type") == "exception" or (
-                    element.WhichOneof("type") == "alert" and element.alert.format == 1):
+                element.WhichOneof("type") == "alert" and element.alert.format == 1
+            ):
                 failed = True  # an exception box, or st.error (format 1 = ERROR)
         if kind == "script_finished" and fm.script_finished != EARLY_FOR_RERUN:
             return time.perf_counter() - start, failed
 
 
-async def official(url: str, deadline: float, seed: int, times: list, errors: list,
-                   think_s: float) -> None:
+async def official(
+    url: str, deadline: float, seed: int, times: list, errors: list, think_s: float
+) -> None:
     """One virtual official clicking through selections until the deadline."""
     rng = random.Random(seed)
     page, query = selection(rng)
     while time.monotonic() < deadline:
         try:
-            async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
-                                          open_timeout=30) as ws:
+            async with websockets.connect(
+                url, subprotocols=["streamlit"], max_size=None, open_timeout=30
+            ) as ws:
                 while time.monotonic() < deadline:
                     seconds, failed = await rerun(ws, page, query)
                     times.append(seconds)
@@ -97,10 +100,13 @@ async def level(url: str, sessions: int, seconds: float, swap, think_s: float) -
         tasks.append(swap())
     await asyncio.gather(*tasks)
     ordered = sorted(times)
-    return {"reruns": len(times),
-            "p50_s": round(ordered[len(ordered) // 2], 3) if times else None,
-            "p95_s": round(ordered[int(len(ordered) * 0.95)], 3) if times else None,
-            "errors": len(errors), "error_samples": errors[:5]}
+    return {
+        "reruns": len(times),
+        "p50_s": round(ordered[len(ordered) // 2], 3) if times else None,
+        "p95_s": round(ordered[int(len(ordered) * 0.95)], 3) if times else None,
+        "errors": len(errors),
+        "error_samples": errors[:5],
+    }
 
 
 def main() -> int:
@@ -109,8 +115,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--url", help="an already running server (e.g. nginx in front)")
     parser.add_argument("--swap-db-after", type=float, default=None)
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean seconds an official looks at a view before the next click")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds an official looks at a view before the next click",
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.sessions.split(",")]
     results = {}
@@ -135,9 +145,15 @@ def main() -> int:
         try:
             ws_url = base.replace("http", "ws", 1) + "/_stcore/stream"
             for n in levels:
-                result = asyncio.run(level(ws_url, n, args.seconds,
-                                           swap if args.swap_db_after is not None else None,
-                                           args.think))
+                result = asyncio.run(
+                    level(
+                        ws_url,
+                        n,
+                        args.seconds,
+                        swap if args.swap_db_after is not None else None,
+                        args.think,
+                    )
+                )
                 result["server_rss_mb"] = round(rss_mb(pid), 1) if pid else None
                 results[str(n)] = result
                 print(n, result, file=sys.stderr, flush=True)

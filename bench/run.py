@@ -29,15 +29,41 @@ sys.path.insert(0, str(ROOT))
 from dashboard import db  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
-DATABASES = {"1x": ROOT / "data" / "dashboard.duckdb", "10x": ROOT / "data" / "dashboard_10x.duckdb"}
-TARGETS = {"warm_page_s": {"1x": 0.3, "10x": 1.0}, "national_map_bytes": 600_000,
-           "county_map_bytes": 400_000, "build_1x_s": 60, "ttc_ratio": 2.0, "load_p95_s": 2.0}
+DATABASES = {
+    "1x": ROOT / "data" / "dashboard.duckdb",
+    "10x": ROOT / "data" / "dashboard_10x.duckdb",
+}
+TARGETS = {
+    "warm_page_s": {"1x": 0.3, "10x": 1.0},
+    "national_map_bytes": 600_000,
+    "county_map_bytes": 400_000,
+    "build_1x_s": 60,
+    "ttc_ratio": 2.0,
+    "load_p95_s": 2.0,
+}
 # One value for every $parameter a named query may take: the heavy cases (all of China,
 # the biggest province, the real alliance with the most sub-alliances).
-PARAMS = {"province": 0, "metric": "county_visit_rate", "year": 2025, "level": "county",
-          "alliance": "R-A05", "site": "R-S001", "form": "", "scope": "", "specialty": "",
-          "q": "", "kind": "", "tier": "", "ownership": "", "real_only": False, "limit": 500,
-          "year_from": 2000, "year_to": 2025, "n": 10, "today": dt.date.today()}
+PARAMS = {
+    "province": 0,
+    "metric": "county_visit_rate",
+    "year": 2025,
+    "level": "county",
+    "alliance": "R-A05",
+    "site": "R-S001",
+    "form": "",
+    "scope": "",
+    "specialty": "",
+    "q": "",
+    "kind": "",
+    "tier": "",
+    "ownership": "",
+    "real_only": False,
+    "limit": 500,
+    "year_from": 2000,
+    "year_to": 2025,
+    "n": 10,
+    "today": dt.date.today(),
+}
 BIG_PROVINCE = 510000  # Sichuan: the most counties
 # page file -> URL parameters of the view timed
 PAGES = {
@@ -60,17 +86,34 @@ def percentile(values: list[float], q: float) -> float:
 def bench_build(scale: str, path: Path) -> dict:
     """Build one database in a child process: wall time and peak memory."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "dashboard", "build", "--scale", scale.rstrip("x"),
-                    "--out", str(path)], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dashboard",
+            "build",
+            "--scale",
+            scale.rstrip("x"),
+            "--out",
+            str(path),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"seconds": round(time.perf_counter() - start, 1), "peak_mb": round(peak_mb),
-            "size_mb": round(path.stat().st_size / 1e6, 1)}
+    return {
+        "seconds": round(time.perf_counter() - start, 1),
+        "peak_mb": round(peak_mb),
+        "size_mb": round(path.stat().st_size / 1e6, 1),
+    }
 
 
 def query_names() -> list[str]:
     """Every named query under queries/."""
-    return sorted(str(p.relative_to(db.QUERIES_DIR).with_suffix(""))
-                  for p in db.QUERIES_DIR.rglob("*.sql"))
+    return sorted(
+        str(p.relative_to(db.QUERIES_DIR).with_suffix("")) for p in db.QUERIES_DIR.rglob("*.sql")
+    )
 
 
 def bench_queries(path: Path, repeats: int) -> dict:
@@ -88,8 +131,10 @@ def bench_queries(path: Path, repeats: int) -> dict:
             start = time.perf_counter()
             db.run(con, name, params)
             times.append((time.perf_counter() - start) * 1000)
-        out[name] = {"p50_ms": round(percentile(times, 50), 1),
-                     "p95_ms": round(percentile(times, 95), 1)}
+        out[name] = {
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+        }
     con.close()
     return out
 
@@ -117,8 +162,11 @@ def bench_pages(path: Path, warm_runs: int) -> tuple[dict, dict]:
             at.run()
             warm.append(time.perf_counter() - start)
         failed = bool(at.exception) or bool(at.error)
-        pages[page] = {"cold_s": round(cold, 3), "warm_s": round(statistics.median(warm), 3),
-                       "error": failed}
+        pages[page] = {
+            "cold_s": round(cold, 3),
+            "warm_s": round(statistics.median(warm), 3),
+            "error": failed,
+        }
         for i, chart in enumerate(at.get("plotly_chart")):
             spec = chart.proto.spec
             if '"geo"' in spec:
@@ -128,8 +176,13 @@ def bench_pages(path: Path, warm_runs: int) -> tuple[dict, dict]:
 
 def run_script(script: str, *args: str) -> dict:
     """Run another bench script that prints one JSON object on its last line."""
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT,
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -142,30 +195,69 @@ def table(rows: list[list], header: list[str]) -> str:
 
 def report(r: dict) -> str:
     """The readable tables of a results dict."""
-    parts = ["### Build", table([[s, b["seconds"], b["peak_mb"], b["size_mb"]]
-                                 for s, b in r["build"].items()],
-                                ["scale", "seconds", "peak MB", "file MB"])]
-    parts += ["### Pages (server-side script, AppTest)", table(
-        [[p, r["pages"]["1x"][p]["cold_s"], r["pages"]["1x"][p]["warm_s"],
-          r["pages"]["10x"][p]["cold_s"], r["pages"]["10x"][p]["warm_s"]]
-         for p in r["pages"]["1x"]],
-        ["page", "1x cold s", "1x warm s", "10x cold s", "10x warm s"])]
-    parts += ["### Maps (figure JSON bytes, 1x)", table(
-        [[m, f"{b:,}"] for m, b in r["maps"]["1x"].items()], ["map", "bytes"])]
+    parts = [
+        "### Build",
+        table(
+            [[s, b["seconds"], b["peak_mb"], b["size_mb"]] for s, b in r["build"].items()],
+            ["scale", "seconds", "peak MB", "file MB"],
+        ),
+    ]
+    parts += [
+        "### Pages (server-side script, AppTest)",
+        table(
+            [
+                [
+                    p,
+                    r["pages"]["1x"][p]["cold_s"],
+                    r["pages"]["1x"][p]["warm_s"],
+                    r["pages"]["10x"][p]["cold_s"],
+                    r["pages"]["10x"][p]["warm_s"],
+                ]
+                for p in r["pages"]["1x"]
+            ],
+            ["page", "1x cold s", "1x warm s", "10x cold s", "10x warm s"],
+        ),
+    ]
+    parts += [
+        "### Maps (figure JSON bytes, 1x)",
+        table([[m, f"{b:,}"] for m, b in r["maps"]["1x"].items()], ["map", "bytes"]),
+    ]
     slow = sorted(r["queries"]["10x"].items(), key=lambda kv: -kv[1]["p95_ms"])
-    parts += ["### Queries (ms; the 15 slowest at 10x)", table(
-        [[n, r["queries"]["1x"][n]["p50_ms"], r["queries"]["1x"][n]["p95_ms"], q["p50_ms"],
-          q["p95_ms"]] for n, q in slow[:15]],
-        ["query", "1x p50", "1x p95", "10x p50", "10x p95"])]
+    parts += [
+        "### Queries (ms; the 15 slowest at 10x)",
+        table(
+            [
+                [
+                    n,
+                    r["queries"]["1x"][n]["p50_ms"],
+                    r["queries"]["1x"][n]["p95_ms"],
+                    q["p50_ms"],
+                    q["p95_ms"],
+                ]
+                for n, q in slow[:15]
+            ],
+            ["query", "1x p50", "1x p95", "10x p50", "10x p95"],
+        ),
+    ]
     if "browser" in r:
-        parts += ["### Browser time-to-chart (s, median)", table(
-            [[p, v["page_s"], v["floor_s"], v["ratio"]] for p, v in r["browser"].items()],
-            ["page", "page", "bare page (floor)", "ratio"])]
+        parts += [
+            "### Browser time-to-chart (s, median)",
+            table(
+                [[p, v["page_s"], v["floor_s"], v["ratio"]] for p, v in r["browser"].items()],
+                ["page", "page", "bare page (floor)", "ratio"],
+            ),
+        ]
     if "load" in r:
-        parts += ["### Concurrent sessions", table(
-            [[k, v["reruns"], v["p50_s"], v["p95_s"], v["errors"], v["server_rss_mb"]]
-             for k, v in r["load"].items()],
-            ["sessions", "reruns", "p50 s", "p95 s", "errors", "server RSS MB"])]
+        parts += [
+            "### Concurrent sessions",
+            table(
+                [
+                    [k, v["reruns"], v["p50_s"], v["p95_s"], v["errors"], v["server_rss_mb"]]
+                    for k, v in r["load"].items()
+                ],
+                ["sessions", "reruns", "p50 s", "p95 s", "errors", "server RSS MB"],
+            ),
+        ]
     return "\n\n".join(parts)
 
 
@@ -178,8 +270,14 @@ def main() -> int:
     parser.add_argument("--skip-load", action="store_true")
     args = parser.parse_args()
 
-    results: dict = {"when": dt.datetime.now().isoformat(timespec="seconds"),
-                     "targets": TARGETS, "build": {}, "queries": {}, "pages": {}, "maps": {}}
+    results: dict = {
+        "when": dt.datetime.now().isoformat(timespec="seconds"),
+        "targets": TARGETS,
+        "build": {},
+        "queries": {},
+        "pages": {},
+        "maps": {},
+    }
     for scale, path in DATABASES.items():
         if not args.no_build or not path.exists():
             results["build"][scale] = bench_build(scale, path)

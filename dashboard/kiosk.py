@@ -16,8 +16,14 @@ log = logging.getLogger("dashboard.kiosk")
 SLIDES = ("overview", "province", "links", "attainment", "latest")
 MIN_INTERVAL_S, MAX_INTERVAL_S = 2, 300
 MAX_SCALE = 3
-DEFAULTS = {"slides": list(SLIDES), "interval_s": 20, "province": 330000,
-            "metric": "county_visit_rate", "lang": i18n.DEFAULT_LANG, "scale": 1}
+DEFAULTS = {
+    "slides": list(SLIDES),
+    "interval_s": 20,
+    "province": 330000,
+    "metric": "county_visit_rate",
+    "lang": i18n.DEFAULT_LANG,
+    "scale": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,14 @@ def _file_values() -> dict:
 def settings(params: Mapping[str, str], provinces: set[int], metrics: set[str]) -> Settings:
     """Settings from the config file and URL; a bad value falls back and is logged, not shown."""
     raw = DEFAULTS | {k: v for k, v in _file_values().items() if k in DEFAULTS}
-    url = {"slides": params.get("slides"), "interval_s": params.get("interval"),
-           "province": params.get("province"), "metric": params.get("metric"),
-           "lang": params.get("lang"), "scale": params.get("scale")}
+    url = {
+        "slides": params.get("slides"),
+        "interval_s": params.get("interval"),
+        "province": params.get("province"),
+        "metric": params.get("metric"),
+        "lang": params.get("lang"),
+        "scale": params.get("scale"),
+    }
     raw |= {k: v for k, v in url.items() if v is not None}
 
     def fallback(key: str):

@@ -24,24 +24,88 @@ EXCLUDED_PROVINCES = {710000, 810000, 820000}
 
 # How developed a province's county health system is, 0..1 (east high, west low).
 DEVELOPMENT = {
-    11: 1.0, 12: 0.9, 13: 0.55, 14: 0.5, 15: 0.4, 21: 0.6, 22: 0.55, 23: 0.5,
-    31: 1.0, 32: 0.9, 33: 0.95, 34: 0.6, 35: 0.8, 36: 0.55, 37: 0.75, 41: 0.55,
-    42: 0.65, 43: 0.6, 44: 0.85, 45: 0.45, 46: 0.5, 50: 0.6, 51: 0.5, 52: 0.35,
-    53: 0.35, 54: 0.15, 61: 0.5, 62: 0.3, 63: 0.25, 64: 0.35, 65: 0.25,
+    11: 1.0,
+    12: 0.9,
+    13: 0.55,
+    14: 0.5,
+    15: 0.4,
+    21: 0.6,
+    22: 0.55,
+    23: 0.5,
+    31: 1.0,
+    32: 0.9,
+    33: 0.95,
+    34: 0.6,
+    35: 0.8,
+    36: 0.55,
+    37: 0.75,
+    41: 0.55,
+    42: 0.65,
+    43: 0.6,
+    44: 0.85,
+    45: 0.45,
+    46: 0.5,
+    50: 0.6,
+    51: 0.5,
+    52: 0.35,
+    53: 0.35,
+    54: 0.15,
+    61: 0.5,
+    62: 0.3,
+    63: 0.25,
+    64: 0.35,
+    65: 0.25,
 }
-SPECIALTIES = ["妇产科", "儿科", "心血管内科", "肿瘤科", "神经内科", "呼吸内科", "骨科",
-               "急诊医学", "中医", "精神卫生", "眼科", "康复医学"]
+SPECIALTIES = [
+    "妇产科",
+    "儿科",
+    "心血管内科",
+    "肿瘤科",
+    "神经内科",
+    "呼吸内科",
+    "骨科",
+    "急诊医学",
+    "中医",
+    "精神卫生",
+    "眼科",
+    "康复医学",
+]
 NATIONAL_CENTRES = [110000, 310000, 440000, 510000, 420000, 330000, 320000, 500000]
-COUNTY_METRICS = ["county_visit_rate", "county_inpatient_share", "primary_visit_share",
-                  "referral_down", "referral_up", "remote_consult", "experts_sent",
-                  "family_doctor_coverage"]
+COUNTY_METRICS = [
+    "county_visit_rate",
+    "county_inpatient_share",
+    "primary_visit_share",
+    "referral_down",
+    "referral_up",
+    "remote_consult",
+    "experts_sent",
+    "family_doctor_coverage",
+]
 ACTIVITY_KINDS = {
-    "county_community": {"referral_up": 40, "referral_down": 25, "expert_days": 30,
-                         "training": 60, "remote_consult": 35},
-    "city_group": {"referral_up": 80, "referral_down": 45, "expert_days": 50, "training": 90,
-                   "new_technique": 1.5, "surgery": 25},
-    "specialist": {"referral_up": 30, "referral_down": 15, "remote_consult": 20,
-                   "training": 50, "new_technique": 0.8, "surgery": 12, "expert_days": 15},
+    "county_community": {
+        "referral_up": 40,
+        "referral_down": 25,
+        "expert_days": 30,
+        "training": 60,
+        "remote_consult": 35,
+    },
+    "city_group": {
+        "referral_up": 80,
+        "referral_down": 45,
+        "expert_days": 50,
+        "training": 90,
+        "new_technique": 1.5,
+        "surgery": 25,
+    },
+    "specialist": {
+        "referral_up": 30,
+        "referral_down": 15,
+        "remote_consult": 20,
+        "training": 50,
+        "new_technique": 0.8,
+        "surgery": 12,
+        "expert_days": 15,
+    },
     "telemedicine": {"remote_consult": 150, "training": 40},
 }
 
@@ -95,8 +159,9 @@ def simulate(regions: pd.DataFrame, seed: int = SEED, scale: int = 1) -> dict[st
 
     metrics = _county_metrics(counties, rng)
     sites, by_county, by_city, by_province = _sites(counties, cities, provinces, rng, scale)
-    alliances, members = _alliances(counties, cities, provinces, by_county, by_city,
-                                    by_province, sites, rng, scale)
+    alliances, members = _alliances(
+        counties, cities, provinces, by_county, by_city, by_province, sites, rng, scale
+    )
     activities = _activities(alliances, members, rng, scale)
     funding = _funding(alliances, rng)
     milestones = _milestones(alliances, rng)
@@ -149,12 +214,14 @@ def _county_metrics(counties: pd.DataFrame, rng: np.random.Generator) -> pd.Data
         "family_doctor_coverage": np.round(family, 1),
     }
     frames = [
-        pd.DataFrame({
-            "county_adcode": np.repeat(counties["adcode"].to_numpy(), len(years)),
-            "year": np.tile(years, n),
-            "metric": metric,
-            "value": values[metric].ravel(),
-        })
+        pd.DataFrame(
+            {
+                "county_adcode": np.repeat(counties["adcode"].to_numpy(), len(years)),
+                "year": np.tile(years, n),
+                "metric": metric,
+                "value": values[metric].ravel(),
+            }
+        )
         for metric in COUNTY_METRICS
     ]
     out = pd.concat(frames, ignore_index=True)
@@ -173,9 +240,19 @@ def _sites(counties, cities, provinces, rng, scale):
     def add(name, kind, tier, ownership, county, beds):
         sid = new_id()
         jitter = rng.normal(0, 0.025, 2)
-        rows.append((sid, name, kind, tier, ownership, int(county.adcode),
-                     round(float(county.lon + jitter[0]), 4),
-                     round(float(county.lat + jitter[1]), 4), beds))
+        rows.append(
+            (
+                sid,
+                name,
+                kind,
+                tier,
+                ownership,
+                int(county.adcode),
+                round(float(county.lon + jitter[0]), 4),
+                round(float(county.lat + jitter[1]), 4),
+                beds,
+            )
+        )
         return sid
 
     first_county = counties.groupby(counties["adcode"] // 100)["adcode"].min()
@@ -192,12 +269,14 @@ def _sites(counties, cities, provinces, rng, scale):
         short, full = short_name(prov.name), prov.name
         by_province[prov.adcode] = {
             "general": add(f"{full}人民医院", "general", "3A", "public", seat_row, 2500),
-            "maternal_child": add(f"{full}妇幼保健院", "maternal_child", "3A", "public",
-                                  seat_row, 1200),
+            "maternal_child": add(
+                f"{full}妇幼保健院", "maternal_child", "3A", "public", seat_row, 1200
+            ),
             "tcm": add(f"{full}中医院", "tcm", "3A", "public", seat_row, 1800),
             "oncology": add(f"{full}肿瘤医院", "specialist", "3A", "public", seat_row, 1500),
-            "university": add(f"{short}医科大学附属第一医院", "general", "3A", "public", seat_row,
-                              3000),
+            "university": add(
+                f"{short}医科大学附属第一医院", "general", "3A", "public", seat_row, 3000
+            ),
         }
 
     for city in cities.itertuples():
@@ -216,29 +295,68 @@ def _sites(counties, cities, provinces, rng, scale):
     for county in counties.itertuples():
         urban = county.name.endswith("区")
         kinds: dict[str, list[str]] = {}
-        kinds["general"] = [add(f"{county.name}人民医院", "general",
-                                "3" if urban and rng.random() < 0.4 else "2", "public", county,
-                                int(rng.integers(200, 900)))]
-        kinds["tcm"] = [add(f"{county.name}中医医院", "tcm", "2", "public", county,
-                            int(rng.integers(100, 500)))]
-        kinds["maternal_child"] = [add(f"{county.name}妇幼保健院", "maternal_child",
-                                       "2" if rng.random() < 0.6 else "1", "public", county,
-                                       int(rng.integers(40, 200)))]
+        kinds["general"] = [
+            add(
+                f"{county.name}人民医院",
+                "general",
+                "3" if urban and rng.random() < 0.4 else "2",
+                "public",
+                county,
+                int(rng.integers(200, 900)),
+            )
+        ]
+        kinds["tcm"] = [
+            add(f"{county.name}中医医院", "tcm", "2", "public", county, int(rng.integers(100, 500)))
+        ]
+        kinds["maternal_child"] = [
+            add(
+                f"{county.name}妇幼保健院",
+                "maternal_child",
+                "2" if rng.random() < 0.6 else "1",
+                "public",
+                county,
+                int(rng.integers(40, 200)),
+            )
+        ]
         word = "社区卫生服务中心" if urban else "乡镇卫生院"
         kinds["primary"] = [
-            add(f"{county.name}第{k}{word}", "primary", "1", "public", county,
-                int(rng.integers(10, 80)))
+            add(
+                f"{county.name}第{k}{word}",
+                "primary",
+                "1",
+                "public",
+                county,
+                int(rng.integers(10, 80)),
+            )
             for k in range(1, int(rng.integers(4, 12)) * scale + 1)
         ]
         kinds["private"] = [
-            add(f"{county.name}{name}医院", "general", "unrated", "private", county,
-                int(rng.integers(30, 300)))
+            add(
+                f"{county.name}{name}医院",
+                "general",
+                "unrated",
+                "private",
+                county,
+                int(rng.integers(30, 300)),
+            )
             for name in ("仁爱", "康宁", "济民")[: int(rng.integers(0, 3))]
         ]
         by_county[county.adcode] = kinds
 
-    sites = pd.DataFrame(rows, columns=["site_id", "name", "kind", "tier", "ownership",
-                                        "county_adcode", "lon", "lat", "beds"])
+    sites = pd.DataFrame(
+        rows,
+        columns=[
+            "site_id",
+            "name",
+            "kind",
+            "tier",
+            "ownership",
+            "county_adcode",
+            "lon",
+            "lat",
+            "beds",
+        ],
+    )
     sites["source"] = SOURCE
     sites["simulated"] = True
     return sites, by_county, by_city, by_province
@@ -261,8 +379,10 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
             seen.add(sid)
             joined = founded
             if rng.random() < 0.35:  # membership grows after founding
-                joined = min(founded + dt.timedelta(days=int(rng.integers(60, 1800))),
-                             AS_OF - dt.timedelta(days=31))
+                joined = min(
+                    founded + dt.timedelta(days=int(rng.integers(60, 1800))),
+                    AS_OF - dt.timedelta(days=31),
+                )
             left = None
             if rng.random() < 0.03:
                 left = min(joined + dt.timedelta(days=int(rng.integers(200, 1500))), AS_OF)
@@ -279,9 +399,15 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
             if urban and rng.random() > 0.3:
                 continue
             kinds = by_county[county.adcode]
-            alliance(f"{county.name}紧密型县域医共体", "county_community", None, "county",
-                     _date(rng, 2017, 2021), kinds["general"][0],
-                     kinds["tcm"] + kinds["maternal_child"] + kinds["primary"])
+            alliance(
+                f"{county.name}紧密型县域医共体",
+                "county_community",
+                None,
+                "county",
+                _date(rng, 2017, 2021),
+                kinds["general"][0],
+                kinds["tcm"] + kinds["maternal_child"] + kinds["primary"],
+            )
 
         for city in cities.itertuples():
             if city.adcode not in by_city:
@@ -293,8 +419,15 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                 others = [by_county[c]["general"][0] for c in picks]
                 others += [by_county[c]["primary"][0] for c in picks[:3]]
                 name = short_name(city.name) if city.name.endswith("市") else city.name
-                alliance(f"{name}第{'一二'[g]}医疗集团", "city_group", None, "city",
-                         _date(rng, 2016, 2020), lead, others)
+                alliance(
+                    f"{name}第{'一二'[g]}医疗集团",
+                    "city_group",
+                    None,
+                    "city",
+                    _date(rng, 2016, 2020),
+                    lead,
+                    others,
+                )
 
         for prov in provinces.itertuples():
             if prov.adcode not in by_province:
@@ -303,20 +436,37 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
             pool = prov_counties[prov.adcode]
             short = short_name(prov.name)
             for spec in _pick(rng, SPECIALTIES, 5, 10):
-                lead = {"妇产科": top["maternal_child"], "儿科": top["maternal_child"],
-                        "肿瘤科": top["oncology"], "中医": top["tcm"]}.get(
-                    spec, top["general"] if rng.random() < 0.5 else top["university"])
+                lead = {
+                    "妇产科": top["maternal_child"],
+                    "儿科": top["maternal_child"],
+                    "肿瘤科": top["oncology"],
+                    "中医": top["tcm"],
+                }.get(spec, top["general"] if rng.random() < 0.5 else top["university"])
                 picks = _pick(rng, pool, 8, 30)
                 others = [by_county[c]["general"][0] for c in picks]
                 roles = ["standing"] * 3 + ["council"] * 6
-                alliance(f"{short}{spec}专科联盟", "specialist", str(spec), "province",
-                         _date(rng, 2016, 2022), lead, others, roles)
+                alliance(
+                    f"{short}{spec}专科联盟",
+                    "specialist",
+                    str(spec),
+                    "province",
+                    _date(rng, 2016, 2022),
+                    lead,
+                    others,
+                    roles,
+                )
             for k in range(int(rng.integers(1, 3))):
                 picks = _pick(rng, pool, 15, 60)
                 others = [by_county[c]["general"][0] for c in picks]
-                alliance(f"{short}远程医疗协作网" + ("" if k == 0 else "（二期）"), "telemedicine",
-                         None, "province", _date(rng, 2017 + 2 * k, 2020 + 2 * k),
-                         top["general"], others)
+                alliance(
+                    f"{short}远程医疗协作网" + ("" if k == 0 else "（二期）"),
+                    "telemedicine",
+                    None,
+                    "province",
+                    _date(rng, 2017 + 2 * k, 2020 + 2 * k),
+                    top["general"],
+                    others,
+                )
 
         other_provinces = [p for p in by_province if p not in NATIONAL_CENTRES]
         for i in range(60):
@@ -328,17 +478,38 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
             lead = by_province[centre][lead_kind]
             partner_provinces = _pick(rng, other_provinces, 3, 10)
             others = [by_province[p][lead_kind] for p in partner_provinces]
-            others += [by_city[c][0] for c in _pick(rng, by_city, 4, 5)
-                       if site_county[by_city[c][0]] // 10000 != centre // 10000]
+            others += [
+                by_city[c][0]
+                for c in _pick(rng, by_city, 4, 5)
+                if site_county[by_city[c][0]] // 10000 != centre // 10000
+            ]
             form = "telemedicine" if i % 5 == 4 else "specialist"
             name = sites.loc[sites["site_id"] == lead, "name"].iloc[0]
             label = "远程医疗协作网" if form == "telemedicine" else f"{spec}跨省专科联盟"
-            alliance(f"{name}{label}", form, None if form == "telemedicine" else spec,
-                     "cross_province", _date(rng, 2016, 2023), lead, others,
-                     ["standing"] * 2 + ["council"] * 4)
+            alliance(
+                f"{name}{label}",
+                form,
+                None if form == "telemedicine" else spec,
+                "cross_province",
+                _date(rng, 2016, 2023),
+                lead,
+                others,
+                ["standing"] * 2 + ["council"] * 4,
+            )
 
-    out = pd.DataFrame(alliances, columns=["alliance_id", "name", "form", "specialty", "scope",
-                                           "model", "founded_on", "lead_site_id"])
+    out = pd.DataFrame(
+        alliances,
+        columns=[
+            "alliance_id",
+            "name",
+            "form",
+            "specialty",
+            "scope",
+            "model",
+            "founded_on",
+            "lead_site_id",
+        ],
+    )
     out["parent_alliance_id"] = None
     out["note"] = None
     out["source"] = SOURCE
@@ -356,8 +527,9 @@ def _activities(alliances, members, rng, scale):
     for form, kinds in ACTIVITY_KINDS.items():
         group = alliances[alliances["form"] == form]
         start = pd.to_datetime(group["founded_on"]).dt.to_period("M")
-        start = start.where(start > pd.Period(FIRST_ACTIVITY_MONTH, "M"),
-                            pd.Period(FIRST_ACTIVITY_MONTH, "M"))
+        start = start.where(
+            start > pd.Period(FIRST_ACTIVITY_MONTH, "M"), pd.Period(FIRST_ACTIVITY_MONTH, "M")
+        )
         n_months = np.array([(last - s).n + 1 for s in start])
         ids = np.repeat(group["alliance_id"].to_numpy(), n_months)
         offset = np.concatenate([np.arange(k) for k in n_months])
@@ -370,8 +542,16 @@ def _activities(alliances, members, rng, scale):
         vigour = np.repeat(rng.lognormal(0, 0.5, len(group)), n_months)
         for kind, rate in kinds.items():
             lam = rate * width * ramp * season * vigour * scale
-            frames.append(pd.DataFrame({"alliance_id": ids, "month": months.date, "kind": kind,
-                                        "count": rng.poisson(lam)}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "alliance_id": ids,
+                        "month": months.date,
+                        "kind": kind,
+                        "count": rng.poisson(lam),
+                    }
+                )
+            )
     out = pd.concat(frames, ignore_index=True)
     out = out[out["count"] > 0].reset_index(drop=True)
     out.insert(3, "from_site_id", None)
@@ -387,7 +567,8 @@ def _funding(alliances, rng):
         for year in range(max(a.founded_on.year, 2016), LAST_YEAR + 1):
             if rng.random() < 0.3:
                 source = ("central", "provincial", "special_bond", "other")[
-                    int(rng.choice(4, p=[0.3, 0.4, 0.1, 0.2]))]
+                    int(rng.choice(4, p=[0.3, 0.4, 0.1, 0.2]))
+                ]
                 amount = round(amounts[a.form] * rng.lognormal(0, 0.6), -4)
                 rows.append((a.alliance_id, year, source, int(amount)))
     out = pd.DataFrame(rows, columns=["alliance_id", "year", "source", "amount_cny"])
@@ -401,11 +582,20 @@ def _milestones(alliances, rng):
     for a in alliances.itertuples():
         rows.append((a.alliance_id, a.founded_on, "签约成立", f"{a.name}签约成立（示例数据）"))
         if a.form in ("specialist", "telemedicine") and rng.random() < 0.6:
-            year = int(rng.integers(a.founded_on.year + 1, LAST_YEAR + 1)) \
-                if a.founded_on.year < LAST_YEAR else LAST_YEAR
+            year = (
+                int(rng.integers(a.founded_on.year + 1, LAST_YEAR + 1))
+                if a.founded_on.year < LAST_YEAR
+                else LAST_YEAR
+            )
             day = dt.date(year, int(rng.integers(3, 12)), int(rng.integers(1, 29)))
-            rows.append((a.alliance_id, max(day, a.founded_on), "年度工作会议",
-                         "联盟年度工作会议（示例数据）"))
+            rows.append(
+                (
+                    a.alliance_id,
+                    max(day, a.founded_on),
+                    "年度工作会议",
+                    "联盟年度工作会议（示例数据）",
+                )
+            )
     out = pd.DataFrame(rows, columns=["alliance_id", "date", "title", "detail"])
     out["source"] = SOURCE
     out["simulated"] = True

@@ -25,20 +25,32 @@ TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 
 def nginx_config(listen: int, ports: list[int], prefix: Path) -> str:
     """The nginx config for replicas on ports, listening on loopback:listen."""
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;"
-                        for p in ports)
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports)
     return TEMPLATE.read_text(encoding="utf-8").format(
-        listen=f"127.0.0.1:{listen}", servers=servers, prefix=prefix)
+        listen=f"127.0.0.1:{listen}", servers=servers, prefix=prefix
+    )
 
 
 def start_replica(port: int, db: Path, log_dir: Path) -> subprocess.Popen:
     """One `streamlit run app.py` on a loopback port."""
     log = open(log_dir / f"replica-{port}.log", "w")  # noqa: SIM115 (lives with the process)
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=os.environ | {"DASHBOARD_DB": str(db)}, stdout=log,
-        stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=os.environ | {"DASHBOARD_DB": str(db)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 @contextlib.contextmanager
@@ -56,8 +68,9 @@ def replicas(n: int, listen: int, db: Path, ports: list[int] | None = None):
         try:
             for p in ports:
                 wait_healthy(f"http://127.0.0.1:{p}")
-            nginx = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(conf),
-                                      "-g", "daemon off;"])
+            nginx = subprocess.Popen(
+                ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"]
+            )
             base = f"http://127.0.0.1:{listen}"
             wait_healthy(base)
             yield base, procs

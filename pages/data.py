@@ -8,8 +8,18 @@ from dashboard import data, db, importer, ui
 
 ui.through_router()
 
-EXPORTS = ["alliances", "sites", "memberships", "county_metrics", "activities", "funding",
-           "milestones", "figures", "metrics", "articles"]
+EXPORTS = [
+    "alliances",
+    "sites",
+    "memberships",
+    "county_metrics",
+    "activities",
+    "funding",
+    "milestones",
+    "figures",
+    "metrics",
+    "articles",
+]
 
 st.title(ui.t("data.title"))
 
@@ -24,33 +34,66 @@ cols[2].metric(ui.t("data.file_size"), f"{db.db_path().stat().st_size / 1e6:.1f}
 st.subheader(ui.t("data.sources_title"))
 st.markdown(ui.t("data.sources_text"))
 articles = data.query("data_articles")
-ui.table(ui.columns(articles, {"article_id": "data.article_id", "title": "data.article_title",
-                               "publisher": "data.publisher", "published_on": "data.published_on",
-                               "alliances": "data.alliances"}),
-         key="articles", filename="articles")
+ui.table(
+    ui.columns(
+        articles,
+        {
+            "article_id": "data.article_id",
+            "title": "data.article_title",
+            "publisher": "data.publisher",
+            "published_on": "data.published_on",
+            "alliances": "data.alliances",
+        },
+    ),
+    key="articles",
+    filename="articles",
+)
 
 st.subheader(ui.t("data.simulated_title"))
 counts = data.query("table_counts")
-counts["share"] = (counts["simulated_rows"] / counts["rows"].where(counts["rows"] > 0) * 100).round(1)
+counts["share"] = (counts["simulated_rows"] / counts["rows"].where(counts["rows"] > 0) * 100).round(
+    1
+)
 counts["table_label"] = counts["table_name"].map(lambda name: ui.t(f"data.table.{name}"))
 ui.simulated_note(True)
-ui.table(ui.columns(counts, {"table_label": "data.table", "rows": "data.rows",
-                             "simulated_rows": "data.simulated_rows", "share": "data.share"}),
-         key="counts", filename="table_counts")
+ui.table(
+    ui.columns(
+        counts,
+        {
+            "table_label": "data.table",
+            "rows": "data.rows",
+            "simulated_rows": "data.simulated_rows",
+            "share": "data.share",
+        },
+    ),
+    key="counts",
+    filename="table_counts",
+)
 
 st.subheader(ui.t("data.quality_title"))
 quality = data.query("data_quality")
 quality["text"] = quality["finding"].map(lambda f: ui.t(f"data.quality.{f}"))
-ui.table(ui.columns(quality, {"text": "data.finding", "n": "data.rows"}), key="quality",
-         filename="data_quality")
+ui.table(
+    ui.columns(quality, {"text": "data.finding", "n": "data.rows"}),
+    key="quality",
+    filename="data_quality",
+)
 
 st.subheader(ui.t("data.download_title"))
-table = ui.choose(st.selectbox, ui.t("data.table"), EXPORTS, key="table",
-                  format_func=lambda name: ui.t(f"data.table.{name}"))
+table = ui.choose(
+    st.selectbox,
+    ui.t("data.table"),
+    EXPORTS,
+    key="table",
+    format_func=lambda name: ui.t(f"data.table.{name}"),
+)
 st.download_button(
     ui.t("common.download_csv"),
     lambda: data.query(f"export_{table}").to_csv(index=False).encode("utf-8-sig"),
-    file_name=f"{table}.csv", mime="text/csv", key="export_csv", on_click="ignore",
+    file_name=f"{table}.csv",
+    mime="text/csv",
+    key="export_csv",
+    on_click="ignore",
 )
 st.caption(ui.t("data.download_note"))
 
@@ -68,25 +111,39 @@ else:
     st.markdown(f"**{ui.t('data.import_tables_title')}**")
     imported = data.query("import_last_tables")
     imported["table_label"] = imported["table_name"].map(lambda name: ui.t(f"data.table.{name}"))
-    ui.table(ui.columns(imported, {"table_label": "data.table", "rows": "data.rows"}),
-             key="import_tables", filename="last_import_tables")
+    ui.table(
+        ui.columns(imported, {"table_label": "data.table", "rows": "data.rows"}),
+        key="import_tables",
+        filename="last_import_tables",
+    )
     st.markdown(f"**{ui.t('data.import_warnings_title')}**")
     warnings = data.query("import_last_warnings")
     if warnings.empty:
         st.caption(ui.t("data.import_no_warnings"))
     else:
         warnings["rule_text"] = warnings["rule_en" if ui.lang() == "en" else "rule_zh"]
-        ui.table(ui.columns(warnings, {"file": "data.import_file", "row": "data.import_row",
-                                       "column_name": "data.import_column",
-                                       "value": "data.import_value",
-                                       "rule_text": "data.import_rule"}),
-                 key="import_warnings", filename="last_import_warnings")
+        ui.table(
+            ui.columns(
+                warnings,
+                {
+                    "file": "data.import_file",
+                    "row": "data.import_row",
+                    "column_name": "data.import_column",
+                    "value": "data.import_value",
+                    "rule_text": "data.import_rule",
+                },
+            ),
+            key="import_warnings",
+            filename="last_import_warnings",
+        )
 
 st.subheader(ui.t("data.template_title"))
 st.markdown(ui.t("data.template_text"))
 st.download_button(
     ui.t("data.template_download"),
     lambda: importer.templates_zip(data.query("metric_catalogue")),
-    file_name="import_templates.zip", mime="application/zip", key="templates_zip",
+    file_name="import_templates.zip",
+    mime="application/zip",
+    key="templates_zip",
     on_click="ignore",
 )

@@ -27,13 +27,18 @@ header, footer, #MainMenu, [data-testid="stHeader"], [data-testid="stToolbar"],
 </style>""")
 
 CHART_CONFIG = ui.PLOTLY_CONFIG | {"staticPlot": True, "displayModeBar": False}
-DARK = {"template": "plotly_dark", "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)", "font": {"size": 22, "family": ui.FONT}}
+DARK = {
+    "template": "plotly_dark",
+    "paper_bgcolor": "rgba(0,0,0,0)",
+    "plot_bgcolor": "rgba(0,0,0,0)",
+    "font": {"size": 22, "family": ui.FONT},
+}
 
 catalogue = data.query("metric_catalogue").set_index("metric_id")
 provinces = data.query("provinces")
-settings = kiosk.settings(st.query_params.to_dict(), set(provinces["adcode"].astype(int)),
-                          set(catalogue.index))
+settings = kiosk.settings(
+    st.query_params.to_dict(), set(provinces["adcode"].astype(int)), set(catalogue.index)
+)
 if ui.lang() != settings.lang:  # kiosk.toml may name the language; the URL was read already
     st.session_state["lang"] = settings.lang
 
@@ -60,33 +65,45 @@ def slide_overview(year: int) -> bool:
         st.markdown(f"### {ui.t('overview.tile_sites')}\n# {tiles.member_sites:,}")
         st.markdown(f"### {ui.t('overview.tile_on_target')}\n# {tiles.pct_on_target:.1f} %")
     with left:
-        fig = charts.choropleth(frame, data.map_shapes("province"),
-                                value_label=ui.metric_name(catalogue, settings.metric),
-                                hover_name="label", national=True,
-                                **charts.metric_scale(info))
-        charts.add_lines(fig, data.query("map_lines").set_index("name").loc["dashline", "geojson"],
-                         color="#9fb3c8")
+        fig = charts.choropleth(
+            frame,
+            data.map_shapes("province"),
+            value_label=ui.metric_name(catalogue, settings.metric),
+            hover_name="label",
+            national=True,
+            **charts.metric_scale(info),
+        )
+        charts.add_lines(
+            fig,
+            data.query("map_lines").set_index("name").loc["dashline", "geojson"],
+            color="#9fb3c8",
+        )
         show(fig)
     return bool(frame["simulated"].any() or tiles.simulated)
 
 
 def slide_province(year: int) -> bool:
     info = catalogue.loc[settings.metric]
-    counties = data.query("province_counties", province=settings.province,
-                          metric=settings.metric, year=year)
+    counties = data.query(
+        "province_counties", province=settings.province, metric=settings.metric, year=year
+    )
     shown = counties.dropna(subset=["value"])
     left, right = st.columns([3, 1])
     with right:
         st.markdown(f"## {ui.plain(province_label(settings.province))}")
         if pd.notna(info.target):
-            st.markdown(f"### {ui.t('kiosk.on_target')}\n# {int(shown['on_target'].sum())}"
-                        f" / {len(shown)}")
+            st.markdown(
+                f"### {ui.t('kiosk.on_target')}\n# {int(shown['on_target'].sum())} / {len(shown)}"
+            )
         worst = shown.sort_values("gap", ascending=False).head(5)
         st.markdown("\n".join(f"- {ui.plain(r.name)} {r.value:.1f}" for r in worst.itertuples()))
     with left:
-        fig = charts.choropleth(shown, data.map_shapes("county", counties["adcode"]),
-                                value_label=ui.metric_name(catalogue, settings.metric),
-                                **charts.metric_scale(info))
+        fig = charts.choropleth(
+            shown,
+            data.map_shapes("county", counties["adcode"]),
+            value_label=ui.metric_name(catalogue, settings.metric),
+            **charts.metric_scale(info),
+        )
         show(fig)
     return bool(shown["simulated"].any())
 
@@ -94,8 +111,7 @@ def slide_province(year: int) -> bool:
 def slide_links(year: int) -> bool:
     links = data.query("cross_province_links", year=year)
     outline = pd.DataFrame({"adcode": [], "value": [], "name": []})  # every province in grey
-    fig = charts.choropleth(outline, data.map_shapes("province"), value_label="",
-                            national=True)
+    fig = charts.choropleth(outline, data.map_shapes("province"), value_label="", national=True)
     charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color="#f5b041")
     left, right = st.columns([3, 1])
     with left:
@@ -103,15 +119,24 @@ def slide_links(year: int) -> bool:
     with right:
         name = "from_name_en" if settings.lang == "en" else "from_name"
         to = "to_name_en" if settings.lang == "en" else "to_name"
-        st.markdown("\n".join(f"- {ui.plain(r[name])} → {ui.plain(r[to])}: {r.alliances}"
-                              for _, r in links.head(8).iterrows()))
+        st.markdown(
+            "\n".join(
+                f"- {ui.plain(r[name])} → {ui.plain(r[to])}: {r.alliances}"
+                for _, r in links.head(8).iterrows()
+            )
+        )
     return bool(links["simulated"].any())
 
 
 def slide_attainment(year: int) -> bool:
     trend = data.query("metric_trend", metric="county_visit_rate", level="county", province=0)
-    fig = charts.bars(trend, x="year", y="pct_on_target",
-                      labels={"year": ui.t("common.year"), "pct_on_target": "%"}, text="pct_on_target")
+    fig = charts.bars(
+        trend,
+        x="year",
+        y="pct_on_target",
+        labels={"year": ui.t("common.year"), "pct_on_target": "%"},
+        text="pct_on_target",
+    )
     show(fig)
     return bool(trend["simulated"].any())
 
@@ -119,14 +144,23 @@ def slide_attainment(year: int) -> bool:
 def slide_latest(year: int) -> bool:
     latest = data.query("kiosk_latest_alliances", n=10)
     place = "province_name_en" if settings.lang == "en" else "province_name"
-    st.markdown("\n".join(
-        f"- **{ui.plain(r['name'])}** · {ui.label('form', r['form'])} · {ui.plain(r[place])} · "
-        f"{r['founded_on']:%Y-%m-%d}" for _, r in latest.iterrows()))
+    st.markdown(
+        "\n".join(
+            f"- **{ui.plain(r['name'])}** · {ui.label('form', r['form'])} · {ui.plain(r[place])} · "
+            f"{r['founded_on']:%Y-%m-%d}"
+            for _, r in latest.iterrows()
+        )
+    )
     return bool(latest["simulated"].any())
 
 
-SLIDES = {"overview": slide_overview, "province": slide_province, "links": slide_links,
-          "attainment": slide_attainment, "latest": slide_latest}
+SLIDES = {
+    "overview": slide_overview,
+    "province": slide_province,
+    "links": slide_links,
+    "attainment": slide_attainment,
+    "latest": slide_latest,
+}
 
 
 @st.fragment(run_every=settings.interval_s)

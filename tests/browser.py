@@ -21,9 +21,16 @@ CHROMIUM = "/usr/bin/chromium"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 # Without the background-networking flags Chromium itself calls Google's hosts at start.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-default-apps", "--disable-extensions",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 
 
@@ -61,8 +68,17 @@ def streamlit_server(db_path: Path, port: int | None = None, extra_env: dict | N
     """`streamlit run app.py` on loopback against db_path; yields the base URL."""
     port = port or free_port()
     env = os.environ | {"DASHBOARD_DB": str(db_path)} | (extra_env or {})
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
     log_path = Path(tempfile.gettempdir()) / f"streamlit-{port}.log"
     log = open(log_path, "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -86,8 +102,9 @@ def chromium(width: int = 1600, height: int = 1000, scale: float = 1):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      device_scale_factor=scale, locale="zh-CN")
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=scale, locale="zh-CN"
+        )
         outside: list[str] = []
 
         def guard(route):

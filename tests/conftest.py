@@ -68,8 +68,13 @@ REAL = {
 
 def _square(lon: float, lat: float, half: float = 0.2) -> dict:
     # Exterior ring clockwise, as the real boundaries are.
-    ring = [[lon - half, lat - half], [lon - half, lat + half], [lon + half, lat + half],
-            [lon + half, lat - half], [lon - half, lat - half]]
+    ring = [
+        [lon - half, lat - half],
+        [lon - half, lat + half],
+        [lon + half, lat + half],
+        [lon + half, lat - half],
+        [lon - half, lat - half],
+    ]
     return {"type": "Polygon", "coordinates": [ring]}
 
 
@@ -79,19 +84,35 @@ def write_data_dir(path: Path) -> Path:
     bdir.mkdir(parents=True)
     lines = ["adcode,name,name_en,level,parent_adcode,province_adcode,lon,lat"]
     for code, name, name_en, level, parent, lon, lat in REGIONS:
-        lines.append(f"{code},{name},{name_en or ''},{level},{parent or ''},"
-                     f"{code // 10000 * 10000},{lon},{lat}")
+        lines.append(
+            f"{code},{name},{name_en or ''},{level},{parent or ''},"
+            f"{code // 10000 * 10000},{lon},{lat}"
+        )
     (bdir / "regions.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for level, file in (("province", "provinces.geojson"), ("county", "counties.geojson")):
         features = [
-            {"type": "Feature", "id": str(code), "properties": {"adcode": code, "name": name},
-             "geometry": _square(lon, lat, 1.5 if level == "province" else 0.2)}
-            for code, name, _, lvl, _, lon, lat in REGIONS if lvl == level
+            {
+                "type": "Feature",
+                "id": str(code),
+                "properties": {"adcode": code, "name": name},
+                "geometry": _square(lon, lat, 1.5 if level == "province" else 0.2),
+            }
+            for code, name, _, lvl, _, lon, lat in REGIONS
+            if lvl == level
         ]
-        (bdir / file).write_text(json.dumps({"type": "FeatureCollection", "features": features}),
-                                 encoding="utf-8")
-    dash = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
-            "geometry": {"type": "LineString", "coordinates": [[110, 10], [111, 11]]}}]}
+        (bdir / file).write_text(
+            json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+        )
+    dash = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "LineString", "coordinates": [[110, 10], [111, 11]]},
+            }
+        ],
+    }
     (bdir / "dashline.geojson").write_text(json.dumps(dash), encoding="utf-8")
     shutil.copy(ROOT / "data" / "metrics.csv", path / "metrics.csv")
     (path / "real").mkdir()

@@ -7,50 +7,25 @@ import datetime as dt
 import duckdb
 import pytest
 
-from dashboard import build, db, i18n
+from dashboard import build, db
 from tests.conftest import REAL, write_data_dir
 from tests.conftest import run_app as run
+from tests.helpers import metrics, msg, rendered, table_with, tiny_count
 
 PAGE = "pages/alliances.py"
-
-
-def msg(key: str, lang: str = "zh", **values) -> str:
-    return i18n.text(key, lang, **values)
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def rendered(at) -> str:
-    """Every element's protobuf as text (non-ASCII is escaped there; ASCII stays readable)."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts)
+ACTIVITY_KINDS = (
+    "referral_up",
+    "referral_down",
+    "remote_consult",
+    "expert_days",
+    "training",
+    "new_technique",
+    "surgery",
+)
 
 
 def register_frame(at):
-    return next(d.value for d in at.dataframe if msg("alliances.col_data") in d.value.columns)
-
-
-def table_with(at, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
-
-
-def tiny_count(tiny_db, sql: str, params=None) -> int:
-    con = duckdb.connect(str(tiny_db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchone()[0]
-    finally:
-        con.close()
+    return table_with(at, msg("alliances.col_data"))
 
 
 # ---- one alliance -------------------------------------------------------------------------------
@@ -97,16 +72,7 @@ def test_simulated_alliance_is_labelled_and_has_activity(tiny_env):
     activity = table_with(at, msg("alliances.col_activity"))
     assert len(activity) > 0
     assert set(activity[msg("alliances.col_activity")]) <= {
-        msg(f"activity.{k}")
-        for k in (
-            "referral_up",
-            "referral_down",
-            "remote_consult",
-            "expert_days",
-            "training",
-            "new_technique",
-            "surgery",
-        )
+        msg(f"activity.{k}") for k in ACTIVITY_KINDS
     }
 
 
@@ -428,15 +394,7 @@ def test_detail_query_contracts(con, name, alliance):
         assert set(frame["role"]) <= {"lead", "chair", "standing", "council", "member"}
         assert frame["is_lead"].sum() == 1
     if name == "alliance_activity":
-        assert set(frame["kind"]) <= {
-            "referral_up",
-            "referral_down",
-            "remote_consult",
-            "expert_days",
-            "training",
-            "new_technique",
-            "surgery",
-        }
+        assert set(frame["kind"]) <= set(ACTIVITY_KINDS)
         assert (frame["count"] >= 0).all()
     if name == "alliance_funding":
         assert set(frame["source"]) <= {"central", "provincial", "special_bond", "other"}

@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
-from dashboard import db, i18n
+from dashboard import db
 from tests.conftest import run_app as run
+from tests.helpers import metrics, msg, rendered, table_with, tiny_count
 
 PAGE = "pages/institutions.py"
 
 
-def msg(key: str, lang: str = "zh", **values) -> str:
-    return i18n.text(key, lang, **values)
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def rendered(at) -> str:
-    """Every element's protobuf as text (non-ASCII is escaped there; ASCII stays readable)."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts)
-
-
 def directory_frame(at):
-    return next(d.value for d in at.dataframe if msg("institutions.col_beds") in d.value.columns)
-
-
-def table_with(at, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
-
-
-def tiny_count(tiny_db, sql: str, params=None) -> int:
-    con = duckdb.connect(str(tiny_db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchone()[0]
-    finally:
-        con.close()
+    return table_with(at, msg("institutions.col_beds"))
 
 
 # ---- one institution ----------------------------------------------------------------------------

@@ -1,14 +1,11 @@
 """Metrics page through the real router on the tiny database, and its queries' contracts."""
 
-import json
-
-import duckdb
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import db
-from tests.conftest import APP, run_app
+from tests.conftest import run_app
+from tests.helpers import figure, metrics, rendered, tiny_copy
 
 PAGE = "pages/metrics.py"
 # The tiny fixture: three provinces, each with one city of two counties.
@@ -19,36 +16,8 @@ def run(**params):
     return run_app(page=PAGE, **params)
 
 
-def deep_link(**params):
-    """The page opened first from a link, as a shared URL is (run_app opens the overview first,
-    which would already have shown, once per session, the notices about bad URL values)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.switch_page(PAGE).run()
-
-
-def shown(at) -> str:
-    """Everything the run sent to the browser (text, tables, figures, widgets), as one string."""
-    return "\n".join(
-        str(node.proto)
-        for node in [*at.main, *at.sidebar]
-        if getattr(node, "proto", None) is not None
-    )
-
-
 def charts(at) -> set[str]:
     return {n.key for n in at.main if n.type == "plotly_chart"}
-
-
-def figure(at, key: str) -> dict:
-    found = [n for n in at.main if n.type == "plotly_chart" and n.key == key]
-    assert len(found) == 1
-    return json.loads(found[0].proto.spec)
-
-
-def tiles(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 @pytest.fixture
@@ -76,7 +45,7 @@ def test_renders_definition_tiles_and_charts(tiny_env, catalogue):
     assert info.definition_zh.split("（")[0] in text.replace("\\", "")
     assert "国发〔2016〕78号" in text.replace("\\", "")
     assert "≥ 90%" in text and "越高越好" in text
-    assert tiles(at)["地区数"] == str(COUNTIES)
+    assert metrics(at)["地区数"] == str(COUNTIES)
     assert charts(at) == {
         "metrics_ranking",
         "metrics_distribution",
@@ -93,16 +62,16 @@ def test_level_changes_the_units(tiny_env, level, units):
     at = run()
     at.selectbox(key="level").set_value(level).run()
     assert not at.exception
-    assert tiles(at)["地区数"] == str(units)
+    assert metrics(at)["地区数"] == str(units)
     ranked = figure(at, "metrics_ranking")["data"]
     assert sum(len(t["y"]) for t in ranked) == units  # fewer than 2 × 10: every unit is ranked
 
 
 def test_changing_year_and_metric_changes_the_mean(tiny_env, con):
     at = run()
-    latest = tiles(at)["平均值"]
+    latest = metrics(at)["平均值"]
     at.selectbox(key="year").set_value(2015).run()
-    earlier = tiles(at)["平均值"]
+    earlier = metrics(at)["平均值"]
     expected = con.execute(
         "select avg(value) from county_metrics where metric = 'county_visit_rate' and year = 2015"
     ).fetchone()[0]
@@ -110,9 +79,9 @@ def test_changing_year_and_metric_changes_the_mean(tiny_env, con):
     assert abs(float(earlier.removesuffix(" %")) - expected) <= 0.051  # shown to one decimal
     at.selectbox(key="metric").set_value("referral_down").run()
     assert not at.exception
-    assert tiles(at)["平均值"] not in (earlier, latest)
+    assert metrics(at)["平均值"] not in (earlier, latest)
     # No target: no share meeting it, and the page says why.
-    assert tiles(at)["达标占比"] == "—"
+    assert metrics(at)["达标占比"] == "—"
     assert "metrics_share" not in charts(at)
     assert any("没有政策目标" in i.value for i in at.info)
 
@@ -120,7 +89,7 @@ def test_changing_year_and_metric_changes_the_mean(tiny_env, con):
 def test_province_from_sidebar_filters_the_units(tiny_env):
     at = run(province="620000")
     assert not at.exception
-    assert tiles(at)["地区数"] == "2"
+    assert metrics(at)["地区数"] == "2"
     assert any("甘肃省" in m.value for m in at.markdown)
     ranked = figure(at, "metrics_ranking")["data"]
     assert sorted(y for t in ranked for y in t["y"]) == ["七里河区", "城关区"]
@@ -133,7 +102,7 @@ def test_all_of_china_names_the_province_of_each_county(tiny_env):
 
 
 def test_english(tiny_env, catalogue):
-    at = deep_link(lang="en", metric="primary_visit_share")
+    at = run(lang="en", metric="primary_visit_share")
     assert not at.exception
     assert at.title[0].value == "Metrics"
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
@@ -150,14 +119,14 @@ def test_english(tiny_env, catalogue):
     ],
 )
 def test_bad_url_values_fall_back_with_a_notice(tiny_env, params):
-    at = deep_link(**params)
+    at = run(**params)
     assert not at.exception and not at.error
     warnings = " ".join(w.value for w in at.warning)
     for key in params:
         assert f"“{key}”" in warnings
     assert at.selectbox(key="metric").value == "county_visit_rate"
     assert at.selectbox(key="level").value == "county"
-    assert "<script" not in shown(at)
+    assert "<script" not in rendered(at)
 
 
 # Contracts of the page's queries, on the tiny database.
@@ -216,11 +185,11 @@ def test_city_and_province_values_combine_their_counties(con, metric, combine):
 
 def test_county_directly_under_a_province_counts_with_it_at_city_level(tiny_db, tmp_path):
     # 省直辖 counties (仙桃市, 济源市…): a copy of the database where 七里河区 hangs off 甘肃省.
-    copy = tmp_path / "direct.duckdb"
-    copy.write_bytes(tiny_db.read_bytes())
-    writer = duckdb.connect(str(copy))
-    writer.execute("update regions set parent_adcode = 620000 where adcode = 620103")
-    writer.close()
+    copy = tiny_copy(
+        tiny_db,
+        tmp_path / "direct.duckdb",
+        "update regions set parent_adcode = 620000 where adcode = 620103",
+    )
     con = db.connect(copy)
     try:
         frame = _values(con, "city")
@@ -231,13 +200,11 @@ def test_county_directly_under_a_province_counts_with_it_at_city_level(tiny_db, 
 
 
 def test_lower_is_better_meets_the_target_below_it(tiny_db, tmp_path):
-    copy = tmp_path / "lower.duckdb"
-    copy.write_bytes(tiny_db.read_bytes())
-    writer = duckdb.connect(str(copy))
-    writer.execute(
-        "update metrics set direction = 'lower', target = 90 where metric_id = 'county_visit_rate'"
+    copy = tiny_copy(
+        tiny_db,
+        tmp_path / "lower.duckdb",
+        "update metrics set direction = 'lower', target = 90 where metric_id = 'county_visit_rate'",
     )
-    writer.close()
     con = db.connect(copy)
     try:
         frame = _values(con, "county")

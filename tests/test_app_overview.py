@@ -1,6 +1,7 @@
 """Overview page, run through the real router against the tiny database."""
 
 from tests.conftest import run_app as run
+from tests.helpers import metrics
 
 
 def test_overview_renders_tiles_and_map(tiny_env):
@@ -22,9 +23,9 @@ def test_english_switch_translates(tiny_env):
 
 def test_changing_year_changes_tiles(tiny_env):
     at = run()
-    first = {m.label: m.value for m in at.metric}
+    first = metrics(at)
     at.selectbox(key="year").set_value(2015).run()
-    later = {m.label: m.value for m in at.metric}
+    later = metrics(at)
     assert not at.exception
     assert first != later
 

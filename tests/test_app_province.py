@@ -1,16 +1,13 @@
 """Province page through the real router on the tiny database, and its queries' contracts."""
 
-import base64
 import json
 
-import duckdb
-import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import db
-from tests.conftest import APP, run_app
+from tests.conftest import run_app
+from tests.helpers import array, figure, rendered, tiny_copy
 
 PAGE = "pages/province.py"
 PROVINCES = [310000, 330000, 620000]  # the tiny fixture's provinces, two counties each
@@ -18,38 +15,6 @@ PROVINCES = [310000, 330000, 620000]  # the tiny fixture's provinces, two counti
 
 def run(**params):
     return run_app(page=PAGE, **params)
-
-
-def deep_link(**params):
-    """The page opened first from a link, as a shared URL is (run_app opens the overview first,
-    which would already have shown, once per session, the notices about bad URL values)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.switch_page(PAGE).run()
-
-
-def array(value) -> list:
-    """A Plotly JSON array, plain or base64-typed ({"dtype", "bdata"})."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def shown(at) -> str:
-    """Everything the run sent to the browser (text, tables, figures, widgets), as one string."""
-    return "\n".join(
-        str(node.proto)
-        for node in [*at.main, *at.sidebar]
-        if getattr(node, "proto", None) is not None
-    )
-
-
-def figure(at, key: str) -> dict:
-    """The Plotly spec of the chart drawn with this key."""
-    charts = [n for n in at.main if n.type == "plotly_chart" and n.key == key]
-    assert len(charts) == 1, f"no single chart {key!r}"
-    return json.loads(charts[0].proto.spec)
 
 
 def map_counties(at) -> set[int]:
@@ -182,7 +147,7 @@ def test_counties_below_target_are_ranked_by_gap(tiny_env, con):
 
 
 def test_english_title(tiny_env):
-    at = deep_link(lang="en", province="620000")
+    at = run(lang="en", province="620000")
     assert not at.exception
     assert at.title[0].value == "Gansu: alliances and county care"
     assert "County visit rate" in at.selectbox(key="metric").options
@@ -203,14 +168,14 @@ def test_simulated_rows_are_labelled(tiny_env):
     ],
 )
 def test_bad_url_values_fall_back_with_a_notice(tiny_env, params):
-    at = deep_link(**params)
+    at = run(**params)
     assert not at.exception and not at.error
     warnings = " ".join(w.value for w in at.warning)
     for key in params:
         assert f"“{key}”" in warnings
     assert at.title[0].value.startswith("浙江省")
     assert at.selectbox(key="metric").value == "county_visit_rate"
-    assert "<script" not in shown(at)
+    assert "<script" not in rendered(at)
 
 
 # Contracts of the page's queries, on the tiny database.
@@ -247,13 +212,11 @@ def test_province_counties_contract(con):
 
 def test_province_counties_lower_is_better(tiny_db, tmp_path):
     # No catalogue metric is "lower is better" yet; a copy of the database where one is.
-    copy = tmp_path / "lower.duckdb"
-    copy.write_bytes(tiny_db.read_bytes())
-    writer = duckdb.connect(str(copy))
-    writer.execute(
-        "update metrics set direction = 'lower', target = 80 where metric_id = 'county_visit_rate'"
+    copy = tiny_copy(
+        tiny_db,
+        tmp_path / "lower.duckdb",
+        "update metrics set direction = 'lower', target = 80 where metric_id = 'county_visit_rate'",
     )
-    writer.close()
     con = db.connect(copy)
     try:
         frame = db.run(

@@ -39,7 +39,7 @@ def open_page(page, url: str, selector: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector(selector, state="attached", timeout=90_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid=\"stSpinner\"]')"
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stSpinner"]\')'
         " && document.querySelector('[data-testid=\"stApp\"]')",
         timeout=60_000,
     )
@@ -73,11 +73,14 @@ def test_overview_map_shows_chinese_names_and_dash_line(server):
         assert_clean(page)
 
 
-@pytest.mark.parametrize("query", [
-    "province=999999",
-    "province=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-    "metric=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&year=abc&lang=xx",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "province=999999",
+        "province=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "metric=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&year=abc&lang=xx",
+    ],
+)
 def test_bad_links_show_a_notice_not_a_traceback(server, query):
     dialogs: list[str] = []
     with chromium() as page:

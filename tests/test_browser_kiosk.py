@@ -51,10 +51,20 @@ def test_kiosk_rotates_without_menus_or_inputs(national):
         page.wait_for_selector(H1, timeout=60_000)
         seen = titles_seen(page, 24)
         assert len(seen) >= 3, seen
-        for selector in ("header", "[data-testid='stToolbar']", "[data-testid='stSidebar']",
-                         "[data-testid='stMainMenu']", "[data-testid='stStatusWidget']",
-                         "[data-testid='stSidebarNav']", "input", "select", "textarea",
-                         "button", "[role='combobox']", "[role='slider']"):
+        for selector in (
+            "header",
+            "[data-testid='stToolbar']",
+            "[data-testid='stSidebar']",
+            "[data-testid='stMainMenu']",
+            "[data-testid='stStatusWidget']",
+            "[data-testid='stSidebarNav']",
+            "input",
+            "select",
+            "textarea",
+            "button",
+            "[role='combobox']",
+            "[role='slider']",
+        ):
             visible = [e for e in page.locator(selector).all() if e.is_visible()]
             assert visible == [], selector
         assert page.outside_requests == []

@@ -20,6 +20,7 @@ import pytest
 
 from dashboard import db, i18n, importer
 from tests.conftest import run_app
+from tests.helpers import metrics
 
 TODAY = dt.date.today()
 
@@ -730,8 +731,8 @@ def test_data_page_shows_the_last_import_in_english(live, tmp_path, monkeypatch)
     at = run_app(page="pages/data.py", lang="en")
     assert not at.exception and not at.error
     assert "Last import" in [s.value for s in at.subheader]
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Files"] == "1" and metrics["Warnings"] == "2"  # fraction, source
+    facts = metrics(at)
+    assert facts["Files"] == "1" and facts["Warnings"] == "2"  # fraction, source
     rules = at.dataframe[-1].value["Rule"].tolist()
     assert any("multiplied by 100" in r for r in rules)
     assert at.download_button(key="templates_zip")

@@ -15,8 +15,9 @@ def settings(**params):
 
 def test_defaults_come_from_the_config_file(tmp_path, monkeypatch):
     config = tmp_path / "kiosk.toml"
-    config.write_text('slides = ["links", "latest"]\ninterval_s = 30\nprovince = 620000\n',
-                      encoding="utf-8")
+    config.write_text(
+        'slides = ["links", "latest"]\ninterval_s = 30\nprovince = 620000\n', encoding="utf-8"
+    )
     monkeypatch.setenv("KIOSK_CONFIG", str(config))
     s = settings()
     assert s.slides == ("links", "latest") and s.interval_s == 30 and s.province == 620000
@@ -24,16 +25,31 @@ def test_defaults_come_from_the_config_file(tmp_path, monkeypatch):
 
 def test_url_overrides_the_config_file(tmp_path, monkeypatch):
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "missing.toml"))
-    s = settings(slides="province,attainment", interval="8", province="310000", lang="en",
-                 metric="primary_visit_share")
-    assert s == kiosk.Settings(("province", "attainment"), 8, 310000, "primary_visit_share", "en", 1)
+    s = settings(
+        slides="province,attainment",
+        interval="8",
+        province="310000",
+        lang="en",
+        metric="primary_visit_share",
+    )
+    assert s == kiosk.Settings(
+        ("province", "attainment"), 8, 310000, "primary_visit_share", "en", 1
+    )
 
 
-@pytest.mark.parametrize("params", [
-    {"slides": "overview,<script>"}, {"interval": "0"}, {"interval": "abc"},
-    {"province": "999999"}, {"metric": "drop table"}, {"lang": "fr"}, {"slides": ""},
-    {"scale": "9"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"slides": "overview,<script>"},
+        {"interval": "0"},
+        {"interval": "abc"},
+        {"province": "999999"},
+        {"metric": "drop table"},
+        {"lang": "fr"},
+        {"slides": ""},
+        {"scale": "9"},
+    ],
+)
 def test_bad_values_fall_back_and_are_logged(params, caplog, tmp_path, monkeypatch):
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "missing.toml"))
     s = settings(**params)
@@ -46,7 +62,12 @@ def test_bad_values_fall_back_and_are_logged(params, caplog, tmp_path, monkeypat
 def test_the_clock_rotates_the_playlist():
     s = kiosk.Settings(("overview", "province", "links"), 10, 330000, "county_visit_rate", "zh")
     assert [s.slide_at(t) for t in (0, 9.9, 10, 25, 30)] == [
-        "overview", "overview", "province", "links", "overview"]
+        "overview",
+        "overview",
+        "province",
+        "links",
+        "overview",
+    ]
 
 
 @pytest.mark.parametrize("slide", kiosk.SLIDES)
@@ -54,8 +75,18 @@ def test_each_slide_renders_without_input_widgets(tiny_env, slide):
     at = run_app(page="pages/kiosk.py", slides=slide)
     assert not at.exception and not at.error
     main = at.main
-    for kind in ("selectbox", "radio", "multiselect", "text_input", "button", "slider",
-                 "checkbox", "toggle", "number_input", "date_input"):
+    for kind in (
+        "selectbox",
+        "radio",
+        "multiselect",
+        "text_input",
+        "button",
+        "slider",
+        "checkbox",
+        "toggle",
+        "number_input",
+        "date_input",
+    ):
         assert len(getattr(main, kind)) == 0, kind
     shown = " ".join(m.value for m in main.markdown)
     assert "数据截至" in shown

@@ -315,8 +315,7 @@ def test_quzhou_five_verticals(sites, alliances):
 def test_quzhou_target_and_platforms(alliances, figures):
     aid = alliance_id(alliances, "浙江大学衢州医联体改革示范区")
     target = figures[
-        (figures["alliance_id"] == aid)
-        & (figures["figure"] == "county_visit_rate_target")
+        (figures["alliance_id"] == aid) & (figures["figure"] == "county_visit_rate_target")
     ]
     assert target["value"].tolist() == ["90"]
     milestones = read("milestones.csv")
