@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.kiosk_soak import _server_pid, rss_mb  # noqa: E402
-from tests.browser import streamlit_server  # noqa: E402
+from tests.browser import free_port, streamlit_server  # noqa: E402
 
 PROVINCES = [110000, 330000, 510000, 620000, 440000, 650000, 340000, 530000]
 ALLIANCES = ["R-A01", "R-A03", "R-A04", "R-A05", "R-A11", "A000001", "A000500", "A002000"]
@@ -114,6 +114,8 @@ def main() -> int:
     parser.add_argument("--sessions", default="10,25,50")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--url", help="an already running server (e.g. nginx in front)")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="start this many replicas behind nginx (deploy/replicas.py)")
     parser.add_argument("--swap-db-after", type=float, default=None)
     parser.add_argument(
         "--think",
@@ -135,13 +137,20 @@ def main() -> int:
             await asyncio.to_thread(build.build, db, seed=int(time.time()) % 1000)
             print("database swapped", file=sys.stderr, flush=True)
 
+        pids: list[int] = []
         if args.url:
-            base, pid = args.url, None
-            ctx = None
+            base, ctx = args.url, None
+        elif args.replicas:
+            from deploy.replicas import replicas
+
+            ctx = replicas(args.replicas, free_port(), db,
+                           ports=[free_port() for _ in range(args.replicas)])
+            base, procs = ctx.__enter__()
+            pids = [p.pid for p in procs.values()]
         else:
             ctx = streamlit_server(db)
             base = ctx.__enter__()
-            pid = _server_pid(base)
+            pids = [_server_pid(base)]
         try:
             ws_url = base.replace("http", "ws", 1) + "/_stcore/stream"
             for n in levels:
@@ -154,7 +163,7 @@ def main() -> int:
                         args.think,
                     )
                 )
-                result["server_rss_mb"] = round(rss_mb(pid), 1) if pid else None
+                result["server_rss_mb"] = round(sum(rss_mb(p) for p in pids), 1) if pids else None
                 results[str(n)] = result
                 print(n, result, file=sys.stderr, flush=True)
         finally:
