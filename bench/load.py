@@ -114,8 +114,12 @@ def main() -> int:
     parser.add_argument("--sessions", default="10,25,50")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--url", help="an already running server (e.g. nginx in front)")
-    parser.add_argument("--replicas", type=int, default=0,
-                        help="start this many replicas behind nginx (deploy/replicas.py)")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="start this many replicas behind nginx (deploy/replicas.py)",
+    )
     parser.add_argument("--swap-db-after", type=float, default=None)
     parser.add_argument(
         "--think",
@@ -143,8 +147,9 @@ def main() -> int:
         elif args.replicas:
             from deploy.replicas import replicas
 
-            ctx = replicas(args.replicas, free_port(), db,
-                           ports=[free_port() for _ in range(args.replicas)])
+            ctx = replicas(
+                args.replicas, free_port(), db, ports=[free_port() for _ in range(args.replicas)]
+            )
             base, procs = ctx.__enter__()
             pids = [p.pid for p in procs.values()]
         else:
