@@ -98,7 +98,7 @@ def bench_build(scale: str, path: Path) -> dict:
             str(path),
         ],
         cwd=ROOT,
-        check=False,  # load.py exits 1 when a rerun failed: that is a result, not a crash
+        check=True,
         capture_output=True,
     )
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -247,17 +247,18 @@ def report(r: dict) -> str:
                 ["page", "page", "bare page (floor)", "ratio"],
             ),
         ]
-    if "load" in r:
-        parts += [
-            "### Concurrent sessions",
-            table(
-                [
-                    [k, v["reruns"], v["p50_s"], v["p95_s"], v["errors"], v["server_rss_mb"]]
-                    for k, v in r["load"].items()
-                ],
-                ["sessions", "reruns", "p50 s", "p95 s", "errors", "server RSS MB"],
-            ),
-        ]
+    for key, title in (
+        ("load", "one process"),
+        ("load_replicas2", "2 replicas behind nginx"),
+        ("load_db_swap", "one process, database file replaced 15 s in"),
+    ):
+        if key in r:
+            rows = [
+                [k, v["reruns"], v["p50_s"], v["p95_s"], v["errors"], v["server_rss_mb"]]
+                for k, v in r[key].items()
+            ]
+            header = ["sessions", "reruns", "p50 s", "p95 s", "errors", "server RSS MB"]
+            parts += [f"### Concurrent sessions, {title}", table(rows, header)]
     return "\n\n".join(parts)
 
 
@@ -268,7 +269,11 @@ def main() -> int:
     parser.add_argument("--warm-runs", type=int, default=5)
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--report", action="store_true", help="print the last results, run nothing")
     args = parser.parse_args()
+    if args.report:
+        print(report(json.loads(RESULTS.read_text(encoding="utf-8"))))
+        return 0
 
     results: dict = {
         "when": dt.datetime.now().isoformat(timespec="seconds"),

@@ -125,3 +125,21 @@ def test_missing_or_corrupt_database_shows_what_to_do(tmp_path, state):
         assert "数据库不可用" in text and "python -m dashboard build" in text
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.outside_requests == []
+
+
+def test_clicking_a_province_on_the_map_opens_it(server):
+    with chromium() as page:
+        open_page(page, f"{server}/overview", MAP)
+        page.get_by_text("显示跨省联盟连线").click()  # lines off, so the click meets the area
+        page.wait_for_timeout(1500)
+        paths = page.locator(MAP)
+        # the largest area on the map: a province with plenty of room to click in
+        boxes = [(b["width"] * b["height"], i) for i in range(paths.count())
+                 if (b := paths.nth(i).bounding_box())]
+        _, biggest = max(boxes)
+        box = paths.nth(biggest).bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url("**/province?*province=*", timeout=30_000)
+        page.wait_for_selector(MAP, state="attached", timeout=60_000)
+        assert "医联体与县域就诊" in page.locator("h1").first.inner_text()
+        assert_clean(page)
