@@ -3,9 +3,11 @@
     python bench/load.py --sessions 10,25,50 --seconds 30 [--url http://127.0.0.1:8080]
                          [--swap-db-after 10]
 
-Each virtual official keeps one session and keeps changing its selection on the province and
-alliances pages (a new province, year or alliance each time, as the URL-bound widgets do; now
-and then switching page), with --think seconds between clicks, until the time is up. Without --url a server is started on a copy of data/dashboard.duckdb. --swap-db-after N
+Each virtual official arrives at a random moment within the first --think seconds, opens a
+view (its first view: a new session) and then keeps changing the selection on the province
+and alliances pages (a new province, year or alliance each time, as the URL-bound widgets do;
+now and then switching page), with about --think seconds between clicks, until the time is up.
+Reruns (p50/p95) and first views are reported apart. Without --url a server is started on a copy of data/dashboard.duckdb. --swap-db-after N
 replaces that database file with a rebuilt one N seconds into every level (the app must keep
 serving, and serve the new data afterwards). Loopback only; every loop is bounded in time.
 Prints one JSON object on its last line: sessions -> reruns, p50_s, p95_s, errors, server RSS.
@@ -68,19 +70,22 @@ async def rerun(ws, page: str, query: str) -> tuple[float, bool]:
 
 
 async def official(
-    url: str, deadline: float, seed: int, times: list, errors: list, think_s: float
+    url: str, deadline: float, seed: int, times: dict, errors: list, think_s: float
 ) -> None:
-    """One virtual official clicking through selections until the deadline."""
+    """One virtual official: arrives at a random moment, opens a view, then keeps changing it."""
     rng = random.Random(seed)
     page, query = selection(rng)
+    await asyncio.sleep(rng.uniform(0, think_s))  # officials do not all arrive in one instant
     while time.monotonic() < deadline:
         try:
             async with websockets.connect(
                 url, subprotocols=["streamlit"], max_size=None, open_timeout=30
             ) as ws:
+                kind = "first_view"
                 while time.monotonic() < deadline:
                     seconds, failed = await rerun(ws, page, query)
-                    times.append(seconds)
+                    times[kind].append(seconds)
+                    kind = "rerun"
                     if failed:
                         errors.append(f"{page}?{query}")
                     if think_s:
@@ -90,20 +95,27 @@ async def official(
             errors.append(f"{page}?{query}: {type(exc).__name__}")
 
 
+def quantile(values: list[float], q: float) -> float | None:
+    """The q-quantile (0-1) of values, None if there are none."""
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 3) if values else None
+
+
 async def level(url: str, sessions: int, seconds: float, swap, think_s: float) -> dict:
-    """Run `sessions` officials at once for `seconds`."""
-    times: list[float] = []
+    """Run `sessions` officials at once for `seconds`: first views and reruns timed apart."""
+    times: dict[str, list[float]] = {"first_view": [], "rerun": []}
     errors: list[str] = []
     deadline = time.monotonic() + seconds
     tasks = [official(url, deadline, seed, times, errors, think_s) for seed in range(sessions)]
     if swap:
         tasks.append(swap())
     await asyncio.gather(*tasks)
-    ordered = sorted(times)
     return {
-        "reruns": len(times),
-        "p50_s": round(ordered[len(ordered) // 2], 3) if times else None,
-        "p95_s": round(ordered[int(len(ordered) * 0.95)], 3) if times else None,
+        "reruns": len(times["rerun"]),
+        "p50_s": quantile(times["rerun"], 0.5),
+        "p95_s": quantile(times["rerun"], 0.95),
+        "first_views": len(times["first_view"]),
+        "first_view_p95_s": quantile(times["first_view"], 0.95),
         "errors": len(errors),
         "error_samples": errors[:5],
     }

@@ -254,10 +254,26 @@ def report(r: dict) -> str:
     ):
         if key in r:
             rows = [
-                [k, v["reruns"], v["p50_s"], v["p95_s"], v["errors"], v["server_rss_mb"]]
+                [
+                    k,
+                    v["reruns"],
+                    v["p50_s"],
+                    v["p95_s"],
+                    v.get("first_view_p95_s", "—"),
+                    v["errors"],
+                    v["server_rss_mb"],
+                ]
                 for k, v in r[key].items()
             ]
-            header = ["sessions", "reruns", "p50 s", "p95 s", "errors", "server RSS MB"]
+            header = [
+                "sessions",
+                "reruns",
+                "rerun p50 s",
+                "rerun p95 s",
+                "first view p95 s",
+                "errors",
+                "server RSS MB",
+            ]
             parts += [f"### Concurrent sessions, {title}", table(rows, header)]
     return "\n\n".join(parts)
 
