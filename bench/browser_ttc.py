@@ -24,7 +24,7 @@ PLOT = ".js-plotly-plot .main-svg"
 TABLE = '[data-testid="stDataFrame"]'
 # page URL -> (what must have drawn, the bare page's kind of chart)
 PAGES = {
-    "overview": (MAP, "map"),
+    "": (MAP, "map"),  # the overview: the default page, at "/"
     "province?province=510000": (MAP, "county_map"),
     "alliances?alliance=R-A05": (MAP, "county_map"),
     "institutions": (TABLE, "table"),
@@ -85,12 +85,12 @@ def main() -> int:
                         )
                     )
                 p, f = statistics.median(ours), statistics.median(floor)
-                results[path.split("?")[0]] = {
+                results[path.split("?")[0] or "overview"] = {
                     "page_s": round(p, 2),
                     "floor_s": round(f, 2),
                     "ratio": round(p / f, 2),
                 }
-                print(path, results[path.split("?")[0]], file=sys.stderr, flush=True)
+                print(path, results[path.split("?")[0] or "overview"], file=sys.stderr, flush=True)
     finally:
         bare.terminate()
         bare.wait(timeout=10)

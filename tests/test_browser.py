@@ -12,9 +12,10 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"
 PLOT = ".js-plotly-plot .main-svg"
 MAP = ".js-plotly-plot .choroplethlayer path"
 TABLE = '[data-testid="stDataFrame"]'
-# page path -> what must have drawn before the page counts as shown
+# page URL path -> what must have drawn before the page counts as shown; the overview is the
+# default page, served at "/" (a deep link to /overview would get "page not found")
 PAGES = {
-    "overview": MAP,
+    "": MAP,
     "province": MAP,
     "alliances": TABLE,
     "institutions": TABLE,
@@ -50,6 +51,7 @@ def assert_clean(page) -> None:
     """No exception box, no error message, nothing fetched from outside this machine."""
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert page.locator("[role=dialog]").count() == 0  # e.g. Streamlit's "page not found"
     assert page.outside_requests == []
 
 
@@ -60,12 +62,12 @@ def test_every_page_draws_offline(server, path):
         open_page(page, f"{server}/{path}", PAGES[path])
         assert_clean(page)
         assert page.locator(PAGES[path]).count() > 0
-        page.screenshot(path=str(SHOTS / f"{path}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)
 
 
 def test_overview_map_shows_chinese_names_and_dash_line(server):
     with chromium() as page:
-        open_page(page, f"{server}/overview", MAP)
+        open_page(page, f"{server}/", MAP)
         assert page.get_by_text("全国医联体建设总览").count() == 1
         # 34 provinces are drawn, plus the grey ones without data
         assert page.locator(MAP).count() >= 34
@@ -95,7 +97,7 @@ def test_bad_links_show_a_notice_not_a_traceback(server, query):
 
 def test_english_switch_from_the_url(server):
     with chromium() as page:
-        open_page(page, f"{server}/overview?lang=en", MAP)
+        open_page(page, f"{server}/?lang=en", MAP)
         assert page.get_by_text("Medical alliances across China").count() == 1
         assert_clean(page)
 
@@ -119,7 +121,7 @@ def test_missing_or_corrupt_database_shows_what_to_do(tmp_path, state):
     if state == "corrupt":
         db.write_bytes(b"this is not a database" * 1000)
     with streamlit_server(db) as base, chromium() as page:
-        page.goto(f"{base}/overview")
+        page.goto(f"{base}/")
         page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=60_000)
         text = page.locator('[data-testid="stAlertContentError"]').inner_text()
         assert "数据库不可用" in text and "python -m dashboard build" in text
@@ -127,19 +129,33 @@ def test_missing_or_corrupt_database_shows_what_to_do(tmp_path, state):
         assert page.outside_requests == []
 
 
+INSIDE_A_PROVINCE = """() => {
+  // a screen point inside one province of the data trace (the last one; grey ones lie below)
+  const traces = document.querySelectorAll('.js-plotly-plot .choroplethlayer .trace');
+  for (const p of traces[traces.length - 1].querySelectorAll('path')) {
+    const b = p.getBBox();
+    if (b.width < 40) continue;
+    for (let k = 1; k < 10; k++) for (let j = 1; j < 10; j++) {
+      const pt = new DOMPoint(b.x + b.width * k / 10, b.y + b.height * j / 10);
+      if (p.isPointInFill(pt)) { const s = pt.matrixTransform(p.getScreenCTM()); return [s.x, s.y]; }
+    }
+  }
+  return null;
+}"""
+
+
 def test_clicking_a_province_on_the_map_opens_it(server):
     with chromium() as page:
-        open_page(page, f"{server}/overview", MAP)
+        open_page(page, f"{server}/", MAP)
         page.get_by_text("显示跨省联盟连线").click()  # lines off, so the click meets the area
         page.wait_for_timeout(1500)
-        paths = page.locator(MAP)
-        # the largest area on the map: a province with plenty of room to click in
-        boxes = [(b["width"] * b["height"], i) for i in range(paths.count())
-                 if (b := paths.nth(i).bounding_box())]
-        _, biggest = max(boxes)
-        box = paths.nth(biggest).bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        x, y = page.evaluate(INSIDE_A_PROVINCE)
+        page.mouse.move(x - 4, y)
+        page.mouse.move(x, y)  # Plotly finds the area under the pointer on hover
+        hovered = page.locator(".hoverlayer").first.text_content()
+        page.mouse.click(x, y)
         page.wait_for_url("**/province?*province=*", timeout=30_000)
         page.wait_for_selector(MAP, state="attached", timeout=60_000)
-        assert "医联体与县域就诊" in page.locator("h1").first.inner_text()
+        title = page.locator("h1").first.inner_text()
+        assert title.split("：")[0] in hovered  # the province clicked is the one opened
         assert_clean(page)
