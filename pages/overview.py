@@ -80,7 +80,8 @@ with left:
     st.subheader(ui.t("overview.links_title", year=year))
     links["from"] = ui.localized(links, "from_name")
     links["to"] = ui.localized(links, "to_name")
-    top = links.head(15).assign(pair=lambda f: f["from"] + " → " + f["to"])
+    # reversed: Plotly draws the first bar of a horizontal chart at the bottom
+    top = links.head(15).assign(pair=lambda f: f["from"] + " → " + f["to"]).iloc[::-1]
     ui.chart(
         charts.bars(
             top,
