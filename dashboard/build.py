@@ -88,19 +88,19 @@ def build(
         con = duckdb.connect(str(tmp))
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
-            _insert(con, "regions", regions)
+            db.insert_frame(con, "regions", regions)
             dashline = (data_dir / "boundaries" / "dashline.geojson").read_text(encoding="utf-8")
             con.execute("insert into map_lines values ('dashline', $g)", {"g": dashline})
-            _insert(con, "metrics", pd.read_csv(data_dir / "metrics.csv"))
-            _insert(con, "articles", real["articles"])
+            db.insert_frame(con, "metrics", pd.read_csv(data_dir / "metrics.csv"))
+            db.insert_frame(con, "articles", real["articles"])
             for table in REAL_TABLES:
                 frame = real[table]
                 if table != "figures":
                     frame = frame.assign(simulated=False)
-                _insert(con, table, frame)
+                db.insert_frame(con, table, frame)
             progress(4, steps, "simulated rows")
             for table, frame in sim.items():
-                _insert(con, table, frame)
+                db.insert_frame(con, table, frame)
             meta = {
                 "built_at": dt.datetime.now().isoformat(timespec="seconds"),
                 "as_of": str(simulate.AS_OF),
@@ -129,14 +129,6 @@ def check_contract(path: Path) -> None:
         con.close()
     if len(bad):
         raise BuildError(f"{len(bad)} contract violations:\n{bad.head(20).to_string()}")
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    con.register("incoming", frame)
-    try:
-        con.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (table from our own list)
-    finally:
-        con.unregister("incoming")
 
 
 def publish(new_file: Path, out_path: Path) -> None:

@@ -84,3 +84,12 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -
         return cur.execute(sql, {k: params[k] for k in wanted}).df()
     finally:
         cur.close()
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Append a DataFrame to a table of a writable connection, matching columns by name (absent
+    ones are NULL); the relational API takes the table as a name, so no SQL is put together."""
+    columns = con.table(table).columns
+    empty = pd.Series([None] * len(frame), index=frame.index, dtype="object")
+    aligned = pd.DataFrame({c: frame[c] if c in frame.columns else empty for c in columns})
+    con.from_df(aligned).insert_into(table)

@@ -1162,11 +1162,7 @@ def _write(checked: Checked, out: Path, tmp: Path, progress: Progress, now: dt.d
         for step, table in enumerate(tables, 1):
             progress(step, len(tables) + 2, table)
             if table in checked.frames:  # the imported table, with plain bound inserts
-                con.register("incoming", checked.frames[table])
-                try:
-                    con.execute(f"insert into {table} by name select * from incoming").fetchall()  # noqa: S608 (table from TABLES)
-                finally:
-                    con.unregister("incoming")
+                db.insert_frame(con, table, checked.frames[table])
             elif table in old:  # every other table as it is now
                 shared = ", ".join(f'"{c}"' for c in new[table] if c in old[table])
                 con.execute(
