@@ -138,11 +138,12 @@ def choropleth(
 
 def safe_text(values: pd.Series) -> pd.Series:
     """Names shown by Plotly, with < and > escaped: Plotly reads a few HTML tags in text."""
-    return (
+    escaped = (
         values.astype(str)
         .str.replace("<", "&lt;", regex=False)
         .str.replace(">", "&gt;", regex=False)
     )
+    return escaped.astype(object).where(values.notna(), None)  # blank stays blank, not "None"
 
 
 def metric_scale(info: pd.Series) -> dict:
@@ -266,7 +267,14 @@ TARGET_LINE = {"line_dash": "dash", "line_color": "#c0392b"}
 
 
 def _groups(frame: pd.DataFrame, color: str | None):
-    """(name, rows, colour) per colour group in order of first appearance (one group if none)."""
+    """(name, rows, colour) per colour group in order of first appearance (one group if none);
+    text columns escaped, since Plotly reads a few HTML tags in axis labels and legends."""
+    texts = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+    ]
+    frame = frame.assign(**{c: safe_text(frame[c]) for c in texts})
     if color is None:
         return [("", frame, PALETTE[1])]
     names = list(dict.fromkeys(frame[color]))
