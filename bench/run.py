@@ -325,8 +325,11 @@ def main() -> int:
             "--swap-db-after",
             "15",
         )
-    if RESULTS.exists() and not results["build"]:  # keep the last measured build
-        results["build"] = json.loads(RESULTS.read_text(encoding="utf-8")).get("build", {})
+    if RESULTS.exists():  # parts not run this time keep their last measured results
+        last = json.loads(RESULTS.read_text(encoding="utf-8"))
+        for key, value in last.items():
+            if not results.get(key):
+                results[key] = value
     RESULTS.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(report(results))
     return 0

@@ -20,6 +20,7 @@ from dashboard import db, simulate
 
 DATA_DIR = db.ROOT / "data"
 SCHEMA = Path(__file__).with_name("schema.sql")
+MONTHLY_VIEW = Path(__file__).with_name("monthly_view.sql")
 KEEP_BACKUPS = 3
 REAL_TABLES = ["sites", "alliances", "memberships", "funding", "milestones", "figures"]
 Progress = Callable[[int, int, str], None]
@@ -101,6 +102,8 @@ def build(
             progress(4, steps, "simulated rows")
             for table, frame in sim.items():
                 db.insert_frame(con, table, frame)
+            if "county_metrics_monthly" in sim:
+                con.execute(MONTHLY_VIEW.read_text(encoding="utf-8"))
             meta = {
                 "built_at": dt.datetime.now().isoformat(timespec="seconds"),
                 "as_of": str(simulate.AS_OF),

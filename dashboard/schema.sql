@@ -84,6 +84,17 @@ create table county_metrics (
     primary key (county_adcode, year, metric)
 );
 
+-- Monthly county metrics (the 10x benchmark data set); then county_metrics is a view over them.
+create table county_metrics_monthly (
+    county_adcode integer not null,
+    month date not null,
+    metric varchar not null,
+    value double not null,
+    source varchar not null,
+    simulated boolean not null,
+    primary key (county_adcode, month, metric)
+);
+
 create table activities (
     alliance_id varchar not null,
     month date not null,  -- first day of the month

@@ -21,6 +21,13 @@ AS_OF = dt.date(LAST_YEAR, 12, 31)
 SOURCE = "simulated"
 # Hong Kong, Macao and Taiwan run other health systems: no simulated rows there.
 EXCLUDED_PROVINCES = {710000, 810000, 820000}
+MONTHLY_FROM_SCALE = 10
+RATE_METRICS = {
+    "county_visit_rate",
+    "county_inpatient_share",
+    "primary_visit_share",
+    "family_doctor_coverage",
+}
 
 # How developed a province's county health system is, 0..1 (east high, west low).
 DEVELOPMENT = {
@@ -158,6 +165,10 @@ def simulate(regions: pd.DataFrame, seed: int = SEED, scale: int = 1) -> dict[st
     cities = regions[regions["level"] == "city"].sort_values("adcode")
 
     metrics = _county_metrics(counties, rng)
+    # From 10x on, county metrics come by month (the yearly table becomes a view over them).
+    metric_table = "county_metrics" if scale < MONTHLY_FROM_SCALE else "county_metrics_monthly"
+    if scale >= MONTHLY_FROM_SCALE:
+        metrics = _monthly(metrics, rng)
     sites, by_county, by_city, by_province = _sites(counties, cities, provinces, rng, scale)
     alliances, members = _alliances(
         counties, cities, provinces, by_county, by_city, by_province, sites, rng, scale
@@ -169,11 +180,37 @@ def simulate(regions: pd.DataFrame, seed: int = SEED, scale: int = 1) -> dict[st
         "sites": sites,
         "alliances": alliances,
         "memberships": members,
-        "county_metrics": metrics,
+        metric_table: metrics,
         "activities": activities,
         "funding": funding,
         "milestones": milestones,
     }
+
+
+def _monthly(yearly: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Twelve months per yearly row: rates wobble around the year's value, counts are split."""
+    n = len(yearly)
+    months = np.tile(np.arange(1, 13), n)
+    value = np.repeat(yearly["value"].to_numpy(), 12)
+    rate = np.repeat(yearly["metric"].isin(RATE_METRICS).to_numpy(), 12)
+    season = 1 - 0.25 * (months == 2) - 0.1 * (months == 1)  # the Spring Festival dip
+    weights = season * rng.uniform(0.9, 1.1, n * 12)
+    weights = weights / np.repeat(weights.reshape(n, 12).sum(axis=1), 12)
+    monthly = np.where(
+        rate, np.clip(value + rng.normal(0, 0.4, n * 12), 0, 100), np.round(value * weights)
+    )
+    return pd.DataFrame(
+        {
+            "county_adcode": np.repeat(yearly["county_adcode"].to_numpy(), 12),
+            "month": pd.to_datetime(
+                {"year": np.repeat(yearly["year"].to_numpy(), 12), "month": months, "day": 1}
+            ).dt.date,
+            "metric": np.repeat(yearly["metric"].to_numpy(), 12),
+            "value": np.round(monthly, 1),
+            "source": SOURCE,
+            "simulated": True,
+        }
+    )
 
 
 def _county_metrics(counties: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

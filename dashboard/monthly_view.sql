@@ -1,0 +1,15 @@
+-- With monthly county metrics (the 10x data set), the yearly table every page reads becomes a
+-- view over them: a rate is the mean of its months, a count their sum.
+drop table county_metrics;
+
+create view county_metrics as
+select
+    m.county_adcode,
+    year(m.month) as year,
+    m.metric,
+    round(case when c.unit = '%' then avg(m.value) else sum(m.value) end, 1) as value,
+    any_value(m.source) as source,
+    bool_or(m.simulated) as simulated
+from county_metrics_monthly m
+join metrics c on c.metric_id = m.metric
+group by m.county_adcode, year(m.month), m.metric, c.unit;
