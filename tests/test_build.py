@@ -77,3 +77,21 @@ def test_rebuild_keeps_a_backup_and_swaps_atomically(tmp_path):
     assert reader.execute("select value from meta where key = 'seed'").fetchone()[0] != "7"
     assert db.connect(out).execute("select value from meta where key = 'seed'").fetchone()[0] == "7"
     assert len(list((tmp_path / "backups").glob("live-*.duckdb"))) == 1
+
+
+def test_ten_times_scale_has_monthly_county_metrics_behind_the_yearly_view(tmp_path):
+    data_dir = write_data_dir(tmp_path / "data")
+    out = build.build(tmp_path / "x10.duckdb", data_dir=data_dir, scale=10)
+    con = db.connect(out)
+    monthly = con.execute("select count(*) from county_metrics_monthly").fetchone()[0]
+    yearly = con.execute("select count(*) from county_metrics").fetchone()[0]
+    assert (monthly, yearly) == (6 * 11 * 8 * 12, 6 * 11 * 8)
+    # a rate is the mean of its months, a count their sum, as the pages read them
+    rate, mean = con.execute(
+        "select y.value, round(avg(m.value), 1) from county_metrics y "
+        "join county_metrics_monthly m on m.county_adcode = y.county_adcode "
+        "and year(m.month) = y.year and m.metric = y.metric "
+        "where y.metric = 'county_visit_rate' and y.year = 2020 group by all limit 1"
+    ).fetchone()
+    assert rate == mean
+    assert db.run(con, "contract/violations", {"today": dt.date.today()}).empty
