@@ -2,6 +2,7 @@
 or kiosk.toml; the data file is re-read when it changes, so new data appear without a restart."""
 
 import datetime as dt
+import logging
 
 import pandas as pd
 import streamlit as st
@@ -168,14 +169,19 @@ def show_slide() -> None:
     # Every tick re-reads the data through the cache keyed by the file on disk, so a new file
     # shows at the next slide; the slide itself is chosen by the clock.
     slide = settings.slide_at()
-    meta = data.query("meta").set_index("key")["value"]
-    year = int(data.query("metric_years")["year"].max())
-    title, clock = st.columns([4, 1])
-    title.markdown(f"# {ui.t('kiosk.slide.' + slide, year=year)}")
-    clock.markdown(f"## {dt.datetime.now():%H:%M}\n{ui.t('common.as_of', date=meta['as_of'])}")
-    simulated = SLIDES[slide](year)
-    if simulated:
-        st.markdown(f"**{ui.t('common.simulated')} / simulated**")
+    try:
+        meta = data.query("meta").set_index("key")["value"]
+        year = int(data.query("metric_years")["year"].max())
+        title, clock = st.columns([4, 1])
+        title.markdown(f"# {ui.t('kiosk.slide.' + slide, year=year)}")
+        clock.markdown(f"## {dt.datetime.now():%H:%M}\n{ui.t('common.as_of', date=meta['as_of'])}")
+        simulated = SLIDES[slide](year)
+        if simulated:
+            st.markdown(f"**{ui.t('common.simulated')} / simulated**")
+    except Exception:
+        # A lobby screen never shows an error: the next tick tries again, the log says why.
+        logging.getLogger("dashboard.kiosk").exception("kiosk slide %s failed", slide)
+        st.markdown(f"# {ui.t('kiosk.updating')}\n## {dt.datetime.now():%H:%M}")
 
 
 show_slide()

@@ -90,3 +90,19 @@ def test_each_slide_renders_without_input_widgets(tiny_env, slide):
         assert len(getattr(main, kind)) == 0, kind
     shown = " ".join(m.value for m in main.markdown)
     assert "数据截至" in shown
+
+
+def test_a_failing_slide_shows_a_calm_message_not_an_error(tiny_env, monkeypatch):
+    from dashboard import data
+
+    real_query = data.query
+
+    def broken(name, **params):
+        if name == "meta":
+            raise RuntimeError("disk trouble")
+        return real_query(name, **params)
+
+    monkeypatch.setattr(data, "query", broken)
+    at = run_app(page="pages/kiosk.py", slides="overview")
+    assert not at.exception and not at.error
+    assert any("数据更新中" in m.value for m in at.main.markdown)
