@@ -8,18 +8,19 @@ from dashboard import data, db, importer, ui
 
 ui.through_router()
 
-EXPORTS = [
-    "alliances",
-    "sites",
-    "memberships",
-    "county_metrics",
-    "activities",
-    "funding",
-    "milestones",
-    "figures",
-    "metrics",
-    "articles",
-]
+# table -> the named query that exports it whole
+EXPORTS = {
+    "alliances": "export_alliances",
+    "sites": "export_sites",
+    "memberships": "export_memberships",
+    "county_metrics": "export_county_metrics",
+    "activities": "export_activities",
+    "funding": "export_funding",
+    "milestones": "export_milestones",
+    "figures": "export_figures",
+    "metrics": "export_metrics",
+    "articles": "export_articles",
+}
 
 st.title(ui.t("data.title"))
 
@@ -89,7 +90,7 @@ table = ui.choose(
 )
 st.download_button(
     ui.t("common.download_csv"),
-    lambda: data.query(f"export_{table}").to_csv(index=False).encode("utf-8-sig"),
+    lambda: data.query(EXPORTS[table]).to_csv(index=False).encode("utf-8-sig"),
     file_name=f"{table}.csv",
     mime="text/csv",
     key="export_csv",

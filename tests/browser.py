@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -64,24 +63,13 @@ def wait_healthy(base: str, timeout_s: float = 60) -> None:
 
 
 @contextmanager
-def streamlit_server(db_path: Path, port: int | None = None, extra_env: dict | None = None):
-    """`streamlit run app.py` on loopback against db_path; yields the base URL."""
+def streamlit_server(db_path: Path, port: int | None = None):
+    """`streamlit run app.py` on loopback against db_path, as deploy/ starts a replica; yields
+    the base URL."""
+    from deploy.replicas import start_replica
+
     port = port or free_port()
-    env = os.environ | {"DASHBOARD_DB": str(db_path)} | (extra_env or {})
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    log_path = Path(tempfile.gettempdir()) / f"streamlit-{port}.log"
-    log = open(log_path, "w")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = start_replica(port, db_path, Path(tempfile.gettempdir()))
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base)
@@ -92,7 +80,6 @@ def streamlit_server(db_path: Path, port: int | None = None, extra_env: dict | N
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        log.close()
 
 
 @contextmanager
