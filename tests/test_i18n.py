@@ -71,6 +71,11 @@ def test_keys_made_at_run_time_exist():
             "articles",
         )
     }
+    findings = re.findall(
+        r"'([a-z_]+)' as finding|select '([a-z_]+)', n",
+        (ROOT / "queries/data_quality.sql").read_text(encoding="utf-8"),
+    )
+    keys |= {f"data.quality.{name}" for pair in findings for name in pair if name}
     assert keys <= set(i18n.catalogue())
 
 
