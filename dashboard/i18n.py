@@ -1,4 +1,6 @@
-"""The one translation catalogue: dashboard/messages.csv (key, zh, en); Chinese first."""
+"""The one translation catalogue: dashboard/messages/*.csv (key, zh, en); Chinese first.
+
+One file per area of the product (core.csv, then others in name order); a key lives in one file."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-CATALOGUE = Path(__file__).with_name("messages.csv")
+CATALOGUE_DIR = Path(__file__).with_name("messages")
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -15,14 +17,15 @@ DEFAULT_LANG = "zh"
 def catalogue() -> dict[str, dict[str, str]]:
     """key -> {"zh": …, "en": …}; a duplicate key is an error."""
     out: dict[str, dict[str, str]] = {}
-    with CATALOGUE.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            key = row["key"].strip()
-            if not key or key.startswith("#"):
-                continue
-            if key in out:
-                raise ValueError(f"duplicate message key {key!r} in {CATALOGUE.name}")
-            out[key] = {"zh": row["zh"], "en": row["en"]}
+    for path in sorted(CATALOGUE_DIR.glob("*.csv"), key=lambda p: (p.stem != "core", p.name)):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                key = row["key"].strip()
+                if not key or key.startswith("#"):
+                    continue
+                if key in out:
+                    raise ValueError(f"duplicate message key {key!r} in {path.name}")
+                out[key] = {"zh": row["zh"], "en": row["en"]}
     return out
 
 

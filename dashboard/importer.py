@@ -4,7 +4,7 @@
 file's table by its columns, accepts what real files look like (Chinese or English codes and
 headers, 87.5 / 87.5% / 0.875, 2017/6/4 or 2017年6月4日, stray spaces) and lists every problem
 with its file, row as Excel shows it, column, value and rule (Chinese and English, from
-messages.csv). `import_files(paths)` publishes a new database only when nothing is wrong: written
+messages/). `import_files(paths)` publishes a new database only when nothing is wrong: written
 beside the current file, checked against the data contract, swapped in by one rename
 (build.publish), the previous file kept as a dated backup. Each file replaces its table.
 """
@@ -137,7 +137,7 @@ SPEC: dict[str, list[Col]] = {
         Col("source", "source", False, "article:004"),
     ],
 }
-# Rows that must be unique, and the code group (messages.csv prefix) of each code column.
+# Rows that must be unique, and the code group (messages/ prefix) of each code column.
 KEYS = {
     "sites": ["site_id"],
     "alliances": ["alliance_id"],

@@ -251,7 +251,7 @@ def test_chinese_codes_english_codes_labels_and_stray_spaces(live, tmp_path):
 
 @pytest.mark.parametrize(("table", "column"), sorted(importer.CODE_GROUPS))
 def test_every_code_is_accepted_in_chinese_and_english(table, column):
-    """The Chinese labels come from messages.csv, the codes from the schema's CHECKs."""
+    """The Chinese labels come from the message catalogue, the codes from the schema's CHECKs."""
     codes = importer.allowed_codes()[(table, column)]
     mapping = importer.code_map(table, column)
     group = importer.CODE_GROUPS[(table, column)]
