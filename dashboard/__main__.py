@@ -1,4 +1,5 @@
-"""Command line: python -m dashboard build | check [FILE|DIR…] | import FILE|DIR… | template DIR.
+"""Command line: python -m dashboard build | check [FILE|DIR…] | import FILE|DIR… | template DIR
+| export TABLE|all --format csv|xlsx --out PATH.
 
 Exit codes of check and import: 0 passed (and, for import, published), 1 refused (the report
 lists every problem; the database is untouched), 2 unreadable input or no database."""
@@ -11,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from dashboard import build, db, i18n, importer, simulate
+from dashboard import build, db, export, i18n, importer, simulate
 
 
 def bar(step: int, total: int, label: str) -> None:
@@ -108,6 +109,28 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    try:
+        con = db.connect(args.db)
+    except db.DatabaseUnavailable as exc:
+        print(_both("import.report.db_missing", detail=exc), file=sys.stderr)
+        return 2
+    tables = list(export.EXPORTS) if args.table == "all" else [args.table]
+    try:
+        written = export.write(
+            lambda name: db.run(con, name), tables, args.format, args.out, args.lang
+        )
+    except (export.ExportTooLarge, OSError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(i18n.text("export.written", args.lang, n=len(written)))
+    for path in written:
+        print(f"  {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="医联体协作看板")
     sub = parser.add_subparsers(dest="verb", required=True)
@@ -132,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folder", type=Path)
     p.add_argument("--db", type=Path, default=None)
     p.set_defaults(func=cmd_template)
+    p = sub.add_parser("export", help="write tables as the Data page's downloads (inert cells)")
+    p.add_argument("table", choices=[*export.EXPORTS, "all"])
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--out", type=Path, required=True, help="file, or folder for several CSVs")
+    p.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    p.add_argument("--db", type=Path, default=None)
+    p.set_defaults(func=cmd_export)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -10,7 +9,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, i18n
+from dashboard import charts, export, fmt, i18n
 
 log = logging.getLogger("dashboard")
 
@@ -306,12 +305,6 @@ def source_note(row: pd.Series, page: str) -> None:
         )
 
 
-def _xlsx(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, engine="openpyxl")
-    return buffer.getvalue()
-
-
 def table(
     frame: pd.DataFrame,
     key: str,
@@ -332,24 +325,60 @@ def table(
         on_select=on_select,
         selection_mode=selection_mode,
     )
+    downloads(lambda: frame, key, download_stem(key, filename), sheet=download_title(key))
+    return event if pickable else None
+
+
+def download_title(key: str) -> str | None:
+    """The translated title of a page table's download (messages download.<key>), if any."""
+    return t(f"download.{key}") if f"download.{key}" in i18n.catalogue() else None
+
+
+def download_stem(key: str, filename: str) -> str:
+    """A page table's file name in the session's language: in Chinese its title (messages
+    download.<key>) followed by the metric, ids and years of the English name; in English, or
+    without a title, the English name."""
+    title = download_title(key)
+    if lang() == "en" or title is None:
+        return filename
+    from dashboard import data  # here, not at import: pages and tests import ui without a DB
+
+    catalogue = data.query("metric_catalogue")
+    names = dict(zip(catalogue["metric_id"], catalogue["name_zh"], strict=True))
+    parts = []
+    for metric in sorted(names, key=len, reverse=True):  # metric ids hold underscores
+        if re.search(rf"(^|_){metric}(_|$)", filename):
+            parts.append(names[metric])
+            filename = re.sub(rf"(^|_){metric}(_|$)", "_", filename)
+    words = filename.split("_")
+    if key.startswith("metrics_"):  # the metrics page's files differ by level too
+        parts += [label("level", word) for word in words if word in ("province", "city", "county")]
+    ids = [word for word in words if any(ch.isdigit() for ch in word)]
+    return "_".join([title, *parts, *ids])
+
+
+def downloads(
+    make: Callable[[], pd.DataFrame], key: str, stem: str, sheet: str | None = None
+) -> None:
+    """CSV and Excel download buttons for the frame make() returns (made only when clicked),
+    written by dashboard/export: inert cells, 是/否, real dates, a named sheet, column widths."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         t("common.download_csv"),
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{filename}.csv",
+        lambda: export.csv_bytes(make(), lang()),
+        file_name=export.file_name(stem, "csv"),
         mime="text/csv",
         key=f"{key}_csv",
         on_click="ignore",
     )
     right.download_button(
         t("common.download_xlsx"),
-        lambda: _xlsx(frame),
-        file_name=f"{filename}.xlsx",
+        lambda: export.xlsx_bytes({sheet or stem: make()}, lang()),
+        file_name=export.file_name(stem, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         on_click="ignore",
     )
-    return event if pickable else None
 
 
 def chart(fig, key: str, frame: pd.DataFrame, filename: str, on_select: str = "ignore", **kwargs):

@@ -4,23 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, db, importer, ui
+from dashboard import data, db, export, importer, ui
 
 ui.through_router()
-
-# table -> the named query that exports it whole
-EXPORTS = {
-    "alliances": "export_alliances",
-    "sites": "export_sites",
-    "memberships": "export_memberships",
-    "county_metrics": "export_county_metrics",
-    "activities": "export_activities",
-    "funding": "export_funding",
-    "milestones": "export_milestones",
-    "figures": "export_figures",
-    "metrics": "export_metrics",
-    "articles": "export_articles",
-}
 
 st.title(ui.t("data.title"))
 
@@ -84,17 +70,15 @@ st.subheader(ui.t("data.download_title"))
 table = ui.choose(
     st.selectbox,
     ui.t("data.table"),
-    EXPORTS,
+    export.EXPORTS,
     key="table",
     format_func=lambda name: ui.t(f"data.table.{name}"),
 )
-st.download_button(
-    ui.t("common.download_csv"),
-    lambda: data.query(EXPORTS[table]).to_csv(index=False).encode("utf-8-sig"),
-    file_name=f"{table}.csv",
-    mime="text/csv",
-    key="export_csv",
-    on_click="ignore",
+ui.downloads(
+    lambda: export.table_frame(data.query, table, ui.lang()),
+    key="export",
+    stem=export.table_file_stem(table, ui.lang()),
+    sheet=export.sheet_title(table, ui.lang()),
 )
 st.caption(ui.t("data.download_note"))
 

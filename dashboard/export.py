@@ -1,0 +1,354 @@
+"""Downloads: the one code path for every CSV and Excel file the app or the CLI writes.
+
+What goes out is inert and in the reader's language. Text a spreadsheet would evaluate (it
+starts with =, +, -, @, tab or carriage return; OWASP's CSV-injection list) gets a leading
+apostrophe in CSV, and in Excel is written as a text cell with Excel's own "quote prefix" (what
+Excel stores when a user types '=…), never as a formula. Numbers stay numbers, dates are real
+Excel dates, codes and yes/no read as labels, headers are translated. Pure; no Streamlit.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import i18n
+
+# table -> the named query that exports it whole
+EXPORTS = {
+    "alliances": "export_alliances",
+    "sites": "export_sites",
+    "memberships": "export_memberships",
+    "county_metrics": "export_county_metrics",
+    "activities": "export_activities",
+    "funding": "export_funding",
+    "milestones": "export_milestones",
+    "figures": "export_figures",
+    "metrics": "export_metrics",
+    "articles": "export_articles",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters an .xlsx file cannot hold (XML 1.0); shown as U+FFFD instead of failing the file.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet size, less the header row
+SHEET_NAME_MAX = 31  # Excel's limit
+WIDTH_SAMPLE_ROWS = 2000  # column widths are measured on the first rows only
+WIDTH_MIN, WIDTH_MAX = 6, 60  # in Excel's character units
+
+# column -> code group of its labels (messages <group>.<code>), for every table …
+CODE_COLUMNS = {
+    "form": "form",
+    "scope": "scope",
+    "role": "role",
+    "tier": "tier",
+    "ownership": "ownership",
+    "direction": "direction",
+}
+# … and where one column name means different codes in different tables.
+TABLE_CODE_COLUMNS = {
+    ("sites", "kind"): "kind",
+    ("activities", "kind"): "activity",
+    ("funding", "source"): "funding",
+    ("metrics", "level"): "level",
+}
+# date columns shown to the month only
+MONTH_COLUMNS = {("activities", "month")}
+
+
+class ExportTooLarge(ValueError):
+    """More rows than an Excel sheet holds."""
+
+
+# Text that starts like a formula but is none: a lone sign ("+" qualifies "110+"), a plain number.
+_NOT_A_FORMULA = re.compile(r"[=+\-@]|[+-]?\d+(\.\d+)?%?")
+
+
+def looks_like_formula(value: object) -> bool:
+    """Text a spreadsheet would evaluate as a formula (or turn into one)."""
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and not _NOT_A_FORMULA.fullmatch(value)
+    )
+
+
+def inert(value: object) -> object:
+    """A CSV cell made inert: formula-looking text gets a leading apostrophe; others unchanged."""
+    return "'" + value if looks_like_formula(value) else value
+
+
+def yes_no(value: object, lang: str) -> object:
+    """True/False as 是/否 (Yes/No); missing stays missing."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return i18n.text("export.yes" if value else "export.no", lang)
+
+
+def _is_bool(column: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(column):
+        return True
+    values = column.dropna()
+    return column.dtype == object and len(values) > 0 and values.map(type).eq(bool).all()
+
+
+def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Yes/no columns as 是/否; everything else as it is (pages translate their own tables)."""
+    out = frame.copy()
+    for name in out.columns:
+        if _is_bool(out[name]):
+            out[name] = out[name].map(lambda v: yes_no(v, lang)).astype(object)
+    return out
+
+
+def header(column: str, lang: str) -> str:
+    """A table column's header in lang (messages export.col.<column>), else its name."""
+    key = f"export.col.{column}"
+    return i18n.text(key, lang) if key in i18n.catalogue() else column
+
+
+def localise(frame: pd.DataFrame, table: str, lang: str, metric_names: dict | None = None):
+    """A whole table as a reader sees it: code labels, yes/no, translated headers.
+
+    metric_names (metric id -> name) labels county_metrics.metric."""
+    out = frame.copy()
+    for name in out.columns:
+        group = TABLE_CODE_COLUMNS.get((table, name)) or (
+            CODE_COLUMNS.get(name) if (table, name) not in TABLE_CODE_COLUMNS else None
+        )
+        if group:
+            out[name] = out[name].map(
+                lambda v, g=group: i18n.code_label(g, v, lang) if pd.notna(v) else None
+            )
+        elif name == "metric" and metric_names:
+            out[name] = out[name].map(lambda v: metric_names.get(v, v))
+        if (table, name) in MONTH_COLUMNS and pd.api.types.is_datetime64_any_dtype(out[name]):
+            out[name] = out[name].dt.to_period("M")
+    out = readable(out, lang)
+    return out.rename(columns={c: header(c, lang) for c in out.columns})
+
+
+def table_frame(run: Callable[[str], pd.DataFrame], table: str, lang: str) -> pd.DataFrame:
+    """A whole table (one of EXPORTS) localised for download; run(query name) -> DataFrame."""
+    frame = run(EXPORTS[table])
+    names = None
+    if table == "county_metrics":
+        catalogue = run(EXPORTS["metrics"])
+        column = "name_en" if lang == "en" else "name_zh"
+        names = dict(zip(catalogue["metric_id"], catalogue[column], strict=True))
+    return localise(frame, table, lang, names)
+
+
+def sheet_title(table: str, lang: str) -> str:
+    """The translated name of a table (messages data.table.<table>), else the table's name."""
+    key = f"data.table.{table}"
+    return i18n.text(key, lang) if key in i18n.catalogue() else table
+
+
+# ---- cells -------------------------------------------------------------------------------------
+
+
+def _date_kind(column: pd.Series) -> str | None:
+    """'date', 'datetime' or 'month' for a column of dates, None otherwise."""
+    if isinstance(column.dtype, pd.PeriodDtype):
+        return "month"
+    if pd.api.types.is_datetime64_any_dtype(column):
+        values = column.dropna()
+        has_time = bool(len(values)) and bool((values != values.dt.normalize()).any())
+        return "datetime" if has_time else "date"
+    values = column.dropna()
+    if column.dtype == object and len(values) and values.map(type).eq(dt.date).all():
+        return "date"
+    return None
+
+
+def _cells(column: pd.Series) -> list:
+    """A column as Python values: None for missing, dates as date/datetime, numbers as numbers."""
+    kind = _date_kind(column)
+    if kind == "month":
+        return [None if pd.isna(v) else v.to_timestamp().date() for v in column]
+    if kind == "date":
+        return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column]
+    if kind == "datetime":
+        return [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in column]
+    out = []
+    for v in column.astype(object):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v) or v is pd.NaT:
+            out.append(None)
+        elif hasattr(v, "item") and not isinstance(v, str):  # numpy scalar
+            out.append(v.item())
+        else:
+            out.append(v)
+    return out
+
+
+def _csv_text(value: object, kind: str | None) -> object:
+    if value is None:
+        return ""
+    if kind == "month":
+        return value.strftime("%Y-%m")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    return inert(value) if isinstance(value, str) else value
+
+
+def csv_bytes(frame: pd.DataFrame, lang: str = i18n.DEFAULT_LANG) -> bytes:
+    """The frame as CSV for Excel: UTF-8 with BOM, inert text, ISO dates, 是/否."""
+    frame = readable(frame, lang)
+    kinds = [_date_kind(frame[c]) for c in frame.columns]
+    columns = [_cells(frame[c]) for c in frame.columns]
+    buffer = io.StringIO()
+    # Text quoted, numbers bare: a number stays a number, a text cell is one field whatever it
+    # holds (commas, quotes, newlines).
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    writer.writerow([inert(str(c)) for c in frame.columns])
+    for row in zip(*columns, strict=True) if columns else ():
+        writer.writerow([_csv_text(v, k) for v, k in zip(row, kinds, strict=True)])
+    if not len(frame.columns):
+        writer.writerow([])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _display_width(value: object) -> int:
+    text = str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[:200])
+
+
+def _width(name: str, values: list, kind: str | None) -> float:
+    if kind in ("date", "month"):
+        widest = 10
+    elif kind == "datetime":
+        widest = 19
+    else:
+        sample = values[:WIDTH_SAMPLE_ROWS]
+        widest = max(
+            (_display_width(f"{v:,.2f}" if isinstance(v, float) else v) for v in sample if v),
+            default=0,
+        )
+    widest = max(widest, _display_width(name))
+    return float(min(max(widest + 2, WIDTH_MIN), WIDTH_MAX))
+
+
+def safe_sheet_name(title: str) -> str:
+    """A sheet name Excel accepts: no []:*?/\\ and at most 31 characters."""
+    name = re.sub(r"[\[\]:*?/\\]", "_", title).strip("'") or "Sheet"
+    return name[:SHEET_NAME_MAX]
+
+
+def _add_sheet(workbook, title: str, frame: pd.DataFrame, lang: str) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    if len(frame) > XLSX_MAX_ROWS:
+        raise ExportTooLarge(
+            i18n.text("export.too_large", lang, rows=f"{len(frame):,}", limit=f"{XLSX_MAX_ROWS:,}")
+        )
+    frame = readable(frame, lang)
+    sheet = workbook.create_sheet(safe_sheet_name(title))
+    names = [str(c) for c in frame.columns]
+    kinds = [_date_kind(frame[c]) for c in frame.columns]
+    columns = [_cells(frame[c]) for c in frame.columns]
+    for i, (name, values, kind) in enumerate(zip(names, columns, kinds, strict=True), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = _width(name, values, kind)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def text_cell(value: str, font=None):
+        cell = WriteOnlyCell(sheet)
+        cell.value = _XML_ILLEGAL.sub("\ufffd", value)
+        cell.data_type = "s"  # never a formula, whatever it starts with
+        if looks_like_formula(value):
+            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+        if font is not None:
+            cell.font = font
+        return cell
+
+    sheet.append([text_cell(name, bold) for name in names])
+    formats = {"date": "yyyy-mm-dd", "month": "yyyy-mm", "datetime": "yyyy-mm-dd hh:mm:ss"}
+    for row in zip(*columns, strict=True) if columns else ():
+        out = []
+        for value, kind in zip(row, kinds, strict=True):
+            if isinstance(value, str):
+                out.append(text_cell(value))
+            elif kind and value is not None:
+                cell = WriteOnlyCell(sheet, value)
+                cell.number_format = formats[kind]
+                out.append(cell)
+            else:
+                out.append(value)
+        sheet.append(out)
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame], lang: str = i18n.DEFAULT_LANG) -> bytes:
+    """An Excel workbook with one named sheet per frame (sheet title -> frame)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, frame in sheets.items():
+        _add_sheet(workbook, title, frame, lang)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# ---- file names --------------------------------------------------------------------------------
+
+_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def file_name(stem: str, suffix: str) -> str:
+    """A download's file name: the stem made safe for every desktop (no path or reserved
+    characters), at most 100 characters, then the suffix (csv or xlsx)."""
+    safe = _UNSAFE_FILE_CHARS.sub("_", stem).strip(" ._") or "export"
+    return f"{safe[:100]}.{suffix}"
+
+
+def table_file_stem(table: str, lang: str) -> str:
+    """The file name (without suffix) of a whole-table download: 医联体_全表 / alliances_full."""
+    return i18n.text("export.table_file", lang, table=sheet_title(table, lang), name=table)
+
+
+# ---- the command line --------------------------------------------------------------------------
+
+
+def write(
+    run: Callable[[str], pd.DataFrame],
+    tables: Iterable[str],
+    kind: str,
+    out: Path,
+    lang: str = i18n.DEFAULT_LANG,
+) -> list[Path]:
+    """Write tables as the Data page's downloads do: csv (one file per table; out is a .csv file
+    for one table, else a folder) or xlsx (one workbook, a sheet per table; out is an .xlsx file
+    or a folder). The written files are returned."""
+    tables = list(tables)
+    out = Path(out)
+    if kind == "xlsx":
+        sheets = {sheet_title(t, lang): table_frame(run, t, lang) for t in tables}
+        if out.suffix.lower() != ".xlsx":  # a folder
+            stem = table_file_stem(tables[0], lang) if len(tables) == 1 else None
+            out = out / file_name(stem or i18n.text("export.all_file", lang), kind)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(xlsx_bytes(sheets, lang))
+        return [out]
+    if len(tables) == 1 and out.suffix.lower() == ".csv":
+        targets = {tables[0]: out}
+    else:
+        targets = {t: out / file_name(table_file_stem(t, lang), "csv") for t in tables}
+    written = []
+    for table, path in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(csv_bytes(table_frame(run, table, lang), lang))
+        written.append(path)
+    return written
