@@ -50,6 +50,7 @@ CODE_COLUMNS = {
     "tier": "tier",
     "ownership": "ownership",
     "direction": "direction",
+    "origin": "export.origin",
 }
 # … and where one column name means different codes in different tables.
 TABLE_CODE_COLUMNS = {
