@@ -8,6 +8,8 @@ from typing import NamedTuple
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import safe
+
 # Conic equal-area centred on China; the base map is hidden, only our own boundaries draw.
 GEO = {
     "visible": False,
@@ -140,6 +142,7 @@ def safe_text(values: pd.Series) -> pd.Series:
     """Names shown by Plotly, with < and > escaped: Plotly reads a few HTML tags in text."""
     escaped = (
         values.astype(str)
+        .str.replace(safe.CONTROL, "", regex=True)  # no bidi override mirrors a label
         .str.replace("<", "&lt;", regex=False)
         .str.replace(">", "&gt;", regex=False)
     )

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, export, fmt, i18n
+from dashboard import charts, export, fmt, i18n, safe
 
 log = logging.getLogger("dashboard")
 
@@ -27,6 +27,8 @@ NONE = ""  # "all" in a filter, "none chosen" in a record picker
 SEARCH_MAX_CHARS = 40
 ID_MAX_CHARS = 32  # longer URL ids are not looked up
 DEFAULT_METRIC = "county_visit_rate"
+NAME_MAX_CHARS = 60  # a name in a heading, button or list; longer ones end in "…"
+FACT_MAX_CHARS = 30  # a short fact in a tile (specialty, model)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -50,9 +52,17 @@ def labels(group: str, codes: pd.Series) -> pd.Series:
     return codes.map(lambda code: label(group, code))
 
 
-def plain(value: object) -> str:
-    """A data value made safe to show inside Markdown: every Markdown/HTML character escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+def plain(value: object, max_chars: int | None = None) -> str:
+    """A data value made safe to show inside Markdown: every Markdown/HTML character escaped,
+    nothing turned into a link, no control or bidi character; cut to max_chars with an
+    ellipsis where a long name would break the layout (tables keep the whole text)."""
+    return _MD_SPECIAL.sub(r"\\\1", safe.short(safe.unlinked(str(value)), max_chars))
+
+
+def shown_name(value: object) -> str:
+    """A name where text is not Markdown (a picker's options): no control or bidi character,
+    at most NAME_MAX_CHARS."""
+    return safe.short(safe.CONTROL.sub("", str(value)), NAME_MAX_CHARS)
 
 
 def notice_bad_param(key: str) -> None:
@@ -237,7 +247,7 @@ def choose_record(
         options,
         key=key,
         default=NONE,
-        format_func=lambda i: f"{names[i]} · {i}" if i else none_text,
+        format_func=lambda i: f"{shown_name(names[i])} · {i}" if i else none_text,
     )
     if chosen != wanted:
         record = data.query(detail, **{key: chosen}) if chosen else pd.DataFrame()

@@ -109,19 +109,21 @@ chosen, detail = ui.choose_record(
 
 
 def show_header(a: pd.Series) -> None:
-    st.header(ui.plain(a["name"]))
+    st.header(ui.plain(a["name"], ui.NAME_MAX_CHARS))
     facts = st.columns(3) + st.columns(3)
     facts[0].metric(ui.t("common.form"), ui.label("form", a["form"]))
     facts[1].metric(ui.t("alliances.scope"), ui.label("scope", a["scope"]))
-    facts[2].metric(ui.t("alliances.specialty"), fmt.text(a["specialty"]))
-    facts[3].metric(ui.t("alliances.model"), fmt.text(a["model"]))
+    facts[2].metric(
+        ui.t("alliances.specialty"), ui.plain(fmt.text(a["specialty"]), ui.FACT_MAX_CHARS)
+    )
+    facts[3].metric(ui.t("alliances.model"), ui.plain(fmt.text(a["model"]), ui.FACT_MAX_CHARS))
     facts[4].metric(ui.t("alliances.col_founded"), str(a["founded_on"].date()))
     facts[5].metric(ui.t("alliances.members_now"), f"{int(a['members']):,}")
-    st.markdown(ui.t("alliances.lead_line", name=ui.plain(a["lead_name"])))
+    st.markdown(ui.t("alliances.lead_line", name=ui.plain(a["lead_name"], ui.NAME_MAX_CHARS)))
     if fmt.given(a["parent_alliance_id"]):
         st.markdown(f"**{ui.t('alliances.parent')}**")
         st.button(
-            f"↑ {ui.plain(a['parent_name'])}",
+            f"↑ {ui.plain(a['parent_name'], ui.NAME_MAX_CHARS)}",
             key=f"go_{a['parent_alliance_id']}",
             on_click=go_to,
             args=(a["parent_alliance_id"],),
@@ -132,7 +134,7 @@ def show_header(a: pd.Series) -> None:
         cols = st.columns(min(len(children), 5))
         for i, child in enumerate(children.itertuples()):
             cols[i % len(cols)].button(
-                f"↓ {ui.plain(child.name)}",
+                f"↓ {ui.plain(child.name, ui.NAME_MAX_CHARS)}",
                 key=f"go_{child.alliance_id}",
                 on_click=go_to,
                 args=(child.alliance_id,),

@@ -97,7 +97,11 @@ def slide_province(year: int) -> bool:
                 f"### {ui.t('kiosk.on_target')}\n# {int(shown['on_target'].sum())} / {len(shown)}"
             )
         worst = shown.sort_values("gap", ascending=False).head(5)
-        st.markdown("\n".join(f"- {ui.plain(r.name)} {r.value:.1f}" for r in worst.itertuples()))
+        st.markdown(
+            "\n".join(
+                f"- {ui.plain(r.name, ui.NAME_MAX_CHARS)} {r.value:.1f}" for r in worst.itertuples()
+            )
+        )
     with left:
         fig = charts.choropleth(
             shown,
@@ -147,7 +151,7 @@ def slide_latest(year: int) -> bool:
     place = "province_name_en" if settings.lang == "en" else "province_name"
     st.markdown(
         "\n".join(
-            f"- **{ui.plain(r['name'])}** · {ui.label('form', r['form'])} · {ui.plain(r[place])} · "
+            f"- **{ui.plain(r['name'], ui.NAME_MAX_CHARS)}** · {ui.label('form', r['form'])} · {ui.plain(r[place])} · "
             f"{r['founded_on']:%Y-%m-%d}"
             for _, r in latest.iterrows()
         )

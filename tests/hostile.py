@@ -12,6 +12,7 @@ DDE = "=cmd|' /C calc'!A0"
 URL = "http://evil.example/phish"
 LINK_NAME = f"联盟详情见 {URL} 点此"
 MARKDOWN_NAME = "[点我](http://evil.example/md) **粗体** <b>x</b>"
+SPECIALTY = "妇产科 www.evil.example"
 LONG_NAME = "很长的名字" * 38  # 190 characters: allowed, but wider than any layout
 
 
@@ -66,7 +67,7 @@ def hostile_data_dir(path: Path) -> Path:
                 "R-A01",
                 HYPERLINK,
                 "specialist",
-                "妇产科",
+                SPECIALTY,
                 "cross_province",
                 "X+1+9+X",
                 "2017-06-04",
