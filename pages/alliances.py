@@ -109,7 +109,7 @@ chosen, detail = ui.choose_record(
 
 
 def show_header(a: pd.Series) -> None:
-    st.header(ui.plain(a["name"], ui.NAME_MAX_CHARS))
+    st.header(ui.plain(a["name"], ui.NAME_MAX_CHARS), anchor=False)
     facts = st.columns(3) + st.columns(3)
     facts[0].metric(ui.t("common.form"), ui.label("form", a["form"]))
     facts[1].metric(ui.t("alliances.scope"), ui.label("scope", a["scope"]))

@@ -118,7 +118,7 @@ chosen, detail = ui.choose_record(
 
 def show_site(site: pd.Series) -> None:
     sid = site["site_id"]
-    st.header(ui.plain(site["name"], ui.NAME_MAX_CHARS))
+    st.header(ui.plain(site["name"], ui.NAME_MAX_CHARS), anchor=False)
     alliances = data.query("site_alliances", site=sid)
     facts = st.columns(5)
     facts[0].metric(ui.t("institutions.kind"), ui.label("kind", site["kind"]))
