@@ -283,6 +283,12 @@ def follow_click(event, ids: list[str], key: str) -> None:
         st.session_state[key] = ids[rows[0]]
 
 
+def no_data() -> None:
+    """Say calmly that the selection has no data, and end the page's run here."""
+    st.info(t("common.no_data_selection"))
+    st.stop()
+
+
 def simulated_note(frame: pd.DataFrame | bool) -> None:
     """The "示例数据 / simulated" label, shown when any row on screen is simulated."""
     flag = (
