@@ -63,9 +63,45 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _limits(args: argparse.Namespace) -> importer.Limits:
+    """The import limits the command line set (README "Limits")."""
+    return importer.Limits(
+        max_file_mb=args.max_file_mb,
+        max_rows=args.max_rows,
+        max_cells=args.max_cells,
+        max_unzipped_mb=args.max_unzipped_mb,
+        max_shared_strings=args.max_shared_strings,
+        allow_empty=args.allow_empty,
+    )
+
+
+def _limit_options(p: argparse.ArgumentParser) -> None:
+    d = importer.Limits()
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="a file with no rows may empty its table (never county_metrics)",
+    )
+    p.add_argument("--max-file-mb", type=float, default=d.max_file_mb, help="largest file (MB)")
+    p.add_argument("--max-rows", type=int, default=d.max_rows, help="most data rows per file")
+    p.add_argument("--max-cells", type=int, default=d.max_cells, help="most cells per file")
+    p.add_argument(
+        "--max-unzipped-mb",
+        type=float,
+        default=d.max_unzipped_mb,
+        help="largest .xlsx when unpacked (MB)",
+    )
+    p.add_argument(
+        "--max-shared-strings",
+        type=int,
+        default=d.max_shared_strings,
+        help="most distinct texts in an .xlsx",
+    )
+
+
 def cmd_check_files(args: argparse.Namespace) -> int:
     try:
-        checked = importer.check(args.paths, args.db, progress=bar)
+        checked = importer.check(args.paths, args.db, progress=bar, limits=_limits(args))
     except db.DatabaseUnavailable as exc:
         print(_both("import.report.db_missing", detail=exc), file=sys.stderr)
         return 2
@@ -77,7 +113,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     out = Path(args.db or db.db_path())
     try:
-        checked, published = importer.import_files(args.paths, out, progress=bar)
+        checked, published = importer.import_files(
+            args.paths, out, progress=bar, limits=_limits(args)
+        )
     except db.DatabaseUnavailable as exc:
         print(_both("import.report.db_missing", detail=exc), file=sys.stderr)
         return 2
@@ -145,10 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("paths", nargs="*", type=Path, help="CSV/.xlsx files or folders of them")
     p.add_argument("--db", type=Path, default=None)
+    _limit_options(p)
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("import", help="check office files and, if all pass, publish them")
     p.add_argument("paths", nargs="+", type=Path, help="CSV/.xlsx files or folders of them")
     p.add_argument("--db", type=Path, default=None, help="database file (default: $DASHBOARD_DB)")
+    _limit_options(p)
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("template", help="write empty import templates (CSV, .xlsx, README)")
     p.add_argument("folder", type=Path)

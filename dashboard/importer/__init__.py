@@ -19,6 +19,7 @@ The stages, one module each:
 
 from dashboard.importer.check import check
 from dashboard.importer.findings import Checked, FileInfo, Problem
+from dashboard.importer.guard import Limits
 from dashboard.importer.publish import ImportBusy, import_files
 from dashboard.importer.read import expand
 from dashboard.importer.report import report
@@ -55,6 +56,7 @@ __all__ = [
     "Col",
     "FileInfo",
     "ImportBusy",
+    "Limits",
     "Problem",
     "Progress",
     "_fold",

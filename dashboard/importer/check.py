@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import db, i18n
+from dashboard import db, i18n, safe
+from dashboard.importer import guard
 from dashboard.importer.findings import Checked, FileInfo, _Findings
 from dashboard.importer.normalise import _Context, _isin, _match_table, _TableReader
 from dashboard.importer.read import _read, _Unreadable, expand
@@ -101,16 +102,19 @@ def check(
     db_path: Path | None = None,
     today: dt.date | None = None,
     progress: Progress = _quiet,
+    limits: guard.Limits = guard.DEFAULT,
 ) -> Checked:
     """Read and check office files against the database at db_path; nothing is written."""
     con = db.connect(db_path)
     try:
-        return _check(paths, con, today or dt.date.today(), progress)
+        return _check(paths, con, today or dt.date.today(), progress, limits)
     finally:
         con.close()
 
 
-def _check(paths, con, today: dt.date, progress: Progress) -> Checked:
+def _check(
+    paths, con, today: dt.date, progress: Progress, limits: guard.Limits = guard.DEFAULT
+) -> Checked:
     checked = Checked()
     findings = _Findings(checked)
     files, missing = expand(paths)
@@ -123,11 +127,11 @@ def _check(paths, con, today: dt.date, progress: Progress) -> Checked:
     total = len(files) + 1
     recognised = True
     for step, path in enumerate(files, 1):
-        progress(step, total, path.name[:20])
+        progress(step, total, safe.for_terminal(path.name)[:20])
         info = FileInfo(path, path.name)
         checked.files.append(info)
         try:
-            sheet = _read(path, findings)
+            sheet = _read(path, findings, limits)
         except _Unreadable as exc:
             findings.add(path.name, None, "", "", exc.rule, **exc.values)
             recognised = False
@@ -145,8 +149,14 @@ def _check(paths, con, today: dt.date, progress: Progress) -> Checked:
             recognised = False
             continue
         seen[table] = path.name
-        if not len(sheet.body):
-            findings.add(path.name, None, "", "", "empty_file", "warning")
+        if not len(sheet.body):  # an empty file empties its table: only when asked, if ever
+            label = {"zh": i18n.text(f"data.table.{table}", "zh"), "en": table}
+            if table in guard.NEVER_EMPTY:
+                findings.add(path.name, None, "", "", "empty_never", table=label)
+            elif not limits.allow_empty:
+                findings.add(path.name, None, "", "", "empty_refused", table=label)
+            else:
+                findings.add(path.name, None, "", "", "empty_file", "warning")
         checked.frames[table] = frame
         by_table[table] = reader
     progress(total, total, "references")

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import i18n
+from dashboard.importer import guard
 from dashboard.importer.findings import _Findings
 from dashboard.importer.read import _Sheet
 from dashboard.importer.spec import (
@@ -172,6 +173,7 @@ class _TableReader:
             raw = self.raw.get(col.name)
             if raw is None:
                 raw = self.raw[col.name] = pd.Series([""] * self.n, dtype="str")
+            guard.check_cells(self, col, raw)
             empty = raw == ""
             if col.required:
                 self.bad(empty, col.name, "required")

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import build, db
+from dashboard.importer import guard
 from dashboard.importer.check import _check
 from dashboard.importer.findings import Checked, _Findings
 from dashboard.importer.spec import Progress, _quiet
@@ -104,6 +105,7 @@ def import_files(
     db_path: Path | None = None,
     today: dt.date | None = None,
     progress: Progress = _quiet,
+    limits: guard.Limits = guard.DEFAULT,
 ) -> tuple[Checked, bool]:
     """Check the files and, only if nothing is wrong, publish the new database at db_path.
 
@@ -117,7 +119,7 @@ def import_files(
         _remove_stale(out)
         con = db.connect(out)
         try:
-            checked = _check(paths, con, today or dt.date.today(), progress)
+            checked = _check(paths, con, today or dt.date.today(), progress, limits)
         finally:
             con.close()
         if not checked.ok:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.importer import guard
 from dashboard.importer.findings import _Findings
 from dashboard.importer.spec import _SPACE, SUFFIXES
 
@@ -55,10 +56,14 @@ def _decode(raw: bytes) -> str:
     raise _Unreadable("encoding")
 
 
-def _read_csv(path: Path, findings: _Findings) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+def _read_csv(
+    path: Path, findings: _Findings, limits: guard.Limits = guard.DEFAULT
+) -> tuple[list[str], pd.DataFrame, np.ndarray]:
     text = _decode(path.read_bytes())
     first = text.split("\n", 1)[0]
     sep = "\t" if first.count("\t") > first.count(",") else ","
+    width = len(next(csv.reader([first], delimiter=sep), []))
+    budget = guard.row_budget(width, limits)  # the header, the rows allowed, one more to tell
     try:
         frame = pd.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -67,6 +72,7 @@ def _read_csv(path: Path, findings: _Findings) -> tuple[list[str], pd.DataFrame,
             header=None,
             keep_default_na=False,
             skip_blank_lines=False,
+            nrows=budget + 2,
         )
         frame = frame.fillna("")
         rows = np.arange(1, len(frame) + 1)
@@ -76,8 +82,10 @@ def _read_csv(path: Path, findings: _Findings) -> tuple[list[str], pd.DataFrame,
         # Rows longer than the header: read line by line, report each, keep the rest.
         reader = csv.reader(io.StringIO(text), delimiter=sep)
         records, rows_list = [], []
-        width = None
+        width = None  # the header's, from the first record
         for record in reader:
+            if len(records) > budget + 1:
+                break
             if width is None:
                 width = len(record)
             if len(record) > width and any(c.strip(_SPACE) for c in record[width:]):
@@ -87,6 +95,8 @@ def _read_csv(path: Path, findings: _Findings) -> tuple[list[str], pd.DataFrame,
             rows_list.append(reader.line_num)
         frame = pd.DataFrame(records, dtype=str)
         rows = np.array(rows_list, dtype=int)
+    if len(frame) > budget + 1:
+        raise guard.too_many_rows(len(frame.columns), limits)
     header = [str(h) for h in frame.iloc[0]] if len(frame) else []
     return header, frame.iloc[1:].reset_index(drop=True), rows[1:]
 
@@ -110,9 +120,12 @@ def _cell_text(cell) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+def _read_xlsx(
+    path: Path, limits: guard.Limits = guard.DEFAULT
+) -> tuple[list[str], pd.DataFrame, np.ndarray]:
     import openpyxl  # only when an Excel file is read
 
+    guard.xlsx_package(path, limits)  # before openpyxl loads its shared strings into memory
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # corrupt or not an xlsx: openpyxl raises many kinds
@@ -120,8 +133,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame, np.ndarray]:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers record wrong dimensions
-        records, numbers, last = [], [], 0
-        for cells in sheet.iter_rows():
+        records, numbers, last, n_cells = [], [], 0, 0
+        for cells in sheet.iter_rows():  # streamed: stops at the limits, not at the file's end
+            n_cells += len(cells)
+            if n_cells > limits.max_cells:
+                raise guard.cells_refused(limits)
+            if len(records) > limits.max_rows:
+                raise guard.rows_refused(limits)
             number = next((c.row for c in cells if getattr(c, "row", None)), last + 1)
             last = number
             records.append([_cell_text(c) for c in cells])
@@ -136,15 +154,18 @@ def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame, np.ndarray]:
     return header, frame.iloc[1:].reset_index(drop=True), np.array(numbers[1:], dtype=int)
 
 
-def _read(path: Path, findings: _Findings) -> _Sheet:
+def _read(path: Path, findings: _Findings, limits: guard.Limits = guard.DEFAULT) -> _Sheet:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise _Unreadable("format")
     try:
+        guard.file_size(path, limits)
         if suffix == ".csv":
-            header, body, rows = _read_csv(path, findings)
+            header, body, rows = _read_csv(path, findings, limits)
         else:
-            header, body, rows = _read_xlsx(path)
+            header, body, rows = _read_xlsx(path, limits)
+    except guard.Refused as exc:
+        raise _Unreadable(exc.rule, **exc.values) from None
     except OSError as exc:
         raise _Unreadable("unreadable", detail=exc.strerror or type(exc).__name__) from exc
     body = body.apply(lambda s: s.astype("str").str.strip(_SPACE)) if len(body.columns) else body

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dashboard import i18n
+import copy
+import dataclasses
+
+from dashboard import i18n, safe
 from dashboard.importer.findings import Checked
 
 # ---------------------------------------------------------------- report
@@ -11,7 +14,8 @@ from dashboard.importer.findings import Checked
 def _shown(value: str, lang: str) -> str:
     if value == "":
         return i18n.text("import.report.empty", lang)
-    return f"“{value if len(value) <= 60 else value[:57] + '…'}”"
+    value = value if len(value) <= 60 else value[:57] + "…"
+    return f"“{safe.for_terminal(value)}”"
 
 
 def report(checked: Checked) -> str:
@@ -22,7 +26,10 @@ def report(checked: Checked) -> str:
     }
     zh, en = both["zh"], both["en"]
     lines = [f"{zh('title')} / {en('title')}", ""]
+    esc = safe.for_terminal  # names and values from the files: no escape sequence goes out raw
     for f in checked.files:
+        f = copy.copy(f)
+        f.name = esc(f.name)
         if f.table:
             table = i18n.text(f"data.table.{f.table}", "zh")
             lines.append("  " + zh("file_ok", file=f.name, table=f"{table} {f.table}", rows=f.rows))
@@ -35,6 +42,13 @@ def report(checked: Checked) -> str:
         "",
     ]
     for p in checked.problems:
+        p = dataclasses.replace(
+            p,
+            file=esc(p.file),
+            column=esc(p.column),
+            rule_zh=esc(p.rule_zh),
+            rule_en=esc(p.rule_en),
+        )
         where = [f"[{zh(p.severity)} {en(p.severity)}] {p.file}"]
         if p.row is not None:
             where.append(f"{zh('row', row=p.row)} {en('row', row=p.row)}")
