@@ -25,9 +25,7 @@ DATA_TABLES = (
     "figures",
 )
 _COUNTY = "{t}.county_adcode // 10000 * 10000"
-_LEAD = (
-    "(select s.county_adcode // 10000 * 10000 from sites s where s.site_id = {t}.lead_site_id)"
-)
+_LEAD = "(select s.county_adcode // 10000 * 10000 from sites s where s.site_id = {t}.lead_site_id)"
 _ALLIANCE = (
     "(select s.county_adcode // 10000 * 10000 from alliances a "
     "join sites s on s.site_id = a.lead_site_id where a.alliance_id = {t}.alliance_id)"

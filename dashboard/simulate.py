@@ -348,7 +348,14 @@ def _sites(counties, cities, provinces, rng, scale):
             )
         ]
         kinds["tcm"] = [
-            add(f"{county.name}{MARK}中医医院", "tcm", "2", "public", county, int(rng.integers(100, 500)))
+            add(
+                f"{county.name}{MARK}中医医院",
+                "tcm",
+                "2",
+                "public",
+                county,
+                int(rng.integers(100, 500)),
+            )
         ]
         kinds["maternal_child"] = [
             add(
