@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import json
 import os
 import shutil
@@ -101,21 +100,12 @@ def build(
         except OSError as exc:
             raise lock.StorageError(out_path.parent, exc) from exc
         except duckdb.IOException as exc:
-            raise lock.StorageError(out_path.parent, OSError(_errno_of(exc), str(exc))) from exc
+            raise lock.from_duckdb(out_path.parent, exc) from exc
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                 with contextlib.suppress(OSError):
                     leftover.unlink(missing_ok=True)
     return out_path
-
-
-def _errno_of(exc: Exception) -> int:
-    text = str(exc).lower()
-    if "no space" in text:
-        return errno.ENOSPC
-    if "read-only" in text:
-        return errno.EROFS
-    return errno.EACCES if "permission" in text else errno.EIO
 
 
 def _build_file(tmp, out_path, data_dir, seed, scale, simulation, progress) -> None:

@@ -44,6 +44,19 @@ class StorageError(RuntimeError):
         return self.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
+def from_duckdb(path: Path, exc: Exception) -> StorageError:
+    """A StorageError for a DuckDB I/O error (which carries no errno, only its message)."""
+    text = str(exc).lower()
+    number = errno.EIO
+    if "no space" in text or "disk full" in text:
+        number = errno.ENOSPC
+    elif "read-only" in text:
+        number = errno.EROFS
+    elif "permission" in text:
+        number = errno.EACCES
+    return StorageError(path, OSError(number, str(exc).splitlines()[0]))
+
+
 def lock_path(db_file: Path) -> Path:
     return Path(db_file).with_name(LOCK_NAME)
 

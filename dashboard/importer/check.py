@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import db, i18n, safe
-from dashboard.importer import guard
+from dashboard.importer import guard, layers
 from dashboard.importer.findings import Checked, FileInfo, _Findings
 from dashboard.importer.normalise import _Context, _isin, _match_table, _TableReader
 from dashboard.importer.read import _read, _Unreadable, expand
@@ -19,14 +19,21 @@ from dashboard.importer.spec import REFERENCES, SPEC, Progress, _quiet
 
 
 def _cross_check(
-    checked: Checked, by_table: dict[str, _TableReader], ctx: _Context, findings: _Findings
+    checked: Checked,
+    by_table: dict[str, _TableReader],
+    ctx: _Context,
+    findings: _Findings,
+    scope: int = layers.NATIONAL,
 ) -> None:
-    """References between tables, over the tables as they will be after the import."""
+    """References between tables, over the tables as they will be after the import: the
+    files' rows, the built-in rows and the rows outside the import's scope (layers.py)."""
     frames = checked.frames
-    ids = {
-        t: pd.Index(frames[t][k].dropna().unique(), dtype="str") if t in frames else ctx.ids(t)
-        for t, k in (("sites", "site_id"), ("alliances", "alliance_id"))
-    }
+    ids = {}
+    for t, k in (("sites", "site_id"), ("alliances", "alliance_id")):
+        kept = layers.kept_ids(ctx, t, t in frames, scope)
+        if t in frames:
+            kept = kept.append(pd.Index(frames[t][k].dropna().unique(), dtype="str")).unique()
+        ids[t] = kept
     for table, reader in by_table.items():
         for col in SPEC[table]:
             if col.kind in ("ref_site", "ref_alliance"):
@@ -38,11 +45,13 @@ def _cross_check(
                 )
     # Every alliance's lead is one of its members.
     if "alliances" in frames or "memberships" in frames:
-        members = (
-            frames["memberships"][["alliance_id", "site_id"]]
-            if "memberships" in frames
-            else ctx.con.execute("select alliance_id, site_id from memberships").df()
-        )
+        where, params = layers.kept_rows_sql("memberships", "memberships" in frames, scope)
+        members = ctx.con.execute(
+            f"select alliance_id, site_id from memberships where {where}",  # noqa: S608
+            params,
+        ).df()
+        if "memberships" in frames:
+            members = pd.concat([members, frames["memberships"][["alliance_id", "site_id"]]])
         pairs = set(zip(members["alliance_id"], members["site_id"], strict=True))
         if "alliances" in by_table:
             a = by_table["alliances"].out
@@ -54,7 +63,9 @@ def _cross_check(
                 ~pd.Series(ok, index=a["alliance_id"].index), "lead_site_id", "lead_not_member"
             )
         else:
-            leads = ctx.con.execute("select alliance_id, lead_site_id from alliances").fetchall()
+            leads = ctx.con.execute(  # demo alliances that lose their lead's membership go too
+                "select alliance_id, lead_site_id from alliances where origin <> 'demo'"
+            ).fetchall()
             sheet = by_table["memberships"].sheet
             for alliance, lead in leads:
                 if (alliance, lead) not in pairs:
@@ -77,7 +88,8 @@ def _cross_check(
                     continue
                 sql = (
                     f"select {column}, count(*) from {table} where {column} is not null "  # noqa: S608 (names from REFERENCES)
-                    f"and {column} not in (select id from kept_ids) group by 1 order by 1"
+                    f"and {column} not in (select id from kept_ids) and origin <> 'demo' "
+                    "group by 1 order by 1"
                 )
                 label = {"zh": i18n.text(f"data.table.{table}", "zh"), "en": table}
                 for value, n in cur.execute(sql).fetchall():
@@ -102,18 +114,25 @@ def check(
     db_path: Path | None = None,
     today: dt.date | None = None,
     progress: Progress = _quiet,
+    scope: int = layers.NATIONAL,
     limits: guard.Limits = guard.DEFAULT,
 ) -> Checked:
-    """Read and check office files against the database at db_path; nothing is written."""
+    """Read and check office files against the database at db_path; nothing is written.
+    scope: 100000 for the whole country, or the adcode of the one province the files cover."""
     con = db.connect(db_path)
     try:
-        return _check(paths, con, today or dt.date.today(), progress, limits)
+        return _check(paths, con, today or dt.date.today(), progress, scope, limits)
     finally:
         con.close()
 
 
 def _check(
-    paths, con, today: dt.date, progress: Progress, limits: guard.Limits = guard.DEFAULT
+    paths,
+    con,
+    today: dt.date,
+    progress: Progress,
+    scope: int = layers.NATIONAL,
+    limits: guard.Limits = guard.DEFAULT,
 ) -> Checked:
     checked = Checked()
     findings = _Findings(checked)
@@ -161,7 +180,11 @@ def _check(
         by_table[table] = reader
     progress(total, total, "references")
     if recognised and not missing:
-        _cross_check(checked, by_table, ctx, findings)
+        skip = layers.apply(by_table, ctx, findings, scope)
+        _cross_check(checked, by_table, ctx, findings, scope)
+        for table, rows in skip.items():  # built-in rows stay as they are
+            if rows.any():
+                checked.frames[table] = checked.frames[table][~rows].reset_index(drop=True)
     elif by_table:
         findings.add(next(iter(seen.values())), None, "", "", "refs_skipped", "warning")
     findings.finish()

@@ -1,4 +1,11 @@
-"""Stage 4, publish: a new database beside the current one, checked, swapped in by one rename."""
+"""Stage 4, publish: a new database beside the current one, checked, swapped in by one rename.
+
+The new file is the current one with the import's tables changed as layers.py says: the demo
+and earlier office rows within the import's scope replaced by the files' rows (origin
+'office', the batch's id), the articles' rows kept, demo rows that lost what they point at
+removed; and one row in `imports` for the batch, which every later `build` re-applies.
+`build`, `import` and `rollback` hold the same lock (dashboard/lock.py).
+"""
 
 from __future__ import annotations
 
@@ -6,98 +13,92 @@ import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
 
-from dashboard import build, db
+from dashboard import build, db, lock, provenance
 from dashboard.importer import guard
 from dashboard.importer.check import _check
 from dashboard.importer.findings import Checked, _Findings
 from dashboard.importer.spec import Progress, _quiet
 
-
-class ImportBusy(RuntimeError):
-    """Another import holds the lock of this database."""
-
-
-# ---------------------------------------------------------------- publish
-
-
-@contextlib.contextmanager
-def _lock(out: Path) -> Iterator[None]:
-    """One writer at a time in the database's folder (released by the OS if the process dies)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory lock, the rename is still atomic
-        yield
-        return
-    path = out.with_name(".build.lock")  # the lock of firststart's build, in the same folder
-    with open(path, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise ImportBusy(str(out)) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+ImportBusy = lock.Busy  # another build, import or rollback holds the lock of this database
 
 
 def _temp_name(out: Path, pid: int | str) -> Path:
     return out.with_name(f".{out.name}.import-{pid}.tmp")
 
 
-def _remove_stale(out: Path) -> None:
-    """Left-overs of an import that was killed mid-way (only called while holding the lock)."""
-    for stale in out.parent.glob(f".{out.name}.import-*.tmp*"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+def batch_id(now: dt.datetime, scope: int) -> str:
+    """The id of a published import: when, and which scope (e.g. 20261130-114512-330000)."""
+    return f"{now:%Y%m%d-%H%M%S}-{scope}"
 
 
-def _write(checked: Checked, out: Path, tmp: Path, progress: Progress, now: dt.datetime) -> int:
-    """A new database at tmp: the current one with the imported tables replaced; steps taken."""
+def _columns(con: duckdb.DuckDBPyConnection, here: str) -> dict[tuple[str, str], list[str]]:
+    rows = con.execute(
+        "select database_name, table_name, list(column_name order by column_index) "
+        "from duckdb_columns() where database_name in ($here, 'old') group by all",
+        {"here": here},
+    ).fetchall()
+    return {(d, t): cols for d, t, cols in rows}
+
+
+def _write(
+    checked: Checked,
+    out: Path,
+    tmp: Path,
+    progress: Progress,
+    now: dt.datetime,
+    scope: int = provenance.NATIONAL,
+) -> int:
+    """A new database at tmp: the current one with the import applied; steps taken."""
     con = duckdb.connect(str(tmp))
+    batch = batch_id(now, scope)
     try:
         con.execute(build.SCHEMA.read_text(encoding="utf-8")).fetchall()
         con.execute("attach $path as old (read_only)", {"path": str(out)}).fetchall()
         here = con.execute("select current_database()").fetchall()[0][0]
-        columns = con.execute(
-            "select database_name, table_name, list(column_name order by column_index) "
-            "from duckdb_columns() where database_name in ($here, 'old') group by all",
-            {"here": here},
-        ).fetchall()
-        new = {t: cols for d, t, cols in columns if d == here}
-        old = {t: cols for d, t, cols in columns if d == "old"}
-        tables = sorted(new)
-        for step, table in enumerate(tables, 1):
-            progress(step, len(tables) + 2, table)
-            if table in checked.frames:  # the imported table, with plain bound inserts
-                db.insert_frame(con, table, checked.frames[table])
-            elif table in old:  # every other table as it is now
-                shared = ", ".join(f'"{c}"' for c in new[table] if c in old[table])
-                con.execute(
-                    f"insert into {table} ({shared}) "  # noqa: S608 (names from the schema)
-                    f"select {shared} from old.{table}"
-                ).fetchall()
+        columns = _columns(con, here)
+        tables = sorted(t for d, t in columns if d == here)
+        steps = len(tables) + 3
+        for step, table in enumerate(tables, 1):  # every table as it is now
+            progress(step, steps, table)
+            old = columns.get(("old", table))
+            if old is not None:
+                provenance.copy_table(con, table, columns[(here, table)], old)
+        progress(len(tables) + 1, steps, "replace")
+        provenance.clear(con, set(checked.frames), scope)
+        for table, frame in checked.frames.items():  # the files' rows, with plain bound inserts
+            office = frame.assign(origin="office", batch_id=batch)
+            if table != "figures":
+                office = office.assign(simulated=False)
+            db.insert_frame(con, table, office)
+        provenance.cascade(con)
+        if ("old", "imports") in columns and "batch_id" not in columns[("old", "imports")]:
+            con.execute("delete from imports").fetchall()  # the log of a file before batches
         record = {
+            "batch_id": batch,
             "imported_at": now,
             "files": json.dumps([f.name for f in checked.files], ensure_ascii=False),
             "tables": json.dumps({t: len(f) for t, f in checked.frames.items()}),
+            "scope": scope,
             "warnings": json.dumps(
                 [p.as_dict() for p in checked.problems if p.severity == "warning"],
                 ensure_ascii=False,
             ),
         }
         con.execute(
-            "insert into imports values ($imported_at, $files, $tables, $warnings)", record
+            "insert into imports (batch_id, imported_at, files, tables, scope, warnings) "
+            "values ($batch_id, $imported_at, $files, $tables, $scope, $warnings)",
+            record,
         ).fetchall()
         con.execute("detach old").fetchall()
         con.execute("checkpoint").fetchall()
     finally:
         con.close()
-    return len(tables)
+    return steps - 1
 
 
 def import_files(
@@ -105,42 +106,53 @@ def import_files(
     db_path: Path | None = None,
     today: dt.date | None = None,
     progress: Progress = _quiet,
+    scope: int = provenance.NATIONAL,
+    wait: float = 0.0,
+    on_wait: Callable[[], None] | None = None,
     limits: guard.Limits = guard.DEFAULT,
 ) -> tuple[Checked, bool]:
     """Check the files and, only if nothing is wrong, publish the new database at db_path.
 
     Returns the check and whether a new file was published. The database is replaced by one
     rename; on any problem, or if the process is killed, the file at db_path is untouched.
+    scope: 100000 (the whole country) or the province adcode whose rows the files replace.
+    ImportBusy if a build or another import keeps the lock past `wait` seconds;
+    lock.StorageError if the folder cannot be written.
     """
     out = Path(db_path or db.db_path())
     if not out.is_file():
         raise db.DatabaseUnavailable(f"database file not found: {out}")
-    with _lock(out):
-        _remove_stale(out)
+    with lock.hold(out, wait=wait, on_wait=on_wait):
         con = db.connect(out)
         try:
-            checked = _check(paths, con, today or dt.date.today(), progress, limits)
+            checked = _check(paths, con, today or dt.date.today(), progress, scope, limits)
         finally:
             con.close()
         if not checked.ok:
             return checked, False
+        lock.writable(out.parent)
         tmp = _temp_name(out, os.getpid())
         try:
             try:
-                steps = _write(
-                    checked, out, tmp, progress, dt.datetime.now().replace(microsecond=0)
-                )
+                now = dt.datetime.now().replace(microsecond=0)
+                steps = _write(checked, out, tmp, progress, now, scope)
                 progress(steps + 1, steps + 2, "contract")
                 build.check_contract(tmp)
+            except OSError as exc:
+                raise lock.StorageError(out.parent, exc) from exc
             except (duckdb.Error, build.BuildError) as exc:
+                if isinstance(exc, duckdb.IOException):
+                    raise lock.from_duckdb(out.parent, exc) from exc
                 rule = "contract" if isinstance(exc, build.BuildError) else "write_failed"
-                _Findings(checked).add(
-                    out.name, None, "", "", rule, detail=str(exc).splitlines()[0]
-                )
+                detail = str(exc).splitlines()
+                if isinstance(exc, build.BuildError) and len(detail) > 2:
+                    detail = [detail[0] + ": " + " ".join(detail[2].split())]
+                _Findings(checked).add(out.name, None, "", "", rule, detail=detail[0])
                 return checked, False
             progress(steps + 2, steps + 2, "publish")
             build.publish(tmp, out)
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
     return checked, True
