@@ -115,8 +115,10 @@ def too_many_rows(width: int, limits: Limits) -> Refused:
     )
 
 
-# The start of a shared string, <si> or <x:si …> (openpyxl ignores the prefix, so must we).
-_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?si[\s>/]")
+# The start of a shared string, <si> or <x:si …> (openpyxl ignores the prefix, so must we):
+# the plain tags counted by bytes.count (fast), the prefixed ones by a regex.
+_SI_PLAIN = (b"<si>", b"<si ", b"<si/", b"<si\t", b"<si\n", b"<si\r")
+_SI_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]{0,15}:si[\s>/]")
 _SI_MAX_LEN = 21
 _CHUNK = 1 << 20
 MAX_OTHER_PART_MB = 20  # styles, themes, workbook.xml: openpyxl builds objects from them all
@@ -166,11 +168,13 @@ def _count_strings(z: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) 
             # a tag may straddle two chunks: count the tags that start before the last bytes,
             # keep those bytes for the next round
             cut = max(0, len(data) - 2 * _SI_MAX_LEN)
-            count += sum(1 for m in _SI.finditer(data) if m.start() < cut)
+            head = data[: cut + len(_SI_PLAIN[0]) - 1]  # the plain tags starting before cut
+            count += sum(head.count(tag) for tag in _SI_PLAIN)
+            count += sum(1 for m in _SI_PREFIXED.finditer(data) if m.start() < cut)
             tail = data[cut:]
             if count > limits.max_shared_strings:
                 raise _strings_refused(limits)
-    count += len(_SI.findall(tail))
+    count += sum(tail.count(tag) for tag in _SI_PLAIN) + len(_SI_PREFIXED.findall(tail))
     if count > limits.max_shared_strings:
         raise _strings_refused(limits)
 
