@@ -166,6 +166,14 @@ def _date_kind(column: pd.Series) -> str | None:
     values = column.dropna()
     if column.dtype == object and len(values) and values.map(type).eq(dt.date).all():
         return "date"
+    if pd.api.types.is_string_dtype(column) or column.dtype == object:
+        # pages show dates as text (fmt.dates, fmt.months); a spreadsheet gets them as dates
+        text = values[values.map(lambda v: isinstance(v, str) and v != "")]
+        if len(text) and len(text) == (values != "").sum():
+            if text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+                return "isodate"
+            if text.str.fullmatch(r"\d{4}-\d{2}").all():
+                return "isomonth"
     return None
 
 
@@ -178,6 +186,11 @@ def _cells(column: pd.Series) -> list:
         return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column]
     if kind == "datetime":
         return [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in column]
+    if kind in ("isodate", "isomonth"):
+        day = "" if kind == "isodate" else "-01"
+        return [
+            dt.date.fromisoformat(v + day) if isinstance(v, str) and v else None for v in column
+        ]
     out = []
     for v in column.astype(object):
         if v is None or v is pd.NA or (isinstance(v, float) and v != v) or v is pd.NaT:
@@ -192,7 +205,7 @@ def _cells(column: pd.Series) -> list:
 def _csv_text(value: object, kind: str | None) -> object:
     if value is None:
         return ""
-    if kind == "month":
+    if kind in ("month", "isomonth"):
         return value.strftime("%Y-%m")
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
@@ -226,7 +239,7 @@ def _display_width(value: object) -> int:
 
 
 def _width(name: str, values: list, kind: str | None) -> float:
-    if kind in ("date", "month"):
+    if kind in ("date", "month", "isodate", "isomonth"):
         widest = 10
     elif kind == "datetime":
         widest = 19
@@ -276,7 +289,13 @@ def _add_sheet(workbook, title: str, frame: pd.DataFrame, lang: str) -> None:
         return cell
 
     sheet.append([text_cell(name, bold) for name in names])
-    formats = {"date": "yyyy-mm-dd", "month": "yyyy-mm", "datetime": "yyyy-mm-dd hh:mm:ss"}
+    formats = {
+        "date": "yyyy-mm-dd",
+        "isodate": "yyyy-mm-dd",
+        "month": "yyyy-mm",
+        "isomonth": "yyyy-mm",
+        "datetime": "yyyy-mm-dd hh:mm:ss",
+    }
     for row in zip(*columns, strict=True) if columns else ():
         out = []
         for value, kind in zip(row, kinds, strict=True):

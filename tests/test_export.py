@@ -92,6 +92,16 @@ def test_xlsx_text_is_text_numbers_numbers_dates_dates():
     assert ws.column_dimensions["A"].width >= 20  # the widest name, not Excel's default 8.43
 
 
+def test_dates_a_page_shows_as_text_are_dates_in_excel_and_the_same_text_in_csv():
+    frame = pd.DataFrame({"加入日期": ["2017-06-04", ""], "月份": ["2024-03", "2024-04"]})
+    ws = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes({"x": frame}))).active
+    assert ws["A2"].is_date and ws["A2"].value == dt.datetime(2017, 6, 4)
+    assert ws["A3"].value is None
+    assert ws["B2"].is_date and ws["B2"].number_format == "yyyy-mm"
+    rows = read_csv(export.csv_bytes(frame))
+    assert rows[1:] == [["2017-06-04", "2024-03"], ["", "2024-04"]]
+
+
 def test_unknown_sheet_characters_and_illegal_xml_characters_do_not_break_the_file():
     frame = pd.DataFrame({"a": ["x\x1by\x00z"]})
     wb = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes({"a/b:c" * 10: frame})))
