@@ -236,7 +236,9 @@ def add_points(
         go.Scattergeo(
             lon=points["lon"],
             lat=points["lat"],
-            text=safe_text(points[text]),
+            text=safe_text(
+                points[text].map(lambda v: safe.short(v, HOVER_MAX_CHARS), na_action="ignore")
+            ),
             mode="markers",
             name=name,
             marker={
@@ -266,6 +268,7 @@ PALETTE = [
     "#00b894",
     "#6c5ce7",
 ]
+HOVER_MAX_CHARS = 60  # a point's hover label; a longer name would run off the map
 TARGET_LINE = {"line_dash": "dash", "line_color": "#c0392b"}
 
 

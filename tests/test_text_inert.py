@@ -81,3 +81,16 @@ def test_a_very_long_name_is_shortened_in_the_heading_and_whole_in_the_table(hos
     at = run_app(page="pages/institutions.py", q="很长的名字")
     names = [n for d in at.dataframe for c in d.value.columns for n in d.value[c].astype(str)]
     assert LONG_NAME in names
+
+
+def test_chart_labels_drop_bidi_overrides_and_hovers_are_short():
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from dashboard import charts
+
+    labels = charts.safe_text(pd.Series(["\u202e反转<b>x</b>", None]))
+    assert labels.tolist() == ["反转&lt;b&gt;x&lt;/b&gt;", None]
+    points = pd.DataFrame({"lon": [120.0], "lat": [30.0], "name": [LONG_NAME]})
+    hover = charts.add_points(go.Figure(), points).data[-1].text[0]
+    assert hover.endswith("…") and len(hover) <= charts.HOVER_MAX_CHARS
