@@ -30,6 +30,12 @@ NATIONAL = provenance.NATIONAL
 _TRUE = {"true", "1", "yes", "是", "t", "y"}
 
 
+def provinces(ctx: _Context) -> set[int]:
+    """The province adcodes a scope may name."""
+    rows = ctx.con.execute("select adcode from regions where level = 'province'").fetchall()
+    return {int(r[0]) for r in rows}
+
+
 def header_positions(reader: _TableReader) -> dict[str, int]:
     """Position of the provenance columns (origin, simulated) in the file, if it has them."""
     out = {}
