@@ -53,3 +53,11 @@ def test_the_data_page_counts_no_simulated_rows(bare_env):
     counts = at.dataframe[1].value.set_index(at.dataframe[1].value.columns[0])
     assert counts[msg("data.simulated_rows")].sum() == 0
     assert counts.loc[msg("data.table.alliances"), msg("data.article_rows")] == 1
+
+
+@pytest.mark.parametrize("slide", ["overview", "province", "links", "attainment", "latest"])
+def test_every_kiosk_slide_shows_on_sparse_data(bare_env, slide):
+    at = run_app("pages/kiosk.py", slides=slide)
+    assert not at.exception and not at.error
+    shown = " ".join(m.value for m in at.markdown)
+    assert msg("kiosk.updating") not in shown  # the slide itself, not the calm placeholder
