@@ -108,10 +108,14 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def header(column: str, lang: str) -> str:
-    """A table column's header in lang (messages export.col.<column>), else its name."""
-    key = f"export.col.{column}"
-    return i18n.text(key, lang) if key in i18n.catalogue() else column
+def header(column: str, lang: str, table: str | None = None) -> str:
+    """A table column's header in lang: the import template's (messages import.col.<table>.
+    <column>, so a download can be imported again), else messages export.col.<column>, else
+    the column's name."""
+    for key in (f"import.col.{table}.{column}", f"export.col.{column}"):
+        if key in i18n.catalogue():
+            return i18n.text(key, lang)
+    return column
 
 
 def localise(frame: pd.DataFrame, table: str, lang: str, metric_names: dict | None = None):
@@ -132,7 +136,7 @@ def localise(frame: pd.DataFrame, table: str, lang: str, metric_names: dict | No
         if (table, name) in MONTH_COLUMNS and pd.api.types.is_datetime64_any_dtype(out[name]):
             out[name] = out[name].dt.to_period("M")
     out = readable(out, lang)
-    return out.rename(columns={c: header(c, lang) for c in out.columns})
+    return out.rename(columns={c: header(c, lang, table) for c in out.columns})
 
 
 def table_frame(run: Callable[[str], pd.DataFrame], table: str, lang: str) -> pd.DataFrame:

@@ -10,8 +10,6 @@ st.title(ui.t("overview.title"))
 
 catalogue = data.query("metric_catalogue").set_index("metric_id")
 years = data.query("metric_years")["year"].tolist()
-if not years:  # no county metrics at all (e.g. an emptied table): a calm note, not an error
-    ui.no_data()
 left, right = st.columns([3, 1])
 metric = ui.choose_metric(left.selectbox, catalogue)
 year = ui.choose_year(right.selectbox, years)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,7 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import build, export
+from dashboard import build, export, importer
 from tests.hostile import DDE, HYPERLINK, hostile_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,8 +123,8 @@ def test_cli_exports_every_table_as_the_data_page_does(hostile_db, tmp_path, lan
     head = [c.value for c in ws[1]]
     row = {h: c for h, c in zip(head, ws[2], strict=True)}
     if lang == "zh":
-        assert head[:3] == ["联盟编号", "名称", "联盟形式"]
-        assert (row["名称"].value, row["名称"].data_type) == (HYPERLINK, "s")
+        assert head[:3] == ["联盟编号", "联盟名称", "联盟形式"]
+        assert (row["联盟名称"].value, row["联盟名称"].data_type) == (HYPERLINK, "s")
         assert row["联盟形式"].value == "专科联盟" and row["范围"].value == "跨省"
         assert row["示例数据"].value == "否"
         assert row["成立日期"].is_date
@@ -152,6 +153,35 @@ def test_cli_csv_per_table_with_chinese_names(hostile_db, tmp_path):
 def test_cli_one_table_to_a_file_and_a_missing_database(hostile_db, tmp_path):
     out = tmp_path / "x" / "sites.csv"
     assert export_cli(hostile_db, "sites", "--out", str(out), "--lang", "en").returncode == 0
-    assert read_csv(out)[0][:3] == ["Institution id", "Name", "Kind"]
+    assert read_csv(out)[0][:3] == ["Site id", "Institution name", "Kind of institution"]
     missing = export_cli(tmp_path / "none.duckdb", "sites", "--out", str(out))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_chinese_download_imports_again(hostile_db, tmp_path, kind):
+    """The headers and labels a download writes are the ones the importer reads: exported
+    memberships go back in, the articles' rows left out with a warning, nothing refused."""
+    live = tmp_path / "live.duckdb"
+    shutil.copy(hostile_db, live)
+    out = tmp_path / f"成员关系.{kind}"
+    assert export_cli(live, "memberships", "--format", kind, "--out", str(out)).returncode == 0
+    # as an office does: keep its own and the articles' rows, drop the simulated ones
+    if kind == "csv":
+        rows = read_csv(out)
+        kept = [rows[0]] + [r for r in rows[1:] if r[rows[0].index("来源层")] != "示例数据"]
+        with out.open("w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f).writerows(kept)
+    else:
+        book = openpyxl.load_workbook(out)
+        sheet = book.active
+        origin = [c.value for c in sheet[1]].index("来源层")
+        for r in range(sheet.max_row, 1, -1):
+            if sheet.cell(r, origin + 1).value == "示例数据":
+                sheet.delete_rows(r)
+        book.save(out)
+    checked = importer.check([out], live)
+    refused = [p for p in checked.problems if p.severity == "error"]
+    assert not refused, importer.report(checked)
+    # the labels (牵头单位, dates, 来源层) were read; the articles' three rows are left out
+    assert sum(p.rule == "built_in_kept" for p in checked.problems) == 3

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard import provenance
+from dashboard import i18n, provenance
 from dashboard.importer.findings import _Findings
 from dashboard.importer.normalise import _Context, _fold, _TableReader
 from dashboard.importer.spec import KEYS
@@ -30,16 +30,37 @@ NATIONAL = provenance.NATIONAL
 _TRUE = {"true", "1", "yes", "是", "t", "y"}
 
 
+def provinces(ctx: _Context) -> set[int]:
+    """The province adcodes a scope may name."""
+    rows = ctx.con.execute("select adcode from regions where level = 'province'").fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def _labels(key: str) -> set[str]:
+    """A message's words in every language, folded (the headers and labels downloads write)."""
+    return {_fold(i18n.text(key, lang)) for lang in i18n.LANGS}
+
+
 def header_positions(reader: _TableReader) -> dict[str, int]:
     """Position of the provenance columns (origin, simulated) in the file, if it has them."""
     out = {}
     for pos, head in enumerate(reader.sheet.header):
         folded = _fold(head) if head else ""
-        if folded in ("origin", "来源层"):
+        if folded in {"origin", "来源层"} | _labels("export.col.origin"):
             out["origin"] = pos
-        elif folded == "simulated":
+        elif folded in {"simulated"} | _labels("export.col.simulated"):
             out["simulated"] = pos
     return out
+
+
+def origin_codes(raw: pd.Series) -> pd.Series:
+    """An origin column as codes: article, demo, office, as written or as a download labels them."""
+    codes = {
+        _fold(label): code
+        for code in provenance.ORIGINS
+        for label in _labels(f"export.origin.{code}")
+    }
+    return raw.map(lambda v: codes.get(_fold(v), v.strip().lower()))
 
 
 def _province_maps(ctx: _Context, by_table: dict[str, _TableReader]) -> tuple[dict, dict]:
@@ -127,7 +148,7 @@ def apply(
         origin = pd.Series("", index=index)
         if "origin" in marks:
             reader.raw["origin"] = reader.sheet.body[marks["origin"]]
-            origin = reader.raw["origin"].str.strip().str.lower().set_axis(index)
+            origin = origin_codes(reader.raw["origin"]).set_axis(index)
             reader.bad(origin == "demo", "origin", "demo_row")
             reader.bad(~origin.isin(["", "article", "demo", "office"]), "origin", "unknown_origin")
             keep_out |= origin == "article"

@@ -141,7 +141,7 @@ def import_files(
             except OSError as exc:
                 raise lock.StorageError(out.parent, exc) from exc
             except (duckdb.Error, build.BuildError) as exc:
-                if isinstance(exc, duckdb.IOException):
+                if isinstance(exc, duckdb.IOException) or lock.is_storage(exc):
                     raise lock.from_duckdb(out.parent, exc) from exc
                 rule = "contract" if isinstance(exc, build.BuildError) else "write_failed"
                 detail = str(exc).splitlines()
