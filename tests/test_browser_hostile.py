@@ -56,14 +56,14 @@ def test_data_page_downloads_read_in_chinese_and_never_run(server):
         name, raw = download(page, "下载 CSV", buttons.count() - 1)
         assert name == "医联体_全表.csv"
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert rows[0][:4] == ["联盟编号", "名称", "联盟形式", "专科"]
+        assert rows[0][:4] == ["联盟编号", "联盟名称", "联盟形式", "专科"]
         real = next(r for r in rows if r[0] == "R-A01")
         assert real[1] == "'" + HYPERLINK and real[2] == "专科联盟"
         name, raw = download(page, "下载 Excel", buttons.count() - 1)
         assert name == "医联体_全表.xlsx"
         sheet = openpyxl.load_workbook(io.BytesIO(raw)).active
         assert sheet.title == "医联体"
-        assert [c.value for c in sheet[1]][:3] == ["联盟编号", "名称", "联盟形式"]
+        assert [c.value for c in sheet[1]][:3] == ["联盟编号", "联盟名称", "联盟形式"]
         cell = next(r[1] for r in sheet.iter_rows(min_row=2) if r[0].value == "R-A01")
         assert (cell.value, cell.data_type) == (HYPERLINK, "s")
 
