@@ -405,7 +405,8 @@ def downloads(
 ) -> None:
     """CSV and Excel download buttons for the frame make() returns (made only when clicked),
     written by dashboard/export: inert cells, 是/否, real dates, a named sheet, column widths."""
-    left, right, _ = st.columns([1, 1, 4])
+    # one row of buttons as wide as their labels, wrapping in a narrow column
+    left = right = st.container(horizontal=True)
     left.download_button(
         t("common.download_csv"),
         lambda: export.csv_bytes(make(), lang()),

@@ -51,6 +51,8 @@ def download(page, button_text: str, index: int = 0):
 def test_data_page_downloads_read_in_chinese_and_never_run(server):
     with chromium() as page:
         open_page(page, f"{server}/data", TABLE)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "data_page.png"), full_page=True)
         # the whole-table download is the last pair of buttons on the page but the templates
         buttons = page.get_by_role("button", name="下载 CSV")
         name, raw = download(page, "下载 CSV", buttons.count() - 1)
