@@ -466,3 +466,16 @@ def test_a_full_disk_gives_a_clear_message_and_keeps_the_database(live, tmp_path
     assert "无法写入" in proc.stderr or "磁盘已满" in proc.stderr
     assert live.read_bytes() == before
     assert not list(live.parent.glob(".live.duckdb.*.tmp*"))
+
+
+def test_the_contract_fails_a_demo_name_without_the_mark(live):
+    import duckdb
+
+    con = duckdb.connect(str(live))
+    con.execute(
+        "update sites set name = replace(name, '示例', '') where site_id = "
+        "(select min(site_id) from sites where origin = 'demo')"
+    )
+    con.close()
+    with pytest.raises(build.BuildError, match="lacks the 示例 mark"):
+        build.check_contract(live)
