@@ -18,6 +18,8 @@ figures); see dashboard/provenance.py, which publish uses to delete the replaced
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -44,7 +46,7 @@ def provinces(ctx: _Context) -> set[int]:
 
 def _origin_code(written: str) -> str:
     """The origin code of a cell as written ('' when empty, '?' when unknown)."""
-    return origin_values().get(_fold(written), "?") if written else ""
+    return origin_values().get(_fold(re.sub(r"^\W+", "", written)), "?") if written else ""
 
 
 def _is_yes(written: str) -> bool:
