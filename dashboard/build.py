@@ -124,7 +124,7 @@ def _build_file(tmp, out_path, data_dir, seed, scale, simulation, progress) -> N
         con.execute(SCHEMA.read_text(encoding="utf-8"))
         _write_base(con, data_dir, regions, real)
         progress(4, steps, "simulated rows")
-        _write_demo(con, sim)
+        _write_demo(con, sim, skip=replaced_nationally(out_path))
         progress(5, steps, "imports")
         reapply_imports(con, out_path)
         if "county_metrics_monthly" in sim:
@@ -153,10 +153,31 @@ def _write_base(con, data_dir: Path, regions: pd.DataFrame, real: dict) -> None:
         db.insert_frame(con, table, frame)
 
 
-def _write_demo(con, sim: dict[str, pd.DataFrame]) -> None:
-    """The simulation's rows (origin 'demo')."""
+def _write_demo(con, sim: dict[str, pd.DataFrame], skip: set[str] = frozenset()) -> None:
+    """The simulation's rows (origin 'demo'); not the tables a published import replaced for
+    the whole country (writing them only to delete them would leave the file larger)."""
     for table, frame in sim.items():
-        db.insert_frame(con, table, frame.assign(origin="demo", simulated=True))
+        if table not in skip:
+            db.insert_frame(con, table, frame.assign(origin="demo", simulated=True))
+
+
+def replaced_nationally(out_path: Path) -> set[str]:
+    """Tables of the file at out_path that a published import replaced for the whole country."""
+    if not out_path.is_file():
+        return set()
+    try:
+        con = db.connect(out_path)
+    except db.DatabaseUnavailable:
+        return set()
+    try:
+        rows = con.execute(
+            "select tables from imports where scope = $national", {"national": provenance.NATIONAL}
+        ).fetchall()
+    except duckdb.Error:  # a file from before batches
+        return set()
+    finally:
+        con.close()
+    return {table for (tables,) in rows for table in json.loads(tables)}
 
 
 def _write_meta(con, seed: int, scale: int, simulation: bool) -> None:

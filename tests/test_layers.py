@@ -466,3 +466,33 @@ def test_a_full_disk_gives_a_clear_message_and_keeps_the_database(live, tmp_path
     assert "无法写入" in proc.stderr or "磁盘已满" in proc.stderr
     assert live.read_bytes() == before
     assert not list(live.parent.glob(".live.duckdb.*.tmp*"))
+
+
+def test_the_contract_fails_a_demo_name_without_the_mark(live):
+    import duckdb
+
+    con = duckdb.connect(str(live))
+    con.execute(
+        "update sites set name = replace(name, '示例', '') where site_id = "
+        "(select min(site_id) from sites where origin = 'demo')"
+    )
+    con.close()
+    with pytest.raises(build.BuildError, match="lacks the 示例 mark"):
+        build.check_contract(live)
+
+
+def test_provenance_written_as_labels_is_read_too(live, tmp_path):
+    """An export whose origin and simulated columns carry labels (🧪 示例, 是) is read alike."""
+    con = db.connect(live)
+    export = db.run(con, "export_sites")
+    con.close()
+    export["origin"] = export["origin"].map({"demo": "🧪 示例", "article": "📰 文章"})
+    export["simulated"] = export["simulated"].map({True: "是", False: "否"})
+    path = tmp_path / "sites.csv"
+    export.to_csv(path, index=False)
+    before = live.read_bytes()
+    checked, published = importer.import_files([path], live)
+    assert not published and live.read_bytes() == before
+    demo = [p for p in checked.problems if p.rule == "demo_row"]
+    assert len(demo) >= 3 and demo[0].value == "🧪 示例"
+    assert not [p for p in checked.problems if p.rule == "extra_column"]
