@@ -146,3 +146,32 @@ create table imports (  -- one row per published import of an office's files (py
     tables varchar not null,  -- JSON object: table replaced -> rows imported
     warnings varchar not null  -- JSON list of the report's warnings (file, row, column, value, rule…)
 );
+
+-- Who may see what (dashboard/access.py): region_scope() lists every region code an access list
+-- may name (100000, a province, a city, a county) with the counties inside it; the named queries
+-- filter on the macros below with the session's regions, e.g.
+--   where county_adcode in (select county_adcode from scope_counties($regions))
+-- Macros over regions, not tables: a database written by the importer has them too, and they
+-- can never disagree with the regions they are made from.
+create macro region_scope() as table
+    select adcode, adcode as county_adcode from regions where level = 'county'
+    union
+    select parent_adcode, adcode from regions where level = 'county' and parent_adcode is not null
+    union
+    select province_adcode, adcode from regions where level = 'county'
+    union
+    select 100000, adcode from regions where level = 'county';
+
+create macro scope_counties(regions) as table
+    select county_adcode from region_scope() where list_contains(regions, adcode);
+
+create macro scope_sites(regions) as table
+    select site_id from sites
+    where county_adcode in (select county_adcode from scope_counties(regions));
+
+-- An alliance is in scope when its lead or any member, present or past, is.
+create macro scope_alliances(regions) as table
+    select alliance_id from memberships where site_id in (select site_id from scope_sites(regions))
+    union
+    select alliance_id from alliances
+    where lead_site_id in (select site_id from scope_sites(regions));

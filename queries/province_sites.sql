@@ -25,6 +25,7 @@ members as (
     from sites s
     join active a on a.site_id = s.site_id
     where s.county_adcode // 10000 * 10000 = $province
+        and s.site_id in (select site_id from scope_sites($regions))
     group by s.site_id
 ),
 

@@ -6,7 +6,7 @@ joined as (
         m.joined_on, m.left_on, a.simulated or m.simulated as simulated
     from memberships m
     join alliances a using (alliance_id)
-    where m.site_id = $site
+    where m.site_id = $site and m.site_id in (select site_id from scope_sites($regions))
 ),
 
 final as (

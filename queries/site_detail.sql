@@ -2,7 +2,7 @@
 with
 
 target as (
-    select * from sites where site_id = $site
+    select * from sites where site_id = $site and site_id in (select site_id from scope_sites($regions))
 ),
 
 final as (
