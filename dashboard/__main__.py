@@ -1,4 +1,5 @@
-"""Command line: python -m dashboard build | check [FILE|DIR…] | import FILE|DIR… | template DIR.
+"""Command line: python -m dashboard build | check [FILE|DIR…] | import FILE|DIR… | template DIR
+| audit [--since DATE] [--email E].
 
 Exit codes of check and import: 0 passed (and, for import, published), 1 refused (the report
 lists every problem; the database is untouched), 2 unreadable input or no database."""
@@ -11,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from dashboard import build, db, i18n, importer, simulate
+from dashboard import access, build, db, i18n, importer, simulate
 
 
 def bar(step: int, total: int, label: str) -> None:
@@ -108,6 +109,12 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    rows = access.read_audit(args.file, since=args.since, email=args.email)
+    print(access.audit_table(rows))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="医联体协作看板")
     sub = parser.add_subparsers(dest="verb", required=True)
@@ -132,6 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folder", type=Path)
     p.add_argument("--db", type=Path, default=None)
     p.set_defaults(func=cmd_template)
+    p = sub.add_parser("audit", help="print the audit log (logins, refusals, views, downloads)")
+    p.add_argument("--since", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+    p.add_argument("--email", default=None)
+    p.add_argument("--file", type=Path, default=None, help="default: $DASHBOARD_AUDIT")
+    p.set_defaults(func=cmd_audit)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -19,6 +19,8 @@ import os
 import re
 import threading
 import tomllib
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,6 +262,18 @@ def may_download() -> bool:
     return bool(grant and grant.may_download)
 
 
+def audited(what: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A download's file maker that first writes the download's audit line (who is captured now,
+    while the page runs; the file is made later, when the button is clicked)."""
+    email = (current() or OPEN).email
+
+    def made() -> bytes:
+        audit("download", email, what)
+        return make()
+
+    return made
+
+
 def province_in_scope(province: int, regions: tuple[int, ...]) -> bool:
     """Whether a province holds any of the regions (a province, city or county code)."""
     return any(r == NATIONAL or r // 10000 * 10000 == province for r in regions)
@@ -316,3 +330,31 @@ def read_audit(
     except FileNotFoundError:
         pass
     return rows
+
+
+def audit_table(rows: list[dict]) -> str:
+    """Audit lines as a plain text table for a terminal (control characters shown as '?')."""
+    header = ("time", "email", "action", "what")
+    cells = [header] + [
+        tuple(
+            _printable(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+            for v in (r.get("time", ""), r.get("email", ""), r.get("action", ""), r.get("what", ""))
+        )
+        for r in rows
+    ]
+    widths = [max(_width(row[i]) for row in cells) for i in range(3)]
+    lines = []
+    for row in cells:
+        padded = [row[i] + " " * (widths[i] - _width(row[i])) for i in range(3)]
+        lines.append("  ".join([*padded, row[3]]))
+    lines.append(f"({len(rows)} lines)")
+    return "\n".join(lines)
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import build
+from dashboard import access, build, db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,6 +137,21 @@ def tiny_env(tiny_db, monkeypatch) -> Path:
 
 
 APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _national_scope_by_default(monkeypatch):
+    """Query tests read as an official of the whole country unless they bind $regions
+    themselves (tests/test_access_scope.py does); the app binds the session's, always."""
+    run = db.run
+
+    def national(con, name, params=None):
+        params = dict(params or {})
+        if "regions" in db.query_params(name):
+            params.setdefault("regions", [access.NATIONAL])
+        return run(con, name, params)
+
+    monkeypatch.setattr(db, "run", national)
 
 
 @pytest.fixture(autouse=True)
