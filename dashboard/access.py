@@ -9,6 +9,7 @@ audit line, and both are reported in the server log.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
 import hmac
@@ -116,6 +117,8 @@ def parse_access_list(raw: bytes) -> dict[str, Grant]:
 
 
 _lock = threading.Lock()
+# The grant a download's file maker runs under: it runs after the page, outside its session.
+_acting: contextvars.ContextVar[Grant | None] = contextvars.ContextVar("acting", default=None)
 _list_cache: dict[str, tuple[tuple, dict[str, Grant]]] = {}
 
 
@@ -243,6 +246,8 @@ def current() -> Grant | None:
     page, else the logged-in person's grant; None for nobody."""
     import streamlit as st
 
+    if _acting.get() is not None:
+        return _acting.get()
     if not login_enabled():
         return OPEN
     if on_kiosk() and st.query_params.get("token"):
@@ -263,13 +268,18 @@ def may_download() -> bool:
 
 
 def audited(what: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
-    """A download's file maker that first writes the download's audit line (who is captured now,
-    while the page runs; the file is made later, when the button is clicked)."""
-    email = (current() or OPEN).email
+    """A download's file maker that first writes the download's audit line. Who it is, and so
+    the scope its queries read, is taken now, while the page runs: the file is made later, when
+    the button is clicked, outside the page's session."""
+    grant = current()
 
     def made() -> bytes:
-        audit("download", email, what)
-        return make()
+        audit("download", grant.email if grant else "-", what)
+        token = _acting.set(grant or Grant("-", (), "viewer"))
+        try:
+            return make()
+        finally:
+            _acting.reset(token)
 
     return made
 

@@ -78,19 +78,23 @@ def login_screen() -> None:
     """The only thing an anonymous visitor sees: the title and a sign-in button."""
     st.title(ui.t("access.login_title"))
     st.write(ui.t("access.login_text"))
-    if st.button(ui.t("access.login_button"), type="primary", key="login"):
-        st.login()
+    # A callback, not `if st.button(...)`: it runs whichever page the rerun lands on.
+    st.button(ui.t("access.login_button"), type="primary", key="login", on_click=st.login)
 
 
 def logout_button(email: str, where) -> None:
-    if where.button(ui.t("access.logout"), key="logout"):
-        access.audit("logout", email)
-        st.logout()
+    where.button(ui.t("access.logout"), key="logout", on_click=_logout, args=(email,))
+
+
+def _logout(email: str) -> None:
+    access.audit("logout", email)
+    st.logout()
 
 
 def view(grant: access.Grant, page: str) -> None:
     """The audit line of a page view (page and its URL parameters), once per change of either."""
     params = {k: v for k, v in st.query_params.to_dict().items() if k != "token"}
+    page = page or "/"  # the default page's path is ""
     seen = (page, sorted(params.items()))
     if st.session_state.get("_audit_view") != seen:
         st.session_state["_audit_view"] = seen
