@@ -12,7 +12,12 @@ import pytest
 from dashboard import access
 from dashboard.__main__ import main
 
-LIST = "email,regions,role\nZhang.San@wjw.example.cn,330800 330100,analyst\nli@wjw.example.cn,100000,viewer\n"
+# an extra column (姓名, a note) is kept in Excel and ignored here
+LIST = (
+    "email,regions,role,姓名\n"
+    "Zhang.San@wjw.example.cn,330800 330100,analyst,张三\n"
+    "li@wjw.example.cn,100000,viewer,李四\n"
+)
 
 
 def test_the_list_reads_from_excel_in_utf8_or_gbk():
