@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -137,6 +138,13 @@ def tiny_env(tiny_db, monkeypatch) -> Path:
 
 
 APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _audit_in_tmp(tmp_path_factory, monkeypatch):
+    """Audit lines written by page tests go to a temporary file, not data/audit.jsonl."""
+    if "DASHBOARD_AUDIT" not in os.environ:
+        monkeypatch.setenv("DASHBOARD_AUDIT", str(tmp_path_factory.getbasetemp() / "audit.jsonl"))
 
 
 @pytest.fixture(autouse=True)

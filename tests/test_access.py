@@ -137,3 +137,16 @@ def test_the_audit_command_prints_a_table(tmp_path, monkeypatch, capsys):
     assert main(["audit", "--since", dt.date.today().isoformat()]) == 0
     out = capsys.readouterr().out
     assert "张三@wjw.example.cn" in out and "(2 lines)" in out
+
+
+def test_open_mode_is_said_on_the_data_page_and_audited(tiny_env, tmp_path, monkeypatch):
+    from tests.conftest import run_app
+    from tests.helpers import msg
+
+    monkeypatch.setenv("DASHBOARD_AUDIT", str(tmp_path / "audit.jsonl"))
+    at = run_app("pages/data.py")
+    assert not at.exception
+    assert msg("access.open_mode") in [i.value for i in at.info]
+    assert at.get("download_button")  # anyone downloads in open mode, as on a laptop
+    views = access.read_audit(tmp_path / "audit.jsonl")
+    assert [(v["email"], v["action"], v["what"]["page"]) for v in views] == [("-", "view", "data")]
