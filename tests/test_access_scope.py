@@ -22,6 +22,7 @@ UNSCOPED = {
     "metric_years": "the years that have data",
     "import_available": "whether the file has an import log at all",
     "contract/violations": "the build's and the CLI's contract check, never run by the app",
+    "contract/provenance": "the build's and the CLI's provenance check, never run by the app",
 }
 
 SCOPE = [330822]  # 常山县, in 衢州市 (330800), 浙江省 (330000)
