@@ -7,7 +7,7 @@ member_sites as (
     from memberships m
     join sites s using (site_id)
     where m.alliance_id = $alliance and m.left_on is null
-        and s.site_id in (select site_id from scope_sites($regions))
+        and s.county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 by_province as (

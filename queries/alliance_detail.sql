@@ -3,7 +3,8 @@ with
 
 target as (
     select * from alliances
-    where alliance_id = $alliance and alliance_id in (select alliance_id from scope_alliances($regions))
+    where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 members as (

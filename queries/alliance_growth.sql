@@ -5,7 +5,8 @@ with
 events as (
     select joined_on as date, 1 as change, simulated
     from memberships
-    where alliance_id = $alliance and alliance_id in (select alliance_id from scope_alliances($regions))
+    where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
     union all
     select left_on, -1, simulated
     from memberships

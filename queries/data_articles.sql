@@ -14,7 +14,8 @@ final as (
     from articles a
     left join counted c using (article_id)
     where a.article_id in (
-        select source from alliances where alliance_id in (select alliance_id from scope_alliances($regions))
+        select source from alliances
+        where alliance_id in (select alliance_id from scope_alliances($regions))
         union select source from sites where site_id in (select site_id from scope_sites($regions))
     )
     order by a.article_id

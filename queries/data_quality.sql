@@ -21,7 +21,7 @@ sites_at_county_point as (
     from sites s
     join regions r on r.adcode = s.county_adcode
     where not s.simulated and s.lon = r.lon and s.lat = r.lat
-        and s.site_id in (select site_id from scope_sites($regions))
+        and s.county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 alliances_without_members as (

@@ -3,7 +3,7 @@ with
 
 final as (
     select * from sites
-    where site_id in (select site_id from scope_sites($regions))
+    where county_adcode in (select county_adcode from scope_counties($regions))
 )
 
 select * from final

@@ -12,7 +12,7 @@ active_members as (
     join sites s using (site_id)
     where m.joined_on <= make_date($year, 12, 31)
         and (m.left_on is null or m.left_on > make_date($year, 12, 31))
-        and m.site_id in (select site_id from scope_sites($regions))
+        and s.county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 visit as (

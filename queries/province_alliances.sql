@@ -4,7 +4,7 @@ with
 
 active as (
     select m.alliance_id, s.county_adcode // 10000 * 10000 as province_adcode,
-        s.site_id in (select site_id from scope_sites($regions)) as in_scope
+        s.county_adcode in (select county_adcode from scope_counties($regions)) as in_scope
     from memberships m
     join sites s on s.site_id = m.site_id
     where m.joined_on <= make_date($year, 12, 31)

@@ -4,7 +4,7 @@ with
 matching as (
     select kind, tier, ownership, simulated
     from sites
-    where site_id in (select site_id from scope_sites($regions))
+    where county_adcode in (select county_adcode from scope_counties($regions))
         and ($province = 0 or county_adcode // 10000 * 10000 = $province)
         and ($kind = '' or kind = $kind)
         and ($tier = '' or tier = $tier)

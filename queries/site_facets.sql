@@ -2,7 +2,7 @@
 with
 
 scoped as (
-    select * from sites where site_id in (select site_id from scope_sites($regions))
+    select * from sites where county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 kinds as (
