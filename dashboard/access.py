@@ -133,6 +133,9 @@ def access_list() -> dict[str, Grant]:
     missing or malformed, logged once per version of the file."""
     path = access_list_path()
     if path is None:
+        if "" not in _list_cache:  # said once: login is on, nobody can be let in
+            _list_cache[""] = ((), {})
+            log.error("DASHBOARD_ACCESS is not set: nobody is let in (README, Who may see what)")
         return {}
     try:
         stat = path.stat()
