@@ -57,7 +57,7 @@ def enforce(kiosk: bool, pages: list) -> access.Grant:
     if grant is None:
         _once("denied", email, {"reason": "not on the access list"})
         st.title(ui.t("access.denied_title"))
-        st.warning(ui.t("access.denied_text", email=ui.plain(email)))
+        st.warning(ui.t("access.denied_text", email=_code(email)))
         logout_button(email, st)
         _stop(pages)
     _once("login", email, {"role": grant.role, "regions": list(grant.regions)})
@@ -65,7 +65,7 @@ def enforce(kiosk: bool, pages: list) -> access.Grant:
         st.sidebar.caption(
             ui.t(
                 "access.signed_in",
-                email=ui.plain(email),
+                email=_code(email),
                 role=ui.t(f"access.role.{grant.role}"),
                 regions=" ".join(str(r) for r in grant.regions),
             )
@@ -138,6 +138,11 @@ def access_panel() -> None:
         }
     )
     ui.table(frame, key="audit", filename="audit")
+
+
+def _code(text: str) -> str:
+    """An email shown as inline code: Markdown would otherwise make it a mailto link."""
+    return "`" + text.replace("`", "") + "`"
 
 
 def _what(value) -> str:
