@@ -94,8 +94,6 @@ def settings(params: Mapping[str, str], provinces: set[int], metrics: set[str]) 
             raise ValueError
     except (TypeError, ValueError):
         province = fallback("province")
-        if provinces and province not in provinces:  # a kiosk token of other regions
-            province = min(provinces)
     metric = raw["metric"] if raw["metric"] in metrics else fallback("metric")
     lang = raw["lang"] if raw["lang"] in i18n.LANGS else fallback("lang")
     try:

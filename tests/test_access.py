@@ -150,11 +150,3 @@ def test_open_mode_is_said_on_the_data_page_and_audited(tiny_env, tmp_path, monk
     assert at.get("download_button")  # anyone downloads in open mode, as on a laptop
     views = access.read_audit(tmp_path / "audit.jsonl")
     assert [(v["email"], v["action"], v["what"]["page"]) for v in views] == [("-", "view", "data")]
-
-
-def test_a_kiosk_token_of_other_regions_shows_one_of_its_provinces(tmp_path, monkeypatch):
-    from dashboard import kiosk
-
-    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "none.toml"))
-    assert kiosk.settings({}, {620000}, {"county_visit_rate"}).province == 620000
-    assert kiosk.settings({"province": "330000"}, {620000}, set()).province == 620000
