@@ -158,15 +158,6 @@ create table map_lines (
     geojson varchar not null
 );
 
-create table imports (  -- one row per published import of an office's files (python -m dashboard import)
-    batch_id varchar primary key,  -- e.g. 20261130-114512-330000; the rows' batch_id
-    imported_at timestamp not null,
-    files varchar not null,  -- JSON list of the file names
-    tables varchar not null,  -- JSON object: table replaced -> rows imported
-    scope integer not null,  -- 100000: the whole country; else the province adcode replaced
-    warnings varchar not null  -- JSON list of the report's warnings (file, row, column, value, rule…)
-);
-
 -- Who may see what (dashboard/access.py): region_scope() lists every region code an access list
 -- may name (100000, a province, a city, a county) with the counties inside it; the named queries
 -- filter on the macros below with the session's regions, e.g.
@@ -201,3 +192,12 @@ create macro scope_alliances(regions) as table
     select a.alliance_id from alliances a join sites s on s.site_id = a.lead_site_id
     where not list_contains(regions, 100000)
         and s.county_adcode in (select county_adcode from scope_counties(regions));
+
+create table imports (  -- one row per published import of an office's files (python -m dashboard import)
+    batch_id varchar primary key,  -- e.g. 20261130-114512-330000; the rows' batch_id
+    imported_at timestamp not null,
+    files varchar not null,  -- JSON list of the file names
+    tables varchar not null,  -- JSON object: table replaced -> rows imported
+    scope integer not null,  -- 100000: the whole country; else the province adcode replaced
+    warnings varchar not null  -- JSON list of the report's warnings (file, row, column, value, rule…)
+);
