@@ -1,6 +1,6 @@
 """Command line: python -m dashboard build [--no-simulation] | check [FILE|DIR…] |
 import FILE|DIR… [--province ADCODE] | imports | rollback | template DIR |
-export TABLE|all --format csv|xlsx --out PATH.
+export TABLE|all --format csv|xlsx --out PATH | audit [--since DATE] [--email E].
 
 Exit codes of check and import: 0 passed (and, for import, published), 1 refused (the report
 lists every problem; the database is untouched), 2 unreadable input or no database, 3 another
@@ -10,11 +10,12 @@ full disk)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
 
-from dashboard import build, db, export, i18n, importer, lock, provenance, simulate
+from dashboard import access, build, db, export, i18n, importer, lock, provenance, simulate
 
 
 def bar(step: int, total: int, label: str) -> None:
@@ -93,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except db.DatabaseUnavailable as exc:
         print(f"数据库不可用 / database unavailable: {exc}", file=sys.stderr)
         return 2
-    print(db.run(con, "table_counts").to_string(index=False))
+    print(db.run(con, "table_counts", {"regions": [100000]}).to_string(index=False))
     bad = build.contract_violations(con)
     if len(bad):
         print(f"\n{len(bad)} 条数据违反约定 / contract violations:")
@@ -188,7 +189,7 @@ def _scope_text(path: Path, scope: int) -> str:
         return _both("import.report.scope_national")
     con = db.connect(path)
     try:
-        names = db.run(con, "provinces")
+        names = db.run(con, "provinces", {"regions": [access.NATIONAL]})
     finally:
         con.close()
     name = dict(zip(names["adcode"], names["name"], strict=True)).get(scope, str(scope))
@@ -202,7 +203,7 @@ def _batches(path: Path) -> list[dict]:
     except db.DatabaseUnavailable:
         return []
     try:
-        return db.run(con, "import_batches").to_dict("records")
+        return db.run(con, "import_batches", {"regions": [access.NATIONAL]}).to_dict("records")
     except Exception:  # a file from before batches: none to list  # noqa: BLE001
         return []
     finally:
@@ -269,6 +270,12 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole(con, name: str):
+    """A named query over the whole file (the command line reads everything it can open)."""
+    wanted = db.query_params(name)
+    return db.run(con, name, {"regions": [access.NATIONAL]} if "regions" in wanted else None)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     try:
         con = db.connect(args.db)
@@ -278,7 +285,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     tables = list(export.EXPORTS) if args.table == "all" else [args.table]
     try:
         written = export.write(
-            lambda name: db.run(con, name), tables, args.format, args.out, args.lang
+            lambda name: _whole(con, name), tables, args.format, args.out, args.lang
         )
     except (export.ExportTooLarge, OSError) as exc:
         print(exc, file=sys.stderr)
@@ -288,6 +295,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(i18n.text("export.written", args.lang, n=len(written)))
     for path in written:
         print(f"  {path}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    rows = access.read_audit(args.file, since=args.since, email=args.email)
+    print(access.audit_table(rows))
     return 0
 
 
@@ -349,6 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     p.add_argument("--db", type=Path, default=None)
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("audit", help="print the audit log (logins, refusals, views, downloads)")
+    p.add_argument("--since", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+    p.add_argument("--email", default=None)
+    p.add_argument("--file", type=Path, default=None, help="default: $DASHBOARD_AUDIT")
+    p.set_defaults(func=cmd_audit)
     args = parser.parse_args(argv)
     return args.func(args)
 

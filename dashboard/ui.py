@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, export, fmt, i18n, safe
+from dashboard import access, charts, export, fmt, i18n, safe
 
 log = logging.getLogger("dashboard")
 
@@ -405,11 +405,13 @@ def downloads(
 ) -> None:
     """CSV and Excel download buttons for the frame make() returns (made only when clicked),
     written by dashboard/export: inert cells, 是/否, real dates, a named sheet, column widths."""
+    if not access.may_download():  # viewers see tables, analysts and admins also download them
+        return
     # one row of buttons as wide as their labels, wrapping in a narrow column
     left = right = st.container(horizontal=True)
     left.download_button(
         t("common.download_csv"),
-        lambda: export.csv_bytes(make(), lang()),
+        access.audited(export.file_name(stem, "csv"), lambda: export.csv_bytes(make(), lang())),
         file_name=export.file_name(stem, "csv"),
         mime="text/csv",
         key=f"{key}_csv",
@@ -417,7 +419,10 @@ def downloads(
     )
     right.download_button(
         t("common.download_xlsx"),
-        lambda: export.xlsx_bytes({sheet or stem: make()}, lang()),
+        access.audited(
+            export.file_name(stem, "xlsx"),
+            lambda: export.xlsx_bytes({sheet or stem: make()}, lang()),
+        ),
         file_name=export.file_name(stem, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

@@ -4,11 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, db, export, importer, ui
+from dashboard import data, db, export, gate, importer, ui
 
 ui.through_router()
 
 st.title(ui.t("data.title"))
+gate.access_panel()
 
 meta = data.query("meta").set_index("key")["value"]
 path, _ = data.current_stamp()
