@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, i18n
+from dashboard import access, charts, fmt, i18n
 
 log = logging.getLogger("dashboard")
 
@@ -365,10 +365,12 @@ def table(
         on_select=on_select,
         selection_mode=selection_mode,
     )
+    if not access.may_download():  # viewers see tables, analysts and admins also download them
+        return event if pickable else None
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         t("common.download_csv"),
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        access.audited(f"{filename}.csv", lambda: frame.to_csv(index=False).encode("utf-8-sig")),
         file_name=f"{filename}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -376,7 +378,7 @@ def table(
     )
     right.download_button(
         t("common.download_xlsx"),
-        lambda: _xlsx(frame),
+        access.audited(f"{filename}.xlsx", lambda: _xlsx(frame)),
         file_name=f"{filename}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

@@ -2,7 +2,9 @@
 with
 
 target as (
-    select * from alliances where alliance_id = $alliance
+    select * from alliances
+    where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 members as (

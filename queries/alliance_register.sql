@@ -33,7 +33,8 @@ filtered as (
     select a.*, lead.name as lead_name
     from alliances a
     join sites lead on lead.site_id = a.lead_site_id
-    where ($province = 0 or a.alliance_id in (select alliance_id from in_province))
+    where a.alliance_id in (select alliance_id from scope_alliances($regions))
+        and ($province = 0 or a.alliance_id in (select alliance_id from in_province))
         and ($form = '' or a.form = $form)
         and ($scope = '' or a.scope = $scope)
         and ($specialty = ''

@@ -8,7 +8,7 @@ joined as (
             when 'office' in (a.origin, m.origin) then 'office' else 'article' end as origin
     from memberships m
     join alliances a using (alliance_id)
-    where m.site_id = $site
+    where m.site_id = $site and m.site_id in (select site_id from scope_sites($regions))
 ),
 
 final as (
