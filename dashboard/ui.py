@@ -213,6 +213,35 @@ def choose_facet(
     )
 
 
+def choose_tag(widget: Callable, facets: pd.DataFrame) -> str:
+    """The tag filter (cooperation forms, platforms, shares…) bound to ?tag=<the Chinese tag>;
+    each shown under its kind, in the session's language. '' means all."""
+    tags = facets[facets["facet"] == "tag"]
+    shown = {
+        value: f"{label('tag_kind', kind)} · {tag_en if lang() == 'en' else value}"
+        for value, kind, tag_en in zip(tags["value"], tags["kind"], tags["tag_en"], strict=True)
+    }
+    return choose(
+        widget,
+        t("alliances.tag"),
+        [NONE, *shown],
+        key="tag",
+        default=NONE,
+        format_func=lambda v: shown[v] if v else t("common.all"),
+    )
+
+
+def choose_city(widget: Callable, cities: pd.DataFrame) -> int:
+    """A city of the province page's province, bound to ?city= (an adcode); 0 means every city."""
+    names = {0: t("province.all_cities")} | {
+        int(code): name
+        for code, name in zip(cities["adcode"], localized(cities, "name"), strict=True)
+    }
+    return choose(
+        widget, t("common.city"), list(names), key="city", default=0, format_func=names.get
+    )
+
+
 def choose_record(
     text: str, key: str, listed: pd.DataFrame, id_column: str, detail: str, none_text: str
 ) -> tuple[str, pd.DataFrame]:
