@@ -35,6 +35,7 @@ page = st.navigation(pages, position="hidden" if kiosk else "sidebar")
 try:
     ensure_database()
     if not kiosk:
+        ui.one_history_entry_per_action()
         ui.province_picker()
     page.run()
 except db.DatabaseUnavailable as exc:
