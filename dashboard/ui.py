@@ -340,8 +340,8 @@ def url_with(**changes: str) -> dict[str, str]:
 # since the last one becomes a replace, so Back goes to the previous view in one step. Back and
 # Forward themselves rerun the page with is_history_navigation, which restores every selection
 # from the URL (history_navigation above).
-_HISTORY_JS = """<script>
-(() => {
+_HISTORY_JS = """
+export default function () {
   const w = window;
   if (w.__oneEntryPerAction) return;
   w.__oneEntryPerAction = true;
@@ -355,14 +355,20 @@ _HISTORY_JS = """<script>
     if (acted) { acted = false; return push(state, title, url); }
     return replace(state, title, url);
   };
-})();
-</script>"""
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _history_component():
+    # Registered once per process: a component name is registered once.
+    return st.components.v2.component("dashboard_history", js=_HISTORY_JS)
 
 
 def one_history_entry_per_action() -> None:
-    """Install the browser-history rule above (once per browser tab; invisible)."""
+    """Install the browser-history rule above (once per browser tab; draws nothing)."""
     with st.sidebar:
-        st.html(_HISTORY_JS, unsafe_allow_javascript=True)
+        _history_component()(key="dashboard_history")
 
 
 def simulated_note(frame: pd.DataFrame | bool) -> None:

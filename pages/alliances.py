@@ -1,6 +1,7 @@
 """联盟: a filterable register of alliances; one alliance's members, roles, activity, funding, source."""
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data, fmt, ui
@@ -10,6 +11,7 @@ ui.through_router()
 REGISTER_LIMIT = 500  # rows listed; the counts cover every match
 ROLES = ["lead", "chair", "standing", "council", "member"]
 PROVINCE_PAGE = "pages/province.py"
+AREA_COLOUR = "#f0b27a"  # the places an alliance covers, apart from the members' blue
 TAG_COLOURS = {
     "form": "blue",
     "platform": "violet",
@@ -292,22 +294,35 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         areas = data.query("alliance_areas", alliance=aid)
         level = areas["level"].iloc[0] if len(areas) else "province"
         areas["label"] = ui.localized(areas, "name")  # counties have no English names
-        # Units inside the places the alliance covers are shaded too (Quzhou's six counties).
-        areas["label"] = areas["label"].where(
-            ~areas["in_area"], areas["label"] + " · " + ui.t("alliances.in_area")
-        )
-        shaded = areas[(areas["members"] > 0) | areas["in_area"]].rename(
-            columns={"members": "value"}
-        )
+        shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
+        shapes = data.map_shapes(level, areas["adcode"].tolist())
         fig = charts.choropleth(
             shaded,
-            data.map_shapes(level, areas["adcode"].tolist()),
+            shapes,
             value_label=ui.t("alliances.map_value"),
             hover_name="label",
             uirevision=f"alliance-{aid}",
             height=460,
             colorbar_title=ui.t("alliances.map_value"),
         )
+        # The places the alliance covers, in their own colour (Quzhou's six counties).
+        covered = areas[areas["in_area"] & (areas["members"] == 0)]
+        if len(covered):
+            fig.add_trace(
+                go.Choropleth(
+                    geojson=shapes.url,
+                    locations=covered["adcode"].astype(str),
+                    featureidkey="id",
+                    z=[1] * len(covered),
+                    colorscale=[[0, AREA_COLOUR], [1, AREA_COLOUR]],
+                    showscale=False,
+                    text=charts.safe_text(covered["label"]),
+                    hovertemplate="%{text} · " + ui.t("alliances.in_area") + "<extra></extra>",
+                    marker={"line": {"width": 0.6, "color": "white"}},
+                    name=ui.t("alliances.places_title"),
+                    showlegend=True,
+                )
+            )
         others = current[~current["is_lead"]]
         links = (
             current[~current["is_main_lead"]]
