@@ -306,7 +306,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
             colorbar_title=ui.t("alliances.map_value"),
         )
         # The places the alliance covers, in their own colour (Quzhou's six counties).
-        covered = areas[areas["in_area"] & (areas["members"] == 0)]
+        covered = areas[areas["in_area"]]  # the member points stay on top
         if len(covered):
             fig.add_trace(
                 go.Choropleth(
@@ -574,8 +574,8 @@ def show_milestones_and_figures(aid: str) -> None:
 if len(detail):
     alliance = detail.iloc[0]
     show_header(alliance)
-    show_map_and_roles(alliance, data.query("alliance_members", alliance=chosen))
     show_structure(chosen)
+    show_map_and_roles(alliance, data.query("alliance_members", alliance=chosen))
     show_growth(chosen)
     show_activity(chosen, bool(alliance["simulated"]))
     left, right = st.columns(2)

@@ -100,7 +100,12 @@ if city:
 
 # The county map, diverging at the target when the metric has one.
 st.subheader(
-    ui.t("province.map_title", province=ui.plain(name), metric=ui.plain(metric_name), year=year)
+    ui.t(
+        "province.map_title",
+        province=ui.plain(name + (city_name if ui.lang() == "zh" else f" · {city_name}")),
+        metric=ui.plain(metric_name),
+        year=year,
+    )
 )
 show_sites = st.toggle(ui.t("province.show_sites"), value=True, key="province_show_sites")
 fig = charts.choropleth(

@@ -108,3 +108,18 @@ def test_searching_bengbu_lists_the_regional_medical_centre(server):
         text = grid.inner_text() + " ".join(grid.locator("[role=gridcell]").all_inner_texts())
         assert "R-A15" in text and "浙大二院安徽医院" in text
         assert_clean(page)
+
+
+def test_quzhou_alliance_links_to_zhejiang_showing_quzhou_and_back(server):
+    with chromium() as page:
+        open_page(page, f"{server}/alliances?alliance=R-A05", MAP)
+        page.get_by_text("衢州市的各县").first.click()
+        page.wait_for_url("**/province?*city=330800*", timeout=30_000)
+        settle(page)
+        assert picked(page, "城市") == "衢州市"
+        assert "衢州市" in page.locator("h2, h3").filter(has_text="各县").first.inner_text()
+        page.go_back()
+        settle(page)
+        assert urlparse(page.url).path == "/alliances"
+        assert page.locator("h2").filter(has_text="浙江大学衢州医联体改革示范区").count() == 1
+        assert_clean(page)
