@@ -66,7 +66,7 @@ def test_r_a01_shows_its_four_leads(real_env):
     ]
     header = next(m for m in markdown(at) if "牵头单位" in m)
     assert "4家共同牵头" in header and all(name in header for name in leads)
-    members = table_with(at, msg("alliances.col_alliance_tier"))
+    members = table_with(at, msg("alliances.col_joined"))
     role = members.set_index(msg("common.name"))[msg("alliances.col_role")]
     assert all(role[name] == "牵头单位" for name in leads)
     # On the map every co-lead is a lead marker, not a member point.
