@@ -78,7 +78,7 @@ else:
         form=ui.labels("form", register["form"]),
         scope=ui.labels("scope", register["scope"]),
         founded_on=fmt.dates_with(register["founded_on"], register["founded_precision"], ui.lang()),
-        data=ui.data_labels(register["simulated"], "alliances"),
+        data=ui.data_labels(register, "alliances"),
     )
     event = ui.table(
         ui.columns(

@@ -40,6 +40,7 @@ final as (
     left join tiers on tiers.site_id = m.site_id
     left join regions county on county.adcode = s.county_adcode
     left join regions province on province.adcode = s.county_adcode // 10000 * 10000
+    where s.county_adcode in (select county_adcode from scope_counties($regions))
     order by tiers.tier_position nulls last,
         list_position(['lead', 'chair', 'standing', 'council', 'member'], m.role),
         m.site_id <> t.lead_site_id,

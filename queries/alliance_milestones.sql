@@ -6,6 +6,7 @@ events as (
         simulated
     from milestones
     where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 final as (

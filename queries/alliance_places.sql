@@ -9,6 +9,7 @@ areas as (
     from alliance_areas a
     join regions r using (adcode)
     where a.alliance_id = $alliance
+        and a.alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 final as (

@@ -47,6 +47,7 @@ found as (
     from memberships m
     join sites s using (site_id)
     where $q <> ''
+        and s.site_id in (select site_id from scope_sites($regions))
         and (contains(lower(s.name), lower($q))
             or s.county_adcode in (select adcode from places_counties))
     union
@@ -83,7 +84,8 @@ filtered as (
     select a.*, lead.name as lead_name
     from alliances a
     join sites lead on lead.site_id = a.lead_site_id
-    where ($province = 0 or a.alliance_id in (select alliance_id from in_province))
+    where a.alliance_id in (select alliance_id from scope_alliances($regions))
+        and ($province = 0 or a.alliance_id in (select alliance_id from in_province))
         and ($form = '' or a.form = $form)
         and ($scope = '' or a.scope = $scope)
         and ($specialty = ''
@@ -101,7 +103,7 @@ final as (
     select f.alliance_id, f.name, f.form, f.specialty, f.scope, f.model, f.founded_on,
         coalesce(f.founded_precision, 'day') as founded_precision,
         f.lead_name, coalesce(c.members, 0) as members, coalesce(c.provinces, 0) as provinces,
-        f.simulated,
+        f.simulated, f.origin, f.batch_id,
         count(*) over () as total,
         count(*) filter (not f.simulated) over () as total_real
     from filtered f

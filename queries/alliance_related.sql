@@ -18,6 +18,8 @@ final as (
         exists (select 1 from figures f where f.alliance_id = l.other_id) as has_figures
     from links l
     join alliances a on a.alliance_id = l.other_id
+    where l.other_id in (select alliance_id from scope_alliances($regions))
+        and $alliance in (select alliance_id from scope_alliances($regions))
     order by l.other_id
 )
 

@@ -6,6 +6,7 @@ tags as (
     select rowid as position, kind, tag_zh, tag_en
     from alliance_tags
     where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 final as (

@@ -8,6 +8,7 @@ placed as (
     join sites s using (site_id)
     join memberships m on m.alliance_id = t.alliance_id and m.site_id = t.site_id
     where t.alliance_id = $alliance and m.left_on is null
+        and s.site_id in (select site_id from scope_sites($regions))
     group by t.tier
 ),
 
@@ -17,6 +18,7 @@ final as (
     from alliance_tiers l
     left join placed p using (tier)
     where l.alliance_id = $alliance
+        and l.alliance_id in (select alliance_id from scope_alliances($regions))
     order by l.position
 )
 

@@ -27,6 +27,7 @@ members as (
     where s.county_adcode // 10000 * 10000 = $province
         and ($city = 0
             or s.county_adcode in (select adcode from regions where parent_adcode = $city))
+        and s.county_adcode in (select county_adcode from scope_counties($regions))
     group by s.site_id
 ),
 

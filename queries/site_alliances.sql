@@ -7,10 +7,12 @@ joined as (
         m.joined_on,
         case when m.joined_on = a.founded_on then coalesce(a.founded_precision, 'day') else 'day'
         end as joined_precision,
-        m.left_on, a.simulated or m.simulated as simulated
+        m.left_on, a.simulated or m.simulated as simulated,
+        case when a.simulated or m.simulated then 'demo'
+            when 'office' in (a.origin, m.origin) then 'office' else 'article' end as origin
     from memberships m
     join alliances a using (alliance_id)
-    where m.site_id = $site
+    where m.site_id = $site and m.site_id in (select site_id from scope_sites($regions))
 ),
 
 final as (
