@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from dashboard import build, db, i18n, importer, simulate
+from dashboard.report import cli as report_cli
 
 
 def bar(step: int, total: int, label: str) -> None:
@@ -132,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folder", type=Path)
     p.add_argument("--db", type=Path, default=None)
     p.set_defaults(func=cmd_template)
+    report_cli.add_parser(sub, progress=bar)
     args = parser.parse_args(argv)
     return args.func(args)
 

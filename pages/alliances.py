@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, fmt, ui
+from dashboard.report import widget as briefing
 
 ui.through_router()
 
@@ -403,6 +404,7 @@ def show_milestones_and_figures(aid: str) -> None:
 if len(detail):
     alliance = detail.iloc[0]
     show_header(alliance)
+    briefing.button("alliance", chosen)
     show_map_and_roles(alliance, data.query("alliance_members", alliance=chosen))
     show_growth(chosen)
     show_activity(chosen, bool(alliance["simulated"]))

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, fmt, ui
+from dashboard.report import widget as briefing
 
 ui.through_router()
 
@@ -87,6 +88,7 @@ cols[4].metric(
 )
 cols[5].metric(ui.t("province.tile_partners"), f"{links['other_adcode'].nunique():,}")
 ui.simulated_note(bool(measured["simulated"].any() or alliances["simulated"].any()))
+briefing.button("province", province, metric=metric, year=year)
 
 # The county map, diverging at the target when the metric has one.
 st.subheader(
