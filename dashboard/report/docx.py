@@ -206,7 +206,10 @@ def write(briefing: Briefing, pngs: dict[str, bytes]) -> bytes:
     if briefing.simulated:
         note = document.add_paragraph()
         note.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = note.add_run(f"【{briefing.t('briefing.mark')}】{briefing.t('briefing.mark_note')}")
+        sep = " " if lang == "en" else ""
+        run = note.add_run(
+            f"{briefing.t('briefing.block_mark')}{sep}{briefing.t('briefing.mark_note')}"
+        )
         run.font.color.rgb = MARK_RED
     for heading, blocks in numbered(briefing):
         document.add_heading(heading, level=1)

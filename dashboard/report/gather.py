@@ -253,7 +253,7 @@ def province(
         shapes,
         value_label=metric_name,
         hover_name="name",
-        height=500,
+        height=460,
         **charts.metric_scale(info),
     )
     shown_sites = sites
@@ -292,7 +292,7 @@ def province(
                 fig,
                 simulated=_simulated(counties) or _simulated(sites),
                 note=" ".join(notes),
-                height_px=500,
+                height_px=460,
             )
         ],
     )
@@ -663,8 +663,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
             simulated=bool(a["simulated"]),
         )
     ]
-    if fmt.given(a["note"]):
-        overview_blocks.append(Text(f"{t('alliances.note')}：{a['note']}"))
+    # The note is the data editors' working note (it names table columns): not for a briefing.
     sections = [Section(t("briefing.s_alliance_overview"), overview_blocks)]
 
     # ---- members: map, roles, list
@@ -711,6 +710,8 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
         fig.update_layout(legend={"orientation": "h", "y": 0})
         if shaded["value"].nunique() <= 1:
             fig.update_traces(showscale=False, selector={"type": "choropleth"})
+        elif shaded["value"].max() <= 10:  # whole members on the colour bar
+            fig.update_traces(colorbar={"dtick": 1}, selector={"type": "choropleth"})
         _inline(fig, geojson)
         member_blocks.append(
             Figure(
@@ -805,6 +806,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
             labels={"date": t("alliances.col_date"), "members": t("alliances.col_members")},
         )
         fig.update_traces(line_shape="hv")
+        _whole_numbers(fig, "y", growth["members"].max())
         growth_blocks.append(
             Figure(
                 "alliance_growth",

@@ -100,7 +100,7 @@ def html(briefing: Briefing, pngs: dict[str, bytes]) -> str:
         parts.append(f"<p class='fact'><b>{escape(label)}{colon}</b>{escape(value)}</p>")
     if briefing.simulated:
         parts.append(
-            f"<p class='mark'>【{escape(briefing.t('briefing.mark'))}】"
+            f"<p class='mark'>{escape(briefing.t('briefing.block_mark'))}{' ' * (lang == 'en')}"
             f"{escape(briefing.t('briefing.mark_note'))}</p>"
         )
     for heading, blocks in numbered(briefing):
