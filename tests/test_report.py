@@ -107,6 +107,13 @@ def test_province_headings_are_numbered_word_headings(province):
     ]
     title = [p.text for p in document.paragraphs if p.style.name == "Title"]
     assert title == ["甘肃省医联体协作与县域就诊情况简报"]
+    # A commission's document: 黑体 headings, 宋体 body, no theme font overriding them.
+    for style, font in (("Heading 1", "黑体"), ("Title", "黑体"), ("Normal", "宋体")):
+        fonts = document.styles[style].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == font
+        assert fonts.get(qn("w:eastAsiaTheme")) is None and fonts.get(qn("w:asciiTheme")) is None
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297  # A4
 
 
 def test_captions_are_numbered_in_order_with_word_fields(province, real_alliance):

@@ -48,6 +48,9 @@ def _fonts(style_or_run, latin: str, east_asian: str) -> None:
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
+    # Theme fonts would win over the names set here.
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), latin)
     fonts.set(qn("w:eastAsia"), east_asian)

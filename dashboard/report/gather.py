@@ -253,7 +253,7 @@ def province(
         shapes,
         value_label=metric_name,
         hover_name="name",
-        height=460,
+        height=420,
         **charts.metric_scale(info),
     )
     shown_sites = sites
@@ -292,7 +292,7 @@ def province(
                 fig,
                 simulated=_simulated(counties) or _simulated(sites),
                 note=" ".join(notes),
-                height_px=460,
+                height_px=420,
             )
         ],
     )

@@ -33,7 +33,7 @@ h1.title {{ font-family: {SANS}; font-size: 20pt; font-weight: 700; text-align: 
 p.fact {{ text-align: center; margin: 0; }}
 p.fact b {{ font-family: {SANS}; font-weight: 500; }}
 p.mark {{ text-align: center; color: #c0392b; font-family: {SANS}; margin: 3mm 0 0 0; }}
-h2 {{ font-family: {SANS}; font-size: 15pt; font-weight: 700; margin: 7mm 0 2.5mm 0;
+h2 {{ font-family: {SANS}; font-size: 15pt; font-weight: 700; margin: 5mm 0 2.5mm 0;
      break-after: avoid; }}
 p.text {{ margin: 0 0 2.5mm 0; text-align: justify; }}
 p.text.zh {{ text-indent: 2em; }}
@@ -42,7 +42,7 @@ figure {{ margin: 3mm 0 4mm 0; break-inside: avoid; text-align: center; }}
 figure img {{ max-width: 100%; }}
 .caption {{ font-family: {SANS}; font-size: 10.5pt; text-align: center; margin: 1.5mm 0; }}
 .caption .sim {{ color: #c0392b; }}
-.note {{ font-size: 9.5pt; color: #333; margin: 0 0 3mm 0; }}
+.note {{ font-size: 9.5pt; color: #333; margin: 0 0 3mm 0; text-align: left; }}
 div.table {{ margin: 2mm 0 5mm 0; }}
 div.table .caption {{ break-after: avoid; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 10pt; line-height: 1.35; }}
@@ -110,13 +110,13 @@ def html(briefing: Briefing, pngs: dict[str, bytes]) -> str:
                 parts.append(f"<p class='text {lang}'>{escape(block.text)}</p>")
             elif isinstance(block, Figure):
                 width = min(100, round(100 * block.width_px / 760))
-                parts.append(
+                note = f"<p class='note'>{escape(block.note)}</p>" if block.note else ""
+                parts.append(  # the note inside the figure: they stay on one page
                     f"<figure><img style='width:{width}%' src='{_img(pngs[block.name])}' alt=''>"
                     + _caption("figure", n, block.caption, block.simulated, briefing)
+                    + note
                     + "</figure>"
                 )
-                if block.note:
-                    parts.append(f"<p class='note'>{escape(block.note)}</p>")
             elif isinstance(block, Table):
                 parts.append(
                     "<div class='table'>"
