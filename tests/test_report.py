@@ -19,7 +19,7 @@ from dashboard.report import content, gather, make, pdf
 from dashboard.report.chromium import Chromium
 from tests.browser import require_chromium
 from tests.conftest import run_app
-from tests.helpers import msg
+from tests.helpers import msg, tiny_copy
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -285,6 +285,17 @@ def test_command_line_writes_the_files(tiny_db, tmp_path, chromium, capsys):
     assert "已生成 1 个文件" in capsys.readouterr().out
     code = main(["report", "--alliance", "R-X99", "--out", str(out), "--db", str(tiny_db)])
     assert code == 2
+
+
+def test_all_provinces_means_those_with_county_figures(tiny_db, tmp_path):
+    copy = tiny_copy(
+        tiny_db, tmp_path / "t.duckdb", "delete from county_metrics where county_adcode < 320000"
+    )
+    connection = db.connect(copy)
+    try:
+        assert gather.provinces_with_data(connection) == [330000, 620000]  # Shanghai has none
+    finally:
+        connection.close()
 
 
 def test_heading_numbers():

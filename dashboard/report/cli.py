@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, progress: Callable[[int, int, str], None]) -> 
         print(f"数据库不可用 / database unavailable: {exc}", file=sys.stderr)
         return 2
     if args.all_provinces:
-        jobs = [("province", int(c)) for c in gather.run(con, "provinces")["adcode"]]
+        jobs = [("province", code) for code in gather.provinces_with_data(con, args.metric)]
     elif args.province is not None:
         jobs = [("province", args.province)]
     else:

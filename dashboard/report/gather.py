@@ -116,6 +116,20 @@ def _article_line(row: pd.Series, lang: str) -> str:
     )
 
 
+def provinces_with_data(con, metric: str = DEFAULT_METRIC) -> list[int]:
+    """The provinces whose counties have values of metric in its newest year (the 31 of the
+    mainland in the shipped data; Hong Kong, Macao and Taiwan have no county figures)."""
+    years = run(con, "metric_years")["year"].tolist()
+    if not years:
+        return []
+    codes = []
+    for code in run(con, "provinces")["adcode"]:
+        counties = run(con, "province_counties", province=int(code), metric=metric, year=years[0])
+        if counties["value"].notna().any():
+            codes.append(int(code))
+    return codes
+
+
 # ---- a province ------------------------------------------------------------------------------
 
 
