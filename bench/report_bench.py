@@ -1,6 +1,6 @@
 """Briefings on the national database: one province, one alliance, all 31 provinces (Word and
 PDF each), as the monthly job runs them (`python -m dashboard report …` in a child process):
-wall time and peak memory of the whole process tree (Python and its Chromium), sampled from /proc
+wall time, CPU time and peak memory of the whole process tree (Python and its Chromium), sampled from /proc
 as PSS (proportional set size: memory shared between Chromium's processes is counted once).
 
 python bench/report_bench.py [--db FILE] [--skip-all]   → bench/results/report_bench.json
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,7 @@ def measure(args: list[str], db: Path | None, out: Path) -> dict:
     if db:
         cmd += ["--db", str(db)]
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     peak = [0.0]
 
@@ -72,11 +74,15 @@ def measure(args: list[str], db: Path | None, out: Path) -> dict:
     stdout, _ = proc.communicate()
     seconds = time.perf_counter() - start
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode:
         raise RuntimeError(f"{cmd} exited {proc.returncode}: {stdout.decode()}")
     files = sorted(out.iterdir())
     return {
         "seconds": round(seconds, 1),
+        # CPU of the tree (Chromium's processes are reaped into it): less at the mercy of load
+        "cpu_s": round(cpu, 1),
         "peak_mb": round(peak[0]),
         "files": len(files),
         "mb_written": round(sum(f.stat().st_size for f in files) / 1e6, 1),
@@ -96,7 +102,7 @@ def main() -> None:
             results[name] = measure(case, args.db, Path(tmp))
         r = results[name]
         print(
-            f"{name:<24} {r['seconds']:>7.1f} s  {r['peak_mb']:>6} MB peak  "
+            f"{name:<24} {r['seconds']:>7.1f} s  {r['cpu_s']:>7.1f} s CPU  {r['peak_mb']:>6} MB peak  "
             f"{r['files']} files, {r['mb_written']} MB",
             flush=True,
         )
