@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 
 from dashboard import db
 from dashboard.__main__ import main
-from dashboard.report import content, gather, make, pdf
+from dashboard.report import content, gather, make, pdf, prepare
 from dashboard.report.chromium import Chromium
 from tests.browser import require_chromium
 from tests.conftest import run_app
@@ -285,6 +285,28 @@ def test_command_line_writes_the_files(tiny_db, tmp_path, chromium, capsys):
     assert "已生成 1 个文件" in capsys.readouterr().out
     code = main(["report", "--alliance", "R-X99", "--out", str(out), "--db", str(tiny_db)])
     assert code == 2
+
+
+def test_sources_name_the_import_batch_and_the_article(tiny_db, tmp_path):
+    copy = tiny_copy(
+        tiny_db,
+        tmp_path / "t.duckdb",
+        "update county_metrics set origin = 'office', batch_id = '20261130-090000-620000'"
+        " where county_adcode = 620103 and year = 2025;"
+        "insert into imports values ('20261130-090000-620000', timestamp '2026-11-30 09:00:00',"
+        " '[\"县级指标.xlsx\"]', '{}', 620000, '[]')",
+    )
+    connection = db.connect(copy)
+    try:
+        briefing = prepare(connection, "province", 620000, "zh")
+    finally:
+        connection.close()
+    sources = [b.text for b in briefing.sections[-1].blocks]
+    assert (
+        "县级指标（县域内就诊率，2025年）：本单位导入批次 20261130-090000-620000"
+        "（2026-11-30 09:00，文件：县级指标.xlsx）1 条；示例数据（模拟生成）1 条。"
+    ) in sources
+    assert "来源：测试报社《测试报道》（2017-06-04）" in sources  # R-A01 is active in Gansu
 
 
 def test_all_provinces_means_those_with_county_figures(tiny_db, tmp_path):

@@ -571,8 +571,13 @@ def province(
             policy=info["policy"],
         )
     ]
+    origins = run(con, "briefing_county_sources", province=adcode, metric=metric, year=year)
+    if len(origins):
+        source_lines.append(
+            t("briefing.src_county", metric=metric_name, year=year, parts=_origins(origins, lang))
+        )
     source_lines += _article_sources(con, real_ids, lang)
-    source_lines += _data_sources(con, meta, lang, any_simulated)
+    source_lines += _data_sources(meta, lang, any_simulated)
     sections = [overview, map_section, below, trend_section, alliance_section, link_section]
     sections.append(Section(t("briefing.s_sources"), [Text(line) for line in source_lines]))
     return Briefing(
@@ -606,19 +611,34 @@ def _article_sources(con, alliance_ids: list[str], lang: str) -> list[str]:
     return lines
 
 
-def _data_sources(con, meta: dict, lang: str, simulated: bool) -> list[str]:
-    """Where the rest comes from: the last import of the office's files, the simulation."""
-    lines = []
-    last = run(con, "import_last")
-    if len(last):
-        lines.append(
-            i18n.text(
-                "briefing.source_import",
-                lang,
-                when=str(pd.Timestamp(last["imported_at"].iloc[0]).strftime("%Y-%m-%d %H:%M")),
-                files=last["files"].iloc[0],
+def _origins(frame: pd.DataFrame, lang: str) -> str:
+    """Rows by origin and import batch (frame: origin, batch_id, n, imported_at, files) as text."""
+    parts = []
+    grouped = frame.groupby(["origin", "batch_id"], dropna=False, sort=False)
+    for (origin, batch), rows in grouped:
+        n = int(rows["n"].sum())
+        if origin == "office":
+            first = rows.iloc[0]
+            files = json.loads(first["files"]) if fmt.given(first["files"]) else []
+            when = first["imported_at"]
+            parts.append(
+                i18n.text(
+                    "briefing.src_office",
+                    lang,
+                    batch=fmt.text(batch),
+                    when=pd.Timestamp(when).strftime("%Y-%m-%d %H:%M") if fmt.given(when) else "—",
+                    files=", ".join(files) or fmt.DASH,
+                    n=f"{n:,}",
+                )
             )
-        )
+        elif origin in ("demo", "article"):
+            parts.append(i18n.text(f"briefing.src_{origin}", lang, n=f"{n:,}"))
+    return i18n.text("briefing.src_sep", lang).join(parts)
+
+
+def _data_sources(meta: dict, lang: str, simulated: bool) -> list[str]:
+    """What the simulated rows are and how fresh the data is."""
+    lines = []
     if simulated:
         lines.append(i18n.text("briefing.source_simulated", lang, seed=meta.get("seed", fmt.DASH)))
     lines.append(i18n.text("briefing.source_as_of", lang, date=meta.get("as_of", fmt.DASH)))
@@ -1017,7 +1037,10 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
         lines.append(t("alliances.source_simulated"))
     elif fmt.given(a["article_title"]):
         lines.append(_article_line(a, lang))
-    lines += _data_sources(con, meta, lang, any_simulated)
+    origins = run(con, "briefing_alliance_sources", alliance=alliance_id)
+    if len(origins):
+        lines.append(t("briefing.src_alliance", parts=_origins(origins, lang)))
+    lines += _data_sources(meta, lang, any_simulated)
     sections.append(Section(t("briefing.s_sources"), [Text(line) for line in lines]))
     return Briefing(
         kind="alliance",
