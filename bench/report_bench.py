@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,6 +26,9 @@ CASES = {
 }
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
 def _pss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -36,8 +39,8 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
-def _tree_rss_mb(root: int) -> float:
-    """Memory (PSS) of a process and all its descendants, MB."""
+def _tree(root: int) -> list[int]:
+    """A process and all its descendants."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -47,12 +50,21 @@ def _tree_rss_mb(root: int) -> float:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(parent, []).append(int(entry.name))
-    total, todo = 0.0, [root]
+    pids, todo = [], [root]
     while todo:
         pid = todo.pop()
-        total += _pss_mb(pid)
+        pids.append(pid)
         todo += children.get(pid, [])
-    return total
+    return pids
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def measure(args: list[str], db: Path | None, out: Path) -> dict:
@@ -60,13 +72,16 @@ def measure(args: list[str], db: Path | None, out: Path) -> dict:
     if db:
         cmd += ["--db", str(db)]
     start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     peak = [0.0]
+    cpu: dict[int, float] = {}  # pid -> CPU seconds at its last sample
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
+            pids = _tree(proc.pid)
+            peak[0] = max(peak[0], sum(_pss_mb(p) for p in pids))
+            for pid in pids:
+                cpu[pid] = max(cpu.get(pid, 0.0), _cpu_s(pid))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -74,15 +89,13 @@ def measure(args: list[str], db: Path | None, out: Path) -> dict:
     stdout, _ = proc.communicate()
     seconds = time.perf_counter() - start
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode:
         raise RuntimeError(f"{cmd} exited {proc.returncode}: {stdout.decode()}")
     files = sorted(out.iterdir())
     return {
         "seconds": round(seconds, 1),
-        # CPU of the tree (Chromium's processes are reaped into it): less at the mercy of load
-        "cpu_s": round(cpu, 1),
+        # CPU of the tree, sampled: less at the mercy of other load than the wall time
+        "cpu_s": round(sum(cpu.values()), 1),
         "peak_mb": round(peak[0]),
         "files": len(files),
         "mb_written": round(sum(f.stat().st_size for f in files) / 1e6, 1),

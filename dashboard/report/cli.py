@@ -30,7 +30,11 @@ def add_parser(sub, progress: Callable[[int, int, str], None]) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--province", type=int, metavar="ADCODE", help="e.g. 330000")
     which.add_argument("--alliance", metavar="ID", help="e.g. R-A05")
-    which.add_argument("--all-provinces", action="store_true", help="one briefing per province")
+    which.add_argument(
+        "--all-provinces",
+        action="store_true",
+        help="one briefing per province with county figures (31)",
+    )
     p.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     p.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default both)")
     p.add_argument("--metric", default=gather.DEFAULT_METRIC, help="county metric of the map")
