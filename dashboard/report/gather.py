@@ -40,7 +40,8 @@ def _simulated(frame: pd.DataFrame) -> bool:
 def _num(value, digits: int = 1, sign: bool = False) -> str:
     if value is None or pd.isna(value):
         return fmt.DASH
-    return f"{float(value):{'+' if sign else ''},.{digits}f}"
+    value = round(float(value), digits) + 0.0  # no "-0.0"
+    return f"{value:{'+' if sign and value else ''},.{digits}f}"  # no "+0.0" either
 
 
 def _int(value) -> str:
