@@ -685,12 +685,11 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
         facts.append((t("alliances.parent"), f"{a['parent_name']}（{a['parent_alliance_id']}）"))
     if len(children):
         facts.append((t("alliances.children"), "；".join(children["name"])))
-    facts.append(
-        (
-            t("alliances.col_data"),
-            t("common.simulated") if a["simulated"] else t("briefing.real"),
-        )
-    )
+    if a.get("origin") == "office":
+        data_label = t("briefing.origin_office", batch=fmt.text(a.get("batch_id")))
+    else:
+        data_label = t("common.simulated") if a["simulated"] else t("briefing.real")
+    facts.append((t("alliances.col_data"), data_label))
     overview_blocks: list = [
         Table(
             t("briefing.t_facts", name=a["name"]),
