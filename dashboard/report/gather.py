@@ -268,7 +268,7 @@ def province(
         shapes,
         value_label=metric_name,
         hover_name="name",
-        height=420,
+        height=380,
         **charts.metric_scale(info),
     )
     shown_sites = sites
@@ -307,7 +307,7 @@ def province(
                 fig,
                 simulated=_simulated(counties) or _simulated(sites),
                 note=" ".join(notes),
-                height_px=420,
+                height_px=380,
             )
         ],
     )
@@ -716,7 +716,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
             shapes,
             value_label=t("alliances.map_value"),
             hover_name="label",
-            height=520,
+            height=420,
             colorbar_title=t("alliances.map_value"),
         )
         located = current.assign(hover=current["name"] + " · " + role_label).dropna(
@@ -753,7 +753,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
                 t("alliances.map_title"),
                 fig,
                 simulated=_simulated(members),
-                height_px=520,
+                height_px=420,
             )
         )
         roles = (
@@ -895,7 +895,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
             x="month",
             y="count",
             color="activity",
-            height=420,
+            height=380,
             labels={"month": t("alliances.col_month"), "count": t("common.count")},
         )
         fig.update_layout(legend={"orientation": "h", "y": -0.2})
@@ -905,7 +905,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
                 t("alliances.activity_title"),
                 fig,
                 simulated=_simulated(activity),
-                height_px=420,
+                height_px=380,
             )
         )
         yearly = (
