@@ -1,16 +1,21 @@
 -- Where an alliance briefing's rows come from: per table, rows by origin and import batch.
 with
 
+target as (
+    select $alliance as alliance_id
+    where $alliance in (select alliance_id from scope_alliances($regions))
+),
+
 tagged as (
-    select 'memberships' as data, origin, batch_id from memberships where alliance_id = $alliance
+    select 'memberships' as data, origin, batch_id from memberships join target using (alliance_id)
     union all
-    select 'activities', origin, batch_id from activities where alliance_id = $alliance
+    select 'activities', origin, batch_id from activities join target using (alliance_id)
     union all
-    select 'funding', origin, batch_id from funding where alliance_id = $alliance
+    select 'funding', origin, batch_id from funding join target using (alliance_id)
     union all
-    select 'milestones', origin, batch_id from milestones where alliance_id = $alliance
+    select 'milestones', origin, batch_id from milestones join target using (alliance_id)
     union all
-    select 'figures', origin, batch_id from figures where alliance_id = $alliance
+    select 'figures', origin, batch_id from figures join target using (alliance_id)
 ),
 
 counted as (

@@ -5,6 +5,7 @@ counted as (
     select origin, batch_id, count(*) as n
     from county_metrics
     where county_adcode // 10000 * 10000 = $province and metric = $metric and year = $year
+        and county_adcode in (select county_adcode from scope_counties($regions))
     group by origin, batch_id
 ),
 

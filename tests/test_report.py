@@ -309,6 +309,17 @@ def test_sources_name_the_import_batch_and_the_article(tiny_db, tmp_path):
     assert "来源：测试报社《测试报道》（2017-06-04）" in sources  # R-A01 is active in Gansu
 
 
+def test_briefings_read_only_the_regions_they_are_made_for(con):
+    args = {"metric": "county_visit_rate", "year": 2025}
+    assert len(gather.run(con, "province_counties", province=620000, **args)) == 2  # national
+    token = gather.REGIONS.set((330000,))  # what make(regions=access.scope()) does for a session
+    try:
+        assert gather.run(con, "province_counties", province=620000, **args).empty
+        assert len(gather.run(con, "province_counties", province=330000, **args)) == 2
+    finally:
+        gather.REGIONS.reset(token)
+
+
 def test_all_provinces_means_those_with_county_figures(tiny_db, tmp_path):
     copy = tiny_copy(
         tiny_db, tmp_path / "t.duckdb", "delete from county_metrics where county_adcode < 320000"

@@ -41,10 +41,21 @@ def make(
     formats=FORMATS,
     chromium: Chromium | None = None,
     progress: Progress | None = None,
+    regions: tuple[int, ...] | None = None,
     **selection,
 ) -> Made:
-    """Make one briefing in the given formats; a batch passes one open Chromium for all."""
+    """Make one briefing in the given formats, from the rows of regions (default: the whole
+    country); a batch passes one open Chromium for all."""
     progress = progress or (lambda step, total, label: None)
+    token = gather.REGIONS.set(tuple(regions)) if regions is not None else None
+    try:
+        return _make(con, kind, key, lang, formats, chromium, progress, selection)
+    finally:
+        if token is not None:
+            gather.REGIONS.reset(token)
+
+
+def _make(con, kind, key, lang, formats, chromium, progress, selection) -> Made:
     formats = [f for f in FORMATS if f in formats]
     total = 2 + len(formats)
     progress(0, total, "briefing.step_gather")

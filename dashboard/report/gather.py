@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextvars import ContextVar
 
 import duckdb
 import pandas as pd
 
-from dashboard import charts, db, fmt, i18n
+from dashboard import access, charts, db, fmt, i18n
 from dashboard.report.content import Briefing, Figure, Section, Table, Text
 
 DEFAULT_METRIC = "county_visit_rate"
@@ -25,8 +26,16 @@ class NotFound(LookupError):
     """No province or alliance with that code."""
 
 
+# The regions a briefing may read (access.scope() of the session that asks for it); the command
+# line, run by whoever runs the server, reads the whole country.
+REGIONS: ContextVar[tuple[int, ...]] = ContextVar("briefing_regions", default=(access.NATIONAL,))
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
-    """The one door to the data for briefings: a named query with bound parameters."""
+    """The one door to the data for briefings: a named query with bound parameters; a query
+    that takes $regions always gets REGIONS, as the pages' queries get the session's."""
+    if "regions" in db.query_params(name):
+        params["regions"] = list(REGIONS.get())
     return db.run(con, name, params)
 
 

@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import db, ui
+from dashboard import access, db, ui
 from dashboard.report import make
 
 log = logging.getLogger("dashboard")
@@ -19,15 +19,15 @@ STATE = "_briefing"  # the last briefing made in this session: its selection and
 
 
 def can_export() -> bool:
-    """Whether this session may download files (export rights arrive with login)."""
-    return True
+    """Whether this session may download files: the same right as the tables' downloads."""
+    return access.may_download()
 
 
 def button(kind: str, key, **selection) -> None:
     """The button for a province (key adcode; selection metric, year) or an alliance (key id)."""
     if not can_export():
         return
-    wanted = (kind, str(key), ui.lang(), tuple(sorted(selection.items())))
+    wanted = (kind, str(key), ui.lang(), tuple(sorted(selection.items())), access.scope())
     if st.button(
         ui.t("briefing.button"), key=f"briefing_{kind}", help=ui.t("briefing.button_help")
     ):
@@ -39,7 +39,15 @@ def button(kind: str, key, **selection) -> None:
         try:
             con = db.connect()
             try:
-                made = make(con, kind, key, ui.lang(), progress=progress, **selection)
+                made = make(
+                    con,
+                    kind,
+                    key,
+                    ui.lang(),
+                    progress=progress,
+                    regions=access.scope(),  # the session's regions, as on its pages
+                    **selection,
+                )
             finally:
                 con.close()
         except Exception:
