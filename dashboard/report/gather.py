@@ -169,8 +169,8 @@ def province(
 
     counties = run(con, "province_counties", province=adcode, metric=metric, year=year)
     trend = run(con, "province_trend", province=adcode, metric=metric)
-    sites = run(con, "province_sites", province=adcode, year=year)
-    sites_before = run(con, "province_sites", province=adcode, year=before)
+    sites = run(con, "province_sites", province=adcode, city=0, year=year)
+    sites_before = run(con, "province_sites", province=adcode, city=0, year=before)
     alliances = run(con, "province_alliances", province=adcode, year=year, limit=ALLIANCE_ROWS)
     alliances_before = run(con, "province_alliances", province=adcode, year=before, limit=1)
     links = run(con, "province_links", province=adcode, year=year)
