@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data, fmt, ui
+from dashboard.report import widget as briefing
 
 ui.through_router()
 
@@ -577,6 +578,7 @@ if len(detail):
     alliance = detail.iloc[0]
     show_header(alliance)
     show_structure(chosen)
+    briefing.button("alliance", chosen)
     show_map_and_roles(alliance, data.query("alliance_members", alliance=chosen))
     show_growth(chosen)
     show_activity(chosen, bool(alliance["simulated"]))

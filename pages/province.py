@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, fmt, ui
+from dashboard.report import widget as briefing
 
 ui.through_router()
 
@@ -97,6 +98,7 @@ cols[5].metric(ui.t("province.tile_partners"), f"{links['other_adcode'].nunique(
 ui.simulated_note(bool(measured["simulated"].any() or alliances["simulated"].any()))
 if city:
     st.caption(ui.t("province.city_note", city=ui.plain(city_name), n=len(counties)))
+briefing.button("province", province, metric=metric, year=year)
 
 # The county map, diverging at the target when the metric has one.
 st.subheader(
