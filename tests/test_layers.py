@@ -280,7 +280,7 @@ def test_search_lists_real_rows_before_simulated_ones(live, tmp_path):
     try:
         params = {
             "province": 0, "form": "", "scope": "", "specialty": "", "year_from": 1900,
-            "year_to": 2100, "q": "医", "real_only": False, "limit": 500,
+            "year_to": 2100, "q": "医", "tag": "", "real_only": False, "limit": 500,
         }  # fmt: skip
         register = db.run(con, "alliance_register", params)
     finally:
