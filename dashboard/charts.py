@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from dashboard import geo, i18n
 
 # Conic equal-area centred on China; the base map is hidden, only our own boundaries draw.
 GEO = {
@@ -15,15 +18,57 @@ GEO = {
     "fitbounds": "locations",
     "bgcolor": "rgba(0,0,0,0)",
 }
-# The whole country, South China Sea islands included; fitbounds draws it far too small.
+# The mainland down to Hainan; the South China Sea islands go into the 南海诸岛 inset.
 CHINA_GEO = GEO | {
     "fitbounds": False,
-    "lonaxis": {"range": [73, 136]},
-    "lataxis": {"range": [3, 54]},
+    "lonaxis": {"range": [73, 135.5]},
+    "lataxis": {"range": [17.6, 53.8]},
+    "domain": {"x": [0, 1], "y": [0, 1]},
+}
+# The inset sits in the lower right corner, over the open sea east of Taiwan.
+INSET_DOMAIN = {"x": [0.83, 1.0], "y": [0.0, 0.3]}
+INSET_GEO = GEO | {
+    "fitbounds": False,
+    "projection": {"type": "mercator"},
+    "lonaxis": {"range": list(geo.SOUTH_SEA["lon"])},
+    "lataxis": {"range": list(geo.SOUTH_SEA["lat"])},
+    "domain": INSET_DOMAIN,
 }
 DIVERGING = "RdYlBu"  # red below the target, blue above it
 SEQUENTIAL = "Blues"
 MISSING_GREY = "#d9d9d9"
+BELOW_COLOUR, MEETING_COLOUR = "#d73027", "#4575b4"  # the two ends of DIVERGING
+# Colours of what is not data: land around the units, islands, the dash line, the inset frame.
+THEMES = {
+    "light": {
+        "context": "#eceff2",
+        "context_edge": "#a9b3bd",
+        "edge": "#ffffff",
+        "missing": MISSING_GREY,
+        "island": "#1f3a5f",
+        "dash": "#34495e",
+        "frame": "#7f8c8d",
+        "inset_bg": "#ffffff",
+        "text": "#2c3e50",
+        "lead": "#c0392b",
+        "member": "#2c3e50",
+        "link": "#7b241c",
+    },
+    "dark": {
+        "context": "#1a2840",
+        "context_edge": "#4d6382",
+        "edge": "#0b1424",
+        "missing": "#2a3a55",
+        "island": "#f5d76e",
+        "dash": "#c9d6e3",
+        "frame": "#6f89a8",
+        "inset_bg": "#0b1424",
+        "text": "#e8eef7",
+        "lead": "#ff6b5b",
+        "member": "#e8eef7",
+        "link": "#f5b041",
+    },
+}
 
 
 class Shapes(NamedTuple):
@@ -33,6 +78,7 @@ class Shapes(NamedTuple):
     url: str
     ids: list[str]
     box: tuple[float, float, float, float] | None
+    sea: bool = False  # some units lie out in the South China Sea, outside box: draw the inset
 
 
 def extent(geometry: dict) -> tuple[float, float, float, float]:
@@ -66,11 +112,148 @@ def bounds(box: tuple[float, float, float, float] | None, pad: float = 0.04) -> 
     }
 
 
-def _layout(fig: go.Figure, height: int, uirevision: str, geo: dict) -> go.Figure:
+def _layout(fig: go.Figure, height: int, uirevision: str, geo_: dict) -> go.Figure:
     fig.update_layout(
-        height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0}, uirevision=uirevision, geo=geo
+        height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0}, uirevision=uirevision, geo=geo_
     )
     return fig
+
+
+def number_format(unit: str) -> str:
+    """Plotly number format of a value in unit: one decimal for %, whole numbers otherwise."""
+    return ".1f" if unit == "%" else ",.0f"
+
+
+def with_unit(unit_label: str) -> str:
+    """The unit as written after a number: "90.9 %", "1,200 人次"."""
+    return f" {unit_label}" if unit_label else ""
+
+
+def gap_phrase(
+    gap: float | None, unit: str, lang: str = i18n.DEFAULT_LANG, unit_label: str = ""
+) -> str:
+    """A unit's distance to the target in words: 低于目标 2.1 个百分点 / 高于目标 0.4 个百分点
+    (gap as the queries give it: positive = still short of the target)."""
+    if gap is None or pd.isna(gap):
+        return ""
+    if abs(gap) < 0.05:
+        return i18n.text("maps.gap_at", lang)
+    key = "maps.gap_short" if gap > 0 else "maps.gap_beyond"
+    points = i18n.text("maps.points_pct", lang) if unit == "%" else unit_label
+    amount = f"{abs(gap):.1f}" if unit == "%" else f"{abs(gap):,.0f}"
+    return " ".join(i18n.text(key, lang, amount=amount, points=points).split())
+
+
+def map_caption(lang: str = i18n.DEFAULT_LANG) -> str:
+    """What every map says under it: a schematic map, and whose boundaries it draws."""
+    return i18n.text("maps.caption", lang)
+
+
+def _caption(fig: go.Figure, lang: str, theme: str, left: bool = True) -> None:
+    fig.add_annotation(
+        text=map_caption(lang),
+        xref="paper",
+        yref="paper",
+        x=0 if left else 1,
+        y=0,
+        xanchor="left" if left else "right",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 11, "color": THEMES[theme]["frame"]},
+    )
+
+
+def _context(fig: go.Figure, shapes: Shapes, theme: str, geo_name: str = "geo") -> None:
+    """Land drawn plain under the units: China's provinces around a part of it."""
+    colours = THEMES[theme]
+    fig.add_trace(
+        go.Choropleth(
+            geojson=shapes.url,
+            locations=shapes.ids,
+            featureidkey="id",
+            z=[0] * len(shapes.ids),
+            colorscale=[[0, colours["context"]], [1, colours["context"]]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0.6, "color": colours["context_edge"]}},
+            geo=geo_name,
+        )
+    )
+
+
+def add_south_sea_inset(
+    fig: go.Figure, provinces: Shapes, lang: str = i18n.DEFAULT_LANG, theme: str = "light"
+) -> go.Figure:
+    """The 南海诸岛 inset at the lower right, as official national maps draw it: the coast, every
+    island as a dot, the ten-dash line, in a frame with its title."""
+    colours = THEMES[theme]
+    _context(fig, provinces, theme, geo_name="geo2")
+    lons, lats = geo.south_sea_islands()
+    fig.add_trace(
+        go.Scattergeo(
+            lon=list(lons),
+            lat=list(lats),
+            mode="markers",
+            marker={"size": 3, "color": colours["island"]},
+            hoverinfo="skip",
+            showlegend=False,
+            geo="geo2",
+        )
+    )
+    dash_lon, dash_lat = geo.dashline()
+    fig.add_trace(
+        go.Scattergeo(
+            lon=dash_lon,
+            lat=dash_lat,
+            mode="lines",
+            line={"width": 1.6, "color": colours["dash"]},
+            hoverinfo="skip",
+            showlegend=False,
+            geo="geo2",
+        )
+    )
+    x0, x1 = INSET_DOMAIN["x"]
+    y0, y1 = INSET_DOMAIN["y"]
+    fig.add_shape(
+        type="rect",
+        xref="paper",
+        yref="paper",
+        x0=x0,
+        x1=x1,
+        y0=y0,
+        y1=y1,
+        line={"width": 1, "color": colours["frame"]},
+        layer="above",
+    )
+    fig.add_annotation(
+        text=i18n.text("maps.south_sea", lang),
+        xref="paper",
+        yref="paper",
+        x=(x0 + x1) / 2,
+        y=y0 + 0.01,
+        xanchor="center",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 12, "color": colours["text"]},
+        bgcolor=colours["inset_bg"],
+    )
+    fig.update_layout(geo2=INSET_GEO | {"bgcolor": colours["inset_bg"]})
+    return fig
+
+
+def _dash_on_main(fig: go.Figure, theme: str) -> None:
+    # Where the main frame shows the sea near Hainan and Taiwan, the line shows too.
+    lons, lats = geo.dashline()
+    fig.add_trace(
+        go.Scattergeo(
+            lon=lons,
+            lat=lats,
+            mode="lines",
+            hoverinfo="skip",
+            line={"width": 1.2, "color": THEMES[theme]["dash"]},
+            showlegend=False,
+        )
+    )
 
 
 def choropleth(
@@ -85,22 +268,48 @@ def choropleth(
     colorbar_title: str = "",
     national: bool = False,
     percent: bool = False,
+    unit_label: str = "",
+    lang: str = i18n.DEFAULT_LANG,
+    theme: str = "light",
+    context: Shapes | None = None,
+    integer: bool = False,
+    caption: bool = True,
 ) -> go.Figure:
     """Areas coloured by value; with a target, the scale diverges at the target (and a
     percentage scale stops at 0 and 100). The boundaries come from shapes.url, so the figure
-    carries only ids and values."""
+    carries only ids and values.
+
+    national: all of China with the 南海诸岛 inset; context: land drawn plain underneath (the
+    provinces around a part of China); integer: a colour bar of whole numbers (counts)."""
+    colours = THEMES[theme]
     frame = frame[frame["adcode"].astype(str).isin(set(shapes.ids))]
     z = frame["value"]
-    line = {"width": 0.4, "color": "white"}
+    unit = "%" if percent else ""
+    line = {"width": 0.4, "color": colours["edge"]}
+    hover = "%{text}<br>" + value_label + ": %{z:" + number_format(unit) + "}"
+    hover += with_unit(unit_label or unit)
+    customdata = None
+    if target is not None and "gap" in frame:
+        customdata = [[gap_phrase(g, unit, lang, unit_label)] for g in frame["gap"]]
+        hover += "<br>%{customdata[0]}"
     trace = {
         "geojson": shapes.url,
         "locations": frame["adcode"].astype(str),
         "featureidkey": "id",
         "z": z,
         "text": safe_text(frame[hover_name]),
-        "hovertemplate": "%{text}<br>" + value_label + ": %{z}<extra></extra>",
+        "customdata": customdata,
+        "hovertemplate": hover + "<extra></extra>",
         "marker": {"line": line},
-        "colorbar": {"title": {"text": colorbar_title}, "thickness": 12},
+        "colorbar": {
+            "title": {"text": colorbar_title},
+            "thickness": 12,
+            "len": 0.6 if national else 0.8,
+            "y": 0.98 if national else 0.5,
+            "yanchor": "top" if national else "middle",
+            "tickformat": ",d" if integer else None,
+            "dtick": 1 if integer and len(z) and float(z.max()) - float(z.min()) <= 8 else None,
+        },
     }
     if target is not None and len(z):
         spread = max(abs(float(z.max()) - target), abs(target - float(z.min())), 1.0)
@@ -117,6 +326,8 @@ def choropleth(
     else:
         trace.update(colorscale=SEQUENTIAL)
     fig = go.Figure()
+    if context is not None:
+        _context(fig, context, theme)
     # Regions without a value still show, in grey, underneath, so the map never has holes.
     missing = sorted(set(shapes.ids) - set(trace["locations"]))
     if missing:
@@ -126,14 +337,131 @@ def choropleth(
                 locations=missing,
                 featureidkey="id",
                 z=[0] * len(missing),
-                colorscale=[[0, MISSING_GREY], [1, MISSING_GREY]],
+                colorscale=[[0, colours["missing"]], [1, colours["missing"]]],
                 showscale=False,
                 hoverinfo="skip",
                 marker={"line": line},
             )
         )
     fig.add_trace(go.Choropleth(**trace))
-    return _layout(fig, height, uirevision, CHINA_GEO if national else bounds(shapes.box))
+    if national:
+        _dash_on_main(fig, theme)
+        _layout(fig, height, uirevision, CHINA_GEO)
+        add_south_sea_inset(fig, shapes, lang, theme)
+    else:
+        _layout(fig, height, uirevision, bounds(shapes.box))
+        if shapes.sea:  # Hainan: its sea areas in the inset, the main island fills the frame
+            add_south_sea_inset(fig, context or shapes, lang, theme)
+    if caption:
+        _caption(fig, lang, theme, left=national)
+    return fig
+
+
+def alliance_map(
+    areas: pd.DataFrame,
+    shapes: Shapes,
+    china: Shapes,
+    members: pd.DataFrame,
+    labels: dict[str, str],
+    highlight: Sequence[int | str] = (),
+    lang: str = i18n.DEFAULT_LANG,
+    theme: str = "light",
+    height: int = 480,
+    uirevision: str = "alliance",
+) -> go.Figure:
+    """One alliance on the outline of China (members in several provinces) or of its province
+    (members in one): the areas with members shaded by how many, the counties it covers
+    (highlight: county adcodes, e.g. Quzhou's six) outlined strongly, lines from each member to
+    the lead, leads as large red points.
+
+    areas: adcode, label, members (0 where none), as queries/alliance_areas.sql gives them;
+    shapes: the areas' boundaries (data.map_shapes); china: the provinces' boundaries;
+    members: current members with lon, lat, lead_lon, lead_lat, is_lead, hover;
+    labels: texts "value", "members", "lead", "links" in the page's language."""
+    colours = THEMES[theme]
+    national = len(shapes.ids) and all(int(i) % 10000 == 0 for i in shapes.ids)
+    shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
+    fig = go.Figure()
+    # China's provinces underneath: a cross-province alliance sits on the country's outline.
+    _context(fig, china, theme)
+    fig.add_trace(
+        go.Choropleth(
+            geojson=shapes.url,
+            locations=shapes.ids,
+            featureidkey="id",
+            z=[0] * len(shapes.ids),
+            colorscale=[[0, "#fbfcfd" if theme == "light" else "#22324f"]] * 2,
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0.4, "color": colours["context_edge"]}},
+        )
+    )
+    if len(shaded):
+        many = shaded["value"].nunique() > 1
+        fig.add_trace(
+            go.Choropleth(
+                geojson=shapes.url,
+                locations=shaded["adcode"].astype(str),
+                featureidkey="id",
+                z=shaded["value"],
+                zmin=0,
+                colorscale=[[0, "#c6dbef"], [1, "#08519c"]] if many else [[0, "#9ecae1"]] * 2,
+                showscale=bool(many),
+                colorbar={
+                    "title": {"text": labels["value"]},
+                    "thickness": 12,
+                    "len": 0.6,
+                    "tickformat": ",d",
+                    "dtick": 1 if float(shaded["value"].max()) <= 8 else None,
+                },
+                text=safe_text(shaded["label"]),
+                hovertemplate="%{text}<br>" + labels["value"] + ": %{z:,d}<extra></extra>",
+                marker={"line": {"width": 0.6, "color": colours["edge"]}},
+            )
+        )
+    wanted = {str(c) for c in highlight}
+    by_province: dict[int, list[str]] = {}
+    for code in sorted(wanted):
+        by_province.setdefault(int(code) // 10000 * 10000, []).append(code)
+    for province, codes in by_province.items():
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geo.url("county", province),
+                locations=codes,
+                featureidkey="id",
+                z=[1] * len(codes),
+                colorscale=[[0, "rgba(243,156,18,0.45)"], [1, "rgba(243,156,18,0.45)"]],
+                showscale=False,
+                hoverinfo="skip",
+                marker={"line": {"width": 2, "color": "#d35400"}},
+            )
+        )
+    others = members[~members["is_lead"].astype(bool)]
+    links = others.rename(
+        columns={"lead_lon": "from_lon", "lead_lat": "from_lat", "lon": "to_lon", "lat": "to_lat"}
+    ).assign(alliances=1)
+    add_links(fig, links, name=labels["links"], color=colours["link"], max_width=1.5)
+    if len(others):
+        add_points(fig, others, text="hover", color=colours["member"], name=labels["members"])
+    leads = members[members["is_lead"].astype(bool)]
+    if len(leads):
+        add_points(
+            fig,
+            leads.assign(size=14),
+            text="hover",
+            size="size",
+            color=colours["lead"],
+            name=labels["lead"],
+        )
+    if national:
+        _dash_on_main(fig, theme)
+        _layout(fig, height, uirevision, CHINA_GEO)
+        add_south_sea_inset(fig, china, lang, theme)
+    else:
+        _layout(fig, height, uirevision, bounds(shapes.box))
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
+    _caption(fig, lang, theme, left=bool(national))
+    return fig
 
 
 def safe_text(values: pd.Series) -> pd.Series:
@@ -146,14 +474,17 @@ def safe_text(values: pd.Series) -> pd.Series:
     return escaped.astype(object).where(values.notna(), None)  # blank stays blank, not "None"
 
 
-def metric_scale(info: pd.Series) -> dict:
+def metric_scale(info: pd.Series, lang: str = i18n.DEFAULT_LANG) -> dict:
     """choropleth() colour settings for a catalogue row: target, direction, unit."""
     target = info["target"]
+    unit = i18n.code_label("metrics.units", info["unit"], lang)
     return {
         "target": None if pd.isna(target) else float(target),
         "higher_is_better": info["direction"] != "lower",
-        "colorbar_title": info["unit"],
+        "colorbar_title": unit,
         "percent": info["unit"] == "%",
+        "unit_label": unit,
+        "integer": info["unit"] != "%",
     }
 
 
@@ -263,12 +594,132 @@ PALETTE = [
     "#00b894",
     "#6c5ce7",
 ]
-TARGET_LINE = {"line_dash": "dash", "line_color": "#c0392b"}
+# Dark and above the bars, so it shows over red and blue bars alike.
+TARGET_LINE = {"line_dash": "dash", "line_color": "#1b2631", "line_width": 2, "layer": "above"}
+
+# Plotly's own words (toolbar tips, month names) in Chinese; plotly.js ships locales only as
+# separate scripts, so the dictionary travels in each chart's config.
+LOCALE_ZH = {
+    "dictionary": {
+        "Autoscale": "自动缩放",
+        "Box Select": "框选",
+        "Lasso Select": "套索选择",
+        "Compare data on hover": "悬停时比较数据",
+        "Show closest data on hover": "悬停时显示最近的数据",
+        "Toggle show closest data on hover": "切换悬停显示最近的数据",
+        "Toggle Spike Lines": "切换辅助线",
+        "Double-click to zoom back out": "双击还原",
+        "Double-click on legend to isolate one trace": "双击图例只看这一组",
+        "Download plot as a png": "下载为 PNG 图片",
+        "Download plot": "下载图片",
+        "Pan": "平移",
+        "Reset": "重置",
+        "Reset axes": "重置坐标轴",
+        "Reset view": "重置视图",
+        "Reset views": "重置视图",
+        "Snapshot succeeded": "图片已生成",
+        "Sorry, there was a problem downloading your snapshot!": "抱歉，图片下载出错！",
+        "Taking snapshot - this may take a few seconds": "正在生成图片，请稍候",
+        "Zoom": "缩放",
+        "Zoom in": "放大",
+        "Zoom out": "缩小",
+        "lat:": "纬度:",
+        "lon:": "经度:",
+        "trace": "数据组",
+        "max:": "最大值:",
+        "min:": "最小值:",
+        "mean:": "平均值:",
+        "median:": "中位数:",
+    },
+    "format": {
+        "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+        "months": [f"{m}月" for m in range(1, 13)],
+        "shortMonths": [f"{m}月" for m in range(1, 13)],
+        "date": "%Y-%m-%d",
+        "decimal": ".",
+        "thousands": ",",
+    },
+}
+# Date ticks by zoom level, in the reader's own order: 2024年3月, not "Mar 2024".
+DATE_TICKS = {
+    "zh": [
+        {"dtickrange": [None, 86_400_000 * 27], "value": "%Y年%-m月%-d日"},
+        {"dtickrange": [86_400_000 * 27, 86_400_000 * 360], "value": "%Y年%-m月"},
+        {"dtickrange": [86_400_000 * 360, None], "value": "%Y年"},
+    ],
+    "en": [
+        {"dtickrange": [None, 86_400_000 * 27], "value": "%Y-%m-%d"},
+        {"dtickrange": [86_400_000 * 27, 86_400_000 * 360], "value": "%Y-%m"},
+        {"dtickrange": [86_400_000 * 360, None], "value": "%Y"},
+    ],
+}
 
 
-def _groups(frame: pd.DataFrame, color: str | None):
+def plotly_config(base: dict, lang: str = i18n.DEFAULT_LANG) -> dict:
+    """A chart's config in the reader's language: Plotly's toolbar and month names in Chinese."""
+    if lang != "zh":
+        return base | {"locale": "en"}
+    return base | {"locale": "zh-CN", "locales": {"zh-CN": LOCALE_ZH}}
+
+
+def _wan_ticks(top: float) -> tuple[list[float], list[str]]:
+    """Ticks of an axis up to top counted in 万 (10,000): 0, 2万, 4万…"""
+    steps = [1, 2, 5]
+    magnitude = 1e4
+    while True:
+        for s in steps:
+            step = s * magnitude
+            if top / step <= 6:
+                n = int(top // step) + 1
+                values = [i * step for i in range(n + 1)]
+                return values, ["0" if v == 0 else f"{v / 1e4:g}万" for v in values]
+        magnitude *= 10
+
+
+def localise(fig: go.Figure, lang: str = i18n.DEFAULT_LANG) -> go.Figure:
+    """Numbers and dates the reader's way: no SI letters (5k), 万 for large counts in Chinese,
+    dates as 2024年3月; call after the figure is complete."""
+    fig.update_layout(separators=".,")
+    for axis in ("xaxis", "yaxis"):
+        layout_axis = fig.layout[axis]
+        letter = axis[0]
+        values = []
+        dates = False
+        for trace in fig.data:
+            if getattr(trace, "type", "") not in ("bar", "scatter", "histogram"):
+                continue
+            column = getattr(trace, letter, None)
+            if column is None:
+                continue
+            series = pd.Series(list(column))
+            if (
+                pd.api.types.is_datetime64_any_dtype(series)
+                or series.map(lambda v: hasattr(v, "year") and hasattr(v, "month")).all()
+            ):
+                dates = True
+            elif pd.api.types.is_numeric_dtype(series):
+                values.append(series)
+        if dates:
+            fig.update_layout(
+                {axis: {"tickformatstops": DATE_TICKS[lang], "hoverformat": "%Y-%m-%d"}}
+            )
+            continue
+        fig.update_layout({axis: {"exponentformat": "none", "separatethousands": True}})
+        if lang == "zh" and values and layout_axis.tickvals is None:
+            stacked = fig.layout.barmode == "stack"
+            frame = pd.concat(values, axis=1)
+            top = float(frame.sum(axis=1).max() if stacked else frame.max().max())
+            if top >= 20_000:
+                tickvals, ticktext = _wan_ticks(top)
+                fig.update_layout({axis: {"tickvals": tickvals, "ticktext": ticktext}})
+    return fig
+
+
+def _groups(frame: pd.DataFrame, color: str | None, colours: dict | None = None):
     """(name, rows, colour) per colour group in order of first appearance (one group if none);
-    text columns escaped, since Plotly reads a few HTML tags in axis labels and legends."""
+    text columns escaped, since Plotly reads a few HTML tags in axis labels and legends.
+    colours: a fixed colour per group name (e.g. below target red, meeting it blue)."""
     texts = [
         c
         for c in frame.columns
@@ -278,8 +729,10 @@ def _groups(frame: pd.DataFrame, color: str | None):
     if color is None:
         return [("", frame, PALETTE[1])]
     names = list(dict.fromkeys(frame[color]))
+    colours = colours or {}
     return [
-        (str(n), frame[frame[color] == n], PALETTE[i % len(PALETTE)]) for i, n in enumerate(names)
+        (str(n), frame[frame[color] == n], colours.get(n, PALETTE[i % len(PALETTE)]))
+        for i, n in enumerate(names)
     ]
 
 
@@ -295,6 +748,22 @@ def _axes(fig: go.Figure, x: str, y: str, labels: dict | None, height: int) -> g
     return fig
 
 
+def _value_hover(category: str, value: str, name: str, unit: str, unit_label: str) -> str:
+    """Hover of one bar or point: the category, then the value with its unit."""
+    number = "%{" + value + ":" + number_format(unit) + "}" + with_unit(unit_label or unit)
+    head = "%{" + category + "}"
+    return head + "<br>" + (f"{name}: " if name else "") + number + "<extra></extra>"
+
+
+def integer_axis(fig: go.Figure, axis: str, top: float | None = None) -> go.Figure:
+    """Whole-number ticks on a count axis (no 0.5 members)."""
+    settings = {"tickformat": ",d", "rangemode": "tozero"}
+    if top is not None and top <= 8:
+        settings |= {"dtick": 1, "tick0": 0}
+    fig.update_layout({f"{axis}axis": settings})
+    return fig
+
+
 def bars(
     frame: pd.DataFrame,
     x: str,
@@ -305,11 +774,18 @@ def bars(
     labels: dict | None = None,
     target: float | None = None,
     text: str | None = None,
+    unit: str = "",
+    unit_label: str = "",
+    integer: bool = False,
+    colours: dict | None = None,
 ) -> go.Figure:
-    """Bar chart (stacked by color) with an optional target line."""
+    """Bar chart (stacked by color) with an optional target line. unit "%" writes values with
+    one decimal and a %, unit_label names another unit in hovers; integer: counts, whole ticks."""
     # Plain graph_objects: plotly.express costs ~20x more per figure on every rerun.
     fig = go.Figure()
-    for name, rows, colour in _groups(frame, color):
+    value, category = (x, y) if orientation == "h" else (y, x)
+    value_label = (labels or {}).get(value, "")
+    for name, rows, colour in _groups(frame, color, colours):
         fig.add_trace(
             go.Bar(
                 x=rows[x],
@@ -319,6 +795,13 @@ def bars(
                 marker_color=colour,
                 text=rows[text] if text else None,
                 showlegend=color is not None,
+                hovertemplate=_value_hover(
+                    "y" if orientation == "h" else "x",
+                    "x" if orientation == "h" else "y",
+                    value_label,
+                    unit if not integer else "",
+                    unit_label,
+                ),
             )
         )
     if target is not None:
@@ -327,6 +810,9 @@ def bars(
         else:
             fig.add_hline(y=target, **TARGET_LINE)
     fig.update_layout(barmode="stack")
+    if integer and len(frame):
+        totals = frame.groupby(category)[value].sum() if color else frame[value]
+        integer_axis(fig, "x" if orientation == "h" else "y", float(totals.max()))
     return _axes(fig, x, y, labels, height)
 
 
@@ -338,9 +824,13 @@ def lines(
     height: int = 360,
     labels: dict | None = None,
     target: float | None = None,
+    unit: str = "",
+    unit_label: str = "",
+    integer: bool = False,
 ) -> go.Figure:
-    """Line chart over time with an optional target line."""
+    """Line chart over time with an optional target line; the time axis ends at the data's end."""
     fig = go.Figure()
+    value_label = (labels or {}).get(y, "")
     for name, rows, colour in _groups(frame, color):
         fig.add_trace(
             go.Scatter(
@@ -350,10 +840,22 @@ def lines(
                 mode="lines+markers",
                 line_color=colour,
                 showlegend=color is not None,
+                hovertemplate=_value_hover(
+                    "x", "y", value_label, unit if not integer else "", unit_label
+                ).replace("<extra></extra>", "<extra>" + (name or "") + "</extra>"),
             )
         )
     if target is not None:
         fig.add_hline(y=target, **TARGET_LINE)
+    if len(frame):
+        first, last = frame[x].min(), frame[x].max()
+        if pd.api.types.is_integer_dtype(frame[x]):  # years: one tick each, no 2019.5
+            fig.update_xaxes(tickformat="d", dtick=1 if last - first <= 12 else 2)
+            fig.update_xaxes(range=[first - 0.3, last + 0.3])
+        elif pd.api.types.is_datetime64_any_dtype(frame[x]):
+            fig.update_xaxes(range=[first, last])
+    if integer and len(frame):
+        integer_axis(fig, "y", float(frame[y].max()))
     return _axes(fig, x, y, labels, height)
 
 
@@ -363,9 +865,18 @@ def histogram(
     height: int = 360,
     labels: dict | None = None,
     target: float | None = None,
+    unit: str = "",
 ) -> go.Figure:
-    """Distribution of one value with an optional target line."""
-    fig = go.Figure(go.Histogram(x=frame[x], nbinsx=40, marker_color=PALETTE[1]))
+    """Distribution of one value with an optional target line; the count axis in whole units."""
+    fig = go.Figure(
+        go.Histogram(
+            x=frame[x],
+            nbinsx=40,
+            marker_color=PALETTE[1],
+            hovertemplate="%{x}" + with_unit(unit) + "<br>%{y:,d}<extra></extra>",
+        )
+    )
     if target is not None:
         fig.add_vline(x=target, **TARGET_LINE)
+    integer_axis(fig, "y")
     return _axes(fig, x, "count", labels, height)

@@ -286,7 +286,7 @@ def simulated_note(frame: pd.DataFrame | bool) -> None:
 
 
 def data_labels(simulated: pd.Series, page: str) -> pd.Series:
-    """Per row, "📰 real" or "🧪 simulated" in the page's words (messages page.data_*)."""
+    """Per row, "● real" or "○ simulated" in the page's words (messages page.data_*)."""
     real, sample = t(f"{page}.data_real"), t(f"{page}.data_simulated")
     return simulated.map(lambda s: sample if s else real)
 
@@ -294,7 +294,7 @@ def data_labels(simulated: pd.Series, page: str) -> pd.Series:
 def source_note(row: pd.Series, page: str) -> None:
     """Where one record comes from: simulated, or the news article it was read from."""
     if row["simulated"]:
-        st.info(f"🧪 **{t('common.simulated')}** · {t(f'{page}.source_simulated')}")
+        st.info(f"○ **{t('common.simulated')}** · {t(f'{page}.source_simulated')}")
     elif fmt.given(row["article_title"]):
         st.info(
             t(
@@ -355,8 +355,10 @@ def table(
 def chart(fig, key: str, frame: pd.DataFrame, filename: str, on_select: str = "ignore", **kwargs):
     """A Plotly chart drawn offline, with the table behind it one click away."""
     fig.update_layout(font_family=FONT)
+    charts.localise(fig, lang())
+    config = charts.plotly_config(PLOTLY_CONFIG, lang())
     event = st.plotly_chart(
-        fig, key=key, config=PLOTLY_CONFIG, on_select=on_select, width="stretch", **kwargs
+        fig, key=key, config=config, on_select=on_select, width="stretch", **kwargs
     )
     with st.expander(t("common.show_table")):
         table(frame, key=f"{key}_table", filename=filename)
@@ -374,6 +376,7 @@ def activity_chart(activity: pd.DataFrame, key: str, filename: str, table: dict[
         color="activity",
         height=380,
         labels={"month": t(table["month"]), "count": t("common.count")},
+        integer=True,
     )
     chart(fig, key, columns(activity.assign(month=fmt.months(activity["month"])), table), filename)
     simulated_note(activity)

@@ -162,38 +162,20 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         areas = data.query("alliance_areas", alliance=aid)
         level = areas["level"].iloc[0] if len(areas) else "province"
         areas["label"] = ui.localized(areas, "name")  # counties have no English names
-        shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
-        fig = charts.choropleth(
-            shaded,
+        fig = charts.alliance_map(
+            areas,
             data.map_shapes(level, areas["adcode"].tolist()),
-            value_label=ui.t("alliances.map_value"),
-            hover_name="label",
+            data.map_shapes("province"),
+            current,
+            labels={
+                "value": ui.t("alliances.map_value"),
+                "members": ui.t("alliances.map_members"),
+                "lead": ui.t("alliances.map_lead"),
+                "links": ui.t("alliances.map_links"),
+            },
+            lang=ui.lang(),
             uirevision=f"alliance-{aid}",
-            height=460,
-            colorbar_title=ui.t("alliances.map_value"),
         )
-        others = current[~current["is_lead"]]
-        links = others.rename(
-            columns={
-                "lead_lon": "from_lon",
-                "lead_lat": "from_lat",
-                "lon": "to_lon",
-                "lat": "to_lat",
-            }
-        ).assign(alliances=1)
-        charts.add_links(fig, links, name=ui.t("alliances.map_links"), max_width=1.5)
-        charts.add_points(fig, others, text="hover", name=ui.t("alliances.map_members"))
-        charts.add_points(
-            fig,
-            current[current["is_lead"]].assign(size=13),
-            text="hover",
-            size="size",
-            color="#c0392b",
-            name=ui.t("alliances.map_lead"),
-        )
-        fig.update_layout(legend={"orientation": "h", "y": 0})
-        if shaded["value"].nunique() <= 1:  # one member per area: a colour scale says nothing
-            fig.update_traces(showscale=False, selector={"type": "choropleth"})
         ui.chart(
             fig,
             "alliance_map",
@@ -230,6 +212,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
             orientation="h",
             height=300,
             labels={"members": ui.t("alliances.col_members"), "role_label": ""},
+            integer=True,
         )
         fig.update_yaxes(autorange="reversed")  # the lead on top, as in the council's own order
         ui.chart(
@@ -275,6 +258,7 @@ def show_growth(aid: str) -> None:
         y="members",
         height=300,
         labels={"date": ui.t("alliances.col_date"), "members": ui.t("alliances.col_members")},
+        integer=True,
     )
     fig.update_traces(line_shape="hv")  # membership changes on the day, not gradually
     growth["date"] = fmt.dates(growth["date"])

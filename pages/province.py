@@ -100,7 +100,9 @@ fig = charts.choropleth(
     hover_name="name",
     uirevision=f"province-{province}",
     height=600,
-    **charts.metric_scale(info),
+    lang=ui.lang(),
+    context=data.map_shapes("province"),
+    **charts.metric_scale(info, ui.lang()),
 )
 if show_sites:
     tier_label = ui.labels("tier", sites["tier"])
@@ -164,6 +166,9 @@ with left:
                 bar_x: ui.t("common.gap" if target is not None else "common.value"),
                 "name": "",
             },
+            unit=info.unit,
+            unit_label=ui.label("metrics.units", info.unit),
+            integer=info.unit != "%",
         )
         bars.update_yaxes(autorange="reversed")  # the widest gap on top
         ui.chart(bars, "province_below", table, filename=f"below_{province}_{metric}_{year}")
@@ -195,6 +200,8 @@ with right:
                 color="area_label",
                 target=target,
                 labels={"year": ui.t("common.year"), "value": metric_name},
+                unit=info.unit,
+                unit_label=ui.label("metrics.units", info.unit),
             ),
             "province_trend",
             ui.columns(
@@ -275,6 +282,7 @@ else:
         orientation="h",
         height=max(260, 26 * links["partner"].nunique() + 80),
         labels={"alliances": ui.t("overview.alliance_count"), "partner": ""},
+        integer=True,
     )
     fig.update_yaxes(categoryorder="total ascending")  # the strongest link on top
     ui.chart(
