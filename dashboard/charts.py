@@ -14,25 +14,19 @@ from dashboard import geo, i18n
 # Conic equal-area centred on China; the base map is hidden, only our own boundaries draw.
 GEO = {
     "visible": False,
-    "projection": {"type": "conic equal area", "rotation": {"lon": 105}, "parallels": [25, 47]},
+    "projection": {
+        "type": "conic equal area",
+        "rotation": {"lon": geo.CENTRE_LON},
+        "parallels": list(geo.PARALLELS),
+    },
     "fitbounds": "locations",
     "bgcolor": "rgba(0,0,0,0)",
 }
 # The mainland down to Hainan; the South China Sea islands go into the 南海诸岛 inset.
 CHINA_GEO = GEO | {
     "fitbounds": False,
-    "lonaxis": {"range": [73, 135.5]},
-    "lataxis": {"range": [17.6, 53.8]},
-    "domain": {"x": [0, 1], "y": [0, 1]},
-}
-# The inset sits in the lower right corner, over the open sea east of Taiwan.
-INSET_DOMAIN = {"x": [0.83, 1.0], "y": [0.0, 0.3]}
-INSET_GEO = GEO | {
-    "fitbounds": False,
-    "projection": {"type": "mercator"},
-    "lonaxis": {"range": list(geo.SOUTH_SEA["lon"])},
-    "lataxis": {"range": list(geo.SOUTH_SEA["lat"])},
-    "domain": INSET_DOMAIN,
+    "lonaxis": {"range": list(geo.CHINA_LON)},
+    "lataxis": {"range": list(geo.CHINA_LAT)},
 }
 DIVERGING = "RdYlBu"  # red below the target, blue above it
 SEQUENTIAL = "Blues"
@@ -182,13 +176,50 @@ def _context(fig: go.Figure, shapes: Shapes, theme: str, geo_name: str = "geo") 
 
 
 def add_south_sea_inset(
-    fig: go.Figure, provinces: Shapes, lang: str = i18n.DEFAULT_LANG, theme: str = "light"
+    fig: go.Figure, lang: str = i18n.DEFAULT_LANG, theme: str = "light"
 ) -> go.Figure:
-    """The 南海诸岛 inset at the lower right, as official national maps draw it: the coast, every
-    island as a dot, the ten-dash line, in a frame with its title."""
+    """The 南海诸岛 inset at the lower right of the national map, as official maps draw it: the
+    coast, every island as a dot, the ten-dash line, in a frame with its title. It is drawn in the
+    map's own coordinates, so it stays in the corner at any width."""
     colours = THEMES[theme]
-    _context(fig, provinces, theme, geo_name="geo2")
-    lons, lats = geo.south_sea_islands()
+    frame_lon, frame_lat = geo.inset_frame()
+    url = geo.url("inset")
+    fig.add_trace(  # the background, among the choropleths: nothing of the main map shows through
+        go.Choropleth(
+            geojson=url,
+            locations=[geo.INSET_BACKGROUND],
+            featureidkey="id",
+            z=[0],
+            colorscale=[[0, colours["inset_bg"]], [1, colours["inset_bg"]]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0}},
+        )
+    )
+    ids = geo.inset_ids()
+    fig.add_trace(
+        go.Choropleth(
+            geojson=url,
+            locations=ids,
+            featureidkey="id",
+            z=[0] * len(ids),
+            colorscale=[[0, colours["context"]], [1, colours["context"]]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0.6, "color": colours["context_edge"]}},
+        )
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lon=frame_lon,
+            lat=frame_lat,
+            mode="lines",
+            line={"width": 1.2, "color": colours["frame"]},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    lons, lats = geo.south_sea_islands(inset=True)
     fig.add_trace(
         go.Scattergeo(
             lon=list(lons),
@@ -197,10 +228,9 @@ def add_south_sea_inset(
             marker={"size": 3, "color": colours["island"]},
             hoverinfo="skip",
             showlegend=False,
-            geo="geo2",
         )
     )
-    dash_lon, dash_lat = geo.dashline()
+    dash_lon, dash_lat = geo.dashline(inset=True)
     fig.add_trace(
         go.Scattergeo(
             lon=dash_lon,
@@ -209,41 +239,29 @@ def add_south_sea_inset(
             line={"width": 1.6, "color": colours["dash"]},
             hoverinfo="skip",
             showlegend=False,
-            geo="geo2",
         )
     )
-    x0, x1 = INSET_DOMAIN["x"]
-    y0, y1 = INSET_DOMAIN["y"]
-    fig.add_shape(
-        type="rect",
-        xref="paper",
-        yref="paper",
-        x0=x0,
-        x1=x1,
-        y0=y0,
-        y1=y1,
-        line={"width": 1, "color": colours["frame"]},
-        layer="above",
+    title_lon, title_lat = geo.to_inset(
+        geo.SOUTH_SEA["lon"][1] - 0.6, geo.SOUTH_SEA["lat"][0] + 0.6
     )
-    fig.add_annotation(
-        text=i18n.text("maps.south_sea", lang),
-        xref="paper",
-        yref="paper",
-        x=(x0 + x1) / 2,
-        y=y0 + 0.01,
-        xanchor="center",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 12, "color": colours["text"]},
-        bgcolor=colours["inset_bg"],
+    fig.add_trace(
+        go.Scattergeo(
+            lon=[title_lon],
+            lat=[title_lat],
+            mode="text",
+            text=[i18n.text("maps.south_sea", lang)],
+            textposition="top left",
+            textfont={"size": 12, "color": colours["text"]},
+            hoverinfo="skip",
+            showlegend=False,
+        )
     )
-    fig.update_layout(geo2=INSET_GEO | {"bgcolor": colours["inset_bg"]})
     return fig
 
 
 def _dash_on_main(fig: go.Figure, theme: str) -> None:
-    # Where the main frame shows the sea near Hainan and Taiwan, the line shows too.
-    lons, lats = geo.dashline()
+    # Only the dashes inside the main window (east of Taiwan); the rest is in the inset.
+    lons, lats = geo.dashline(main=True)
     fig.add_trace(
         go.Scattergeo(
             lon=lons,
@@ -347,11 +365,22 @@ def choropleth(
     if national:
         _dash_on_main(fig, theme)
         _layout(fig, height, uirevision, CHINA_GEO)
-        add_south_sea_inset(fig, shapes, lang, theme)
+        add_south_sea_inset(fig, lang, theme)
     else:
         _layout(fig, height, uirevision, bounds(shapes.box))
-        if shapes.sea:  # Hainan: its sea areas in the inset, the main island fills the frame
-            add_south_sea_inset(fig, context or shapes, lang, theme)
+        if shapes.sea:  # Hainan: the main island fills the frame, its sea areas get a note
+            fig.add_annotation(
+                text=i18n.text("maps.sea_note", lang),
+                xref="paper",
+                yref="paper",
+                x=0,
+                y=1,
+                xanchor="left",
+                yanchor="top",
+                showarrow=False,
+                align="left",
+                font={"size": 12, "color": colours["text"]},
+            )
     if caption:
         _caption(fig, lang, theme, left=national)
     return fig
@@ -456,7 +485,7 @@ def alliance_map(
     if national:
         _dash_on_main(fig, theme)
         _layout(fig, height, uirevision, CHINA_GEO)
-        add_south_sea_inset(fig, china, lang, theme)
+        add_south_sea_inset(fig, lang, theme)
     else:
         _layout(fig, height, uirevision, bounds(shapes.box))
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
@@ -700,6 +729,15 @@ def localise(fig: go.Figure, lang: str = i18n.DEFAULT_LANG) -> go.Figure:
                 dates = True
             elif pd.api.types.is_numeric_dtype(series):
                 values.append(series)
+        years = bool(values) and all(
+            s.dropna().between(1900, 2100).all() and (s.dropna() % 1 == 0).all() for s in values
+        )
+        if years and layout_axis.type != "category":  # whole years: 2024, never 2,024 or 2023.5
+            fig.update_layout({axis: {"tickformat": "d", "separatethousands": False}})
+            if layout_axis.dtick is None:
+                span = max(float(s.max()) for s in values) - min(float(s.min()) for s in values)
+                fig.update_layout({axis: {"dtick": 1 if span <= 12 else 2}})
+            continue
         if dates:
             fig.update_layout(
                 {axis: {"tickformatstops": DATE_TICKS[lang], "hoverformat": "%Y-%m-%d"}}
