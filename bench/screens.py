@@ -90,6 +90,8 @@ def main() -> None:
                     for slide in KIOSK:
                         page.goto(f"{base}/kiosk?slides={slide}&interval=300&lang={lang}")
                         settle(page, "[data-testid='stMain'] h1")
+                        if slide in ("overview", "province", "links"):
+                            page.wait_for_selector(MAP, state="attached", timeout=60_000)
                         page.wait_for_timeout(2500)
                         file = out / f"kiosk_{slide}_{lang}_{width}x{height}.png"
                         page.screenshot(path=str(file))

@@ -251,7 +251,7 @@ def add_south_sea_inset(
             mode="text",
             text=[i18n.text("maps.south_sea", lang)],
             textposition="top left",
-            textfont={"size": 12, "color": colours["text"]},
+            textfont={"color": colours["text"]},  # the figure's font size: large on the kiosk
             hoverinfo="skip",
             showlegend=False,
         )
@@ -292,6 +292,7 @@ def choropleth(
     context: Shapes | None = None,
     integer: bool = False,
     caption: bool = True,
+    colorbar: dict | None = None,
 ) -> go.Figure:
     """Areas coloured by value; with a target, the scale diverges at the target (and a
     percentage scale stops at 0 and 100). The boundaries come from shapes.url, so the figure
@@ -327,7 +328,8 @@ def choropleth(
             "yanchor": "top" if national else "middle",
             "tickformat": ",d" if integer else None,
             "dtick": 1 if integer and len(z) and float(z.max()) - float(z.min()) <= 8 else None,
-        },
+        }
+        | (colorbar or {}),
     }
     if target is not None and len(z):
         spread = max(abs(float(z.max()) - target), abs(target - float(z.min())), 1.0)
