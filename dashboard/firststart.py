@@ -7,7 +7,15 @@ import os
 
 import streamlit as st
 
-from dashboard import build, db, ui
+from dashboard import build, db, i18n, ui
+
+
+def _step(i: int, n: int, step: str) -> str:
+    """A build step as the progress bar says it: 3/6 写入数据库 · Writing the database."""
+    key = f"build.step.{step}"
+    if key not in i18n.catalogue():
+        return f"{i}/{n} {step}"
+    return f"{i}/{n} {i18n.text(key, 'zh')} · {i18n.text(key, 'en')}"
 
 
 def ensure_database() -> None:
@@ -22,7 +30,10 @@ def ensure_database() -> None:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another session may be building it right now
             try:
                 if not path.exists():
-                    build.build(path, progress=lambda i, n, step: bar.progress(i / n, text=step))
+                    build.build(
+                        path,
+                        progress=lambda i, n, step: bar.progress(i / n, text=_step(i, n, step)),
+                    )
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
             status.update(state="complete")
