@@ -28,6 +28,15 @@ CHINA_GEO = GEO | {
     "lonaxis": {"range": list(geo.CHINA_LON)},
     "lataxis": {"range": list(geo.CHINA_LAT)},
 }
+NATIONAL_COLORBAR = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 0.07,
+    "yanchor": "bottom",
+    "len": 0.3,
+    "thickness": 10,
+}
 DIVERGING = "RdYlBu"  # red below the target, blue above it
 SEQUENTIAL = "Blues"
 MISSING_GREY = "#d9d9d9"
@@ -321,14 +330,17 @@ def choropleth(
         "hovertemplate": hover + "<extra></extra>",
         "marker": {"line": line},
         "colorbar": {
-            "title": {"text": colorbar_title},
+            "title": {"text": colorbar_title, "side": "top" if national else None},
             "thickness": 12,
-            "len": 0.6 if national else 0.8,
-            "y": 0.98 if national else 0.5,
-            "yanchor": "top" if national else "middle",
+            "len": 0.8,
+            "y": 0.5,
+            "yanchor": "middle",
             "tickformat": ",d" if integer else None,
             "dtick": 1 if integer and len(z) and float(z.max()) - float(z.min()) <= 8 else None,
         }
+        # National: a horizontal bar in the empty lower left, so the map gets the whole width
+        # (on a phone, too) and the inset keeps the lower right.
+        | (NATIONAL_COLORBAR if national else {})
         | (colorbar or {}),
     }
     if target is not None and len(z):

@@ -59,6 +59,7 @@ DARK = {
 # Heights in CSS pixels at 1080p; the screen is 1080 tall, the title row and footer take ~170.
 MAP_PX, RANK_PX, TREND_PX = 860, 430, 300
 COLORBAR = {
+    "orientation": "v",
     "len": 0.4,
     "thickness": 18,
     "x": 0.0,
