@@ -148,8 +148,9 @@ def gap_phrase(
 
 
 def map_caption(lang: str = i18n.DEFAULT_LANG) -> str:
-    """What every map says under it: a schematic map, and whose boundaries it draws."""
-    return i18n.text("maps.caption", lang)
+    """What every map says under it: a schematic map, and whose boundaries it draws (short
+    enough for a phone's width; the Data page and data/boundaries/ATTRIBUTION.md say more)."""
+    return i18n.text("maps.caption_short", lang)
 
 
 def _caption(fig: go.Figure, lang: str, theme: str, left: bool = True) -> None:
@@ -396,7 +397,7 @@ def choropleth(
                 font={"size": 12, "color": colours["text"]},
             )
     if caption:
-        _caption(fig, lang, theme, left=national)
+        _caption(fig, lang, theme)
     return fig
 
 
@@ -503,7 +504,7 @@ def alliance_map(
     else:
         _layout(fig, height, uirevision, bounds(shapes.box))
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
-    _caption(fig, lang, theme, left=bool(national))
+    _caption(fig, lang, theme)
     return fig
 
 
@@ -771,7 +772,8 @@ def localise(fig: go.Figure, lang: str = i18n.DEFAULT_LANG) -> go.Figure:
 def _groups(frame: pd.DataFrame, color: str | None, colours: dict | None = None):
     """(name, rows, colour) per colour group in order of first appearance (one group if none);
     text columns escaped, since Plotly reads a few HTML tags in axis labels and legends.
-    colours: a fixed colour per group name (e.g. below target red, meeting it blue)."""
+    colours: a fixed colour per group name (e.g. below target red, meeting it blue); the
+    colour of all bars under None when there are no groups."""
     texts = [
         c
         for c in frame.columns
@@ -779,7 +781,7 @@ def _groups(frame: pd.DataFrame, color: str | None, colours: dict | None = None)
     ]
     frame = frame.assign(**{c: safe_text(frame[c]) for c in texts})
     if color is None:
-        return [("", frame, PALETTE[1])]
+        return [("", frame, (colours or {}).get(None, PALETTE[1]))]
     names = list(dict.fromkeys(frame[color]))
     colours = colours or {}
     return [

@@ -116,7 +116,9 @@ if show_sites:
             charts.add_points(
                 fig, rows, text="hover", size="size", color=color, name=ui.label("tier", tier)
             )
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "bgcolor": "rgba(0,0,0,0)"})
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "bgcolor": "rgba(0,0,0,0)"}
+    )
 ui.chart(
     fig,
     "province_map",
@@ -169,6 +171,7 @@ with left:
             unit=info.unit,
             unit_label=ui.label("metrics.units", info.unit),
             integer=info.unit != "%",
+            colours={None: charts.BELOW_COLOUR},  # short of the target: warm, as on the map
         )
         bars.update_yaxes(autorange="reversed")  # the widest gap on top
         ui.chart(bars, "province_below", table, filename=f"below_{province}_{metric}_{year}")
