@@ -45,6 +45,7 @@ BELOW_COLOUR, MEETING_COLOUR = "#d73027", "#4575b4"  # the two ends of DIVERGING
 THEMES = {
     "light": {
         "context": "#eceff2",
+        "plain": "#fbfcfd",
         "context_edge": "#a9b3bd",
         "edge": "#ffffff",
         "missing": MISSING_GREY,
@@ -59,6 +60,7 @@ THEMES = {
     },
     "dark": {
         "context": "#1a2840",
+        "plain": "#22324f",
         "context_edge": "#4d6382",
         "edge": "#0b1424",
         "missing": "#2a3a55",
@@ -434,7 +436,7 @@ def alliance_map(
             locations=shapes.ids,
             featureidkey="id",
             z=[0] * len(shapes.ids),
-            colorscale=[[0, "#fbfcfd" if theme == "light" else "#22324f"]] * 2,
+            colorscale=[[0, colours["plain"]], [1, colours["plain"]]],
             showscale=False,
             hoverinfo="skip",
             marker={"line": {"width": 0.4, "color": colours["context_edge"]}},
@@ -449,7 +451,9 @@ def alliance_map(
                 featureidkey="id",
                 z=shaded["value"],
                 zmin=0,
-                colorscale=[[0, "#c6dbef"], [1, "#08519c"]] if many else [[0, "#9ecae1"]] * 2,
+                colorscale=[[0, "#c6dbef"], [1, "#08519c"]]
+                if many
+                else [[0, "#6baed6"], [1, "#6baed6"]],
                 showscale=bool(many),
                 colorbar={
                     "title": {"text": labels["value"]},
