@@ -9,7 +9,9 @@ select
     m.metric,
     round(case when c.unit = '%' then avg(m.value) else sum(m.value) end, 1) as value,
     any_value(m.source) as source,
-    bool_or(m.simulated) as simulated
+    bool_or(m.simulated) as simulated,
+    min(m.origin) as origin,
+    min(m.batch_id) as batch_id
 from county_metrics_monthly m
 join metrics c on c.metric_id = m.metric
 group by m.county_adcode, year(m.month), m.metric, c.unit;

@@ -63,6 +63,8 @@ ui.table(
         {
             "table_label": "data.table",
             "rows": "data.rows",
+            "article_rows": "data.article_rows",
+            "office_rows": "data.office_rows",
             "simulated_rows": "data.simulated_rows",
             "share": "data.share",
         },

@@ -94,6 +94,11 @@ def tiles(items: list[tuple[str, str, str]]) -> None:
     )
 
 
+def on_target(pct: float) -> tuple[str, str]:
+    """The share of counties on target as a tile shows it; a dash when no county is measured."""
+    return ("—", "") if pd.isna(pct) else (f"{pct:.1f}", " %")
+
+
 def panel(title: str) -> None:
     st.html(f'<div class="kiosk-panel">{text(title)}</div>')
 
@@ -178,7 +183,7 @@ def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bo
                 (ui.t("overview.tile_sites"), f"{tiles_row.member_sites:,}", ""),
                 (ui.t("overview.tile_cross"), f"{tiles_row.cross_province:,}", ""),
                 (ui.t("overview.tile_provinces"), f"{tiles_row.provinces_covered}", ""),
-                (ui.t("overview.tile_on_target"), f"{tiles_row.pct_on_target:.1f}", " %"),
+                (ui.t("overview.tile_on_target"), *on_target(tiles_row.pct_on_target)),
             ]
         )
     with centre:
@@ -352,7 +357,8 @@ def show_screen() -> None:
         )
         slide, province = s.screen_at()
         meta = data.query("meta").set_index("key")["value"]
-        year = int(data.query("metric_years")["year"].max())
+        years = data.query("metric_years")["year"]  # none in a build without the simulation
+        year = int(years.max()) if len(years) else dt.date.today().year
     except db.DatabaseUnavailable as exc:
         log.warning("kiosk waiting for data: %s", exc)
         waiting()

@@ -14,7 +14,7 @@ members as (
 final as (
     select t.alliance_id, t.name, t.form, t.specialty, t.scope, t.model, t.founded_on,
         t.lead_site_id, lead.name as lead_name, t.parent_alliance_id, parent.name as parent_name,
-        t.note, t.source, t.simulated, m.members, m.members_ever,
+        t.note, t.source, t.simulated, t.origin, t.batch_id, m.members, m.members_ever,
         art.title as article_title, art.publisher as article_publisher,
         art.published_on as article_date
     from target t

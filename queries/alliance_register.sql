@@ -48,7 +48,7 @@ filtered as (
 final as (
     select f.alliance_id, f.name, f.form, f.specialty, f.scope, f.model, f.founded_on,
         f.lead_name, coalesce(c.members, 0) as members, coalesce(c.provinces, 0) as provinces,
-        f.simulated,
+        f.simulated, f.origin, f.batch_id,
         count(*) over () as total,
         count(*) filter (not f.simulated) over () as total_real
     from filtered f

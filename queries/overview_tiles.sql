@@ -31,7 +31,8 @@ final as (
         visit.counties,
         visit.counties_on_target,
         visit.counties_on_target / nullif(visit.counties, 0) * 100 as pct_on_target,
-        visit.simulated or (select bool_or(simulated) from active_members) as simulated
+        coalesce(visit.simulated or (select bool_or(simulated) from active_members), false)
+            as simulated
     from visit
 )
 

@@ -129,6 +129,14 @@ def tiny_db(tmp_path_factory) -> Path:
     return build.build(base / "tiny.duckdb", data_dir=data_dir)
 
 
+@pytest.fixture(scope="session")
+def bare_db(tmp_path_factory) -> Path:
+    """The tiny database built with --no-simulation: geography, catalogue, the article only."""
+    base = tmp_path_factory.mktemp("bare")
+    data_dir = write_data_dir(base / "data")
+    return build.build(base / "bare.duckdb", data_dir=data_dir, simulation=False)
+
+
 @pytest.fixture
 def tiny_env(tiny_db, monkeypatch) -> Path:
     """DASHBOARD_DB pointed at the tiny database for the duration of a test."""
