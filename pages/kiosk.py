@@ -117,6 +117,9 @@ def show(fig, height: int, scale: int, top_px: int = 0) -> None:
 
 def ranking(frame: pd.DataFrame, label: str, target: float | None, unit: str, scale: int):
     """Horizontal bars of the units furthest below the target, the furthest on top."""
+    if frame.empty:
+        st.markdown(ui.t("common.no_data"))
+        return
     shown = frame.head(RANKED).iloc[::-1]
     fig = charts.bars(
         shown.assign(
@@ -152,6 +155,10 @@ def trend(
     from_zero: bool = False,
 ):
     """A line over the years, few ticks so that 32-pixel labels never collide."""
+    frame = frame.dropna(subset=[y])
+    if frame.empty:
+        st.markdown(ui.t("common.no_data"))
+        return
     fig = charts.lines(frame, x="year", y=y, color=color, labels={"year": "", y: ""}, target=target)
     years = frame["year"]
     fig.update_xaxes(tickvals=sorted({int(years.min()), int(years.max()), int(years.median())}))
