@@ -12,6 +12,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.browser import chromium, national_db, streamlit_server
 
 SIZES = [(1600, 1000), (1920, 1080), (390, 844)]
@@ -81,17 +83,23 @@ def main() -> None:
                             continue
                         sep = "&" if "?" in path and not path.endswith("?") else ""
                         page.goto(f"{base}/{path}{sep}lang={lang}")
-                        settle(page, selector)
                         file = out / f"{name}_{lang}_{width}x{height}.png"
+                        try:
+                            settle(page, selector)
+                        except PlaywrightTimeout:
+                            print(f"{file}: {selector} did not draw, shot taken anyway")
                         whole_page(page, width, height, file)
                         print(file)
                     if only and "kiosk" not in only:
                         continue
                     for slide in KIOSK:
                         page.goto(f"{base}/kiosk?slides={slide}&interval=300&lang={lang}")
-                        settle(page, "[data-testid='stMain'] h1")
-                        if slide in ("overview", "province", "links"):
-                            page.wait_for_selector(MAP, state="attached", timeout=60_000)
+                        try:
+                            settle(page, "[data-testid='stMain'] h1")
+                            if slide in ("overview", "province", "links"):
+                                page.wait_for_selector(MAP, state="attached", timeout=60_000)
+                        except PlaywrightTimeout:
+                            print(f"kiosk {slide}: did not draw, shot taken anyway")
                         page.wait_for_timeout(2500)
                         file = out / f"kiosk_{slide}_{lang}_{width}x{height}.png"
                         page.screenshot(path=str(file))
