@@ -1,5 +1,6 @@
 """Command line: python -m dashboard build [--no-simulation] | check [FILE|DIR…] |
-import FILE|DIR… [--province ADCODE] | imports | rollback | template DIR.
+import FILE|DIR… [--province ADCODE] | imports | rollback | template DIR |
+audit [--since DATE] [--email E].
 
 Exit codes of check and import: 0 passed (and, for import, published), 1 refused (the report
 lists every problem; the database is untouched), 2 unreadable input or no database, 3 another
@@ -9,11 +10,12 @@ full disk)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
 
-from dashboard import build, db, i18n, importer, lock, provenance, simulate
+from dashboard import access, build, db, i18n, importer, lock, provenance, simulate
 
 
 def bar(step: int, total: int, label: str) -> None:
@@ -92,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except db.DatabaseUnavailable as exc:
         print(f"数据库不可用 / database unavailable: {exc}", file=sys.stderr)
         return 2
-    print(db.run(con, "table_counts").to_string(index=False))
+    print(db.run(con, "table_counts", {"regions": [100000]}).to_string(index=False))
     bad = build.contract_violations(con)
     if len(bad):
         print(f"\n{len(bad)} 条数据违反约定 / contract violations:")
@@ -150,7 +152,7 @@ def _scope_text(path: Path, scope: int) -> str:
         return _both("import.report.scope_national")
     con = db.connect(path)
     try:
-        names = db.run(con, "provinces")
+        names = db.run(con, "provinces", {"regions": [access.NATIONAL]})
     finally:
         con.close()
     name = dict(zip(names["adcode"], names["name"], strict=True)).get(scope, str(scope))
@@ -164,7 +166,7 @@ def _batches(path: Path) -> list[dict]:
     except db.DatabaseUnavailable:
         return []
     try:
-        return db.run(con, "import_batches").to_dict("records")
+        return db.run(con, "import_batches", {"regions": [access.NATIONAL]}).to_dict("records")
     except Exception:  # a file from before batches: none to list  # noqa: BLE001
         return []
     finally:
@@ -231,6 +233,12 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    rows = access.read_audit(args.file, since=args.since, email=args.email)
+    print(access.audit_table(rows))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="医联体协作看板")
     sub = parser.add_subparsers(dest="verb", required=True)
@@ -280,6 +288,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folder", type=Path)
     p.add_argument("--db", type=Path, default=None)
     p.set_defaults(func=cmd_template)
+    p = sub.add_parser("audit", help="print the audit log (logins, refusals, views, downloads)")
+    p.add_argument("--since", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+    p.add_argument("--email", default=None)
+    p.add_argument("--file", type=Path, default=None, help="default: $DASHBOARD_AUDIT")
+    p.set_defaults(func=cmd_audit)
     args = parser.parse_args(argv)
     return args.func(args)
 

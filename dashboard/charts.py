@@ -423,7 +423,9 @@ def alliance_map(
     areas: adcode, label, members (0 where none), as queries/alliance_areas.sql gives them;
     shapes: the areas' boundaries (data.map_shapes); china: the provinces' boundaries;
     members: current members with lon, lat, lead_lon, lead_lat, is_lead, hover;
-    labels: texts "value", "members", "lead", "links" in the page's language."""
+    labels: texts "value", "members", "lead", "links" in the page's language, and optionally
+    "area" (the highlighted places' legend and hover, e.g. 覆盖地区);
+    highlight: county or province adcodes the alliance covers, outlined and tinted."""
     colours = THEMES[theme]
     national = len(shapes.ids) and all(int(i) % 10000 == 0 for i in shapes.ids)
     shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
@@ -468,26 +470,44 @@ def alliance_map(
             )
         )
     wanted = {str(c) for c in highlight}
-    by_province: dict[int, list[str]] = {}
+    names = dict(zip(areas["adcode"].astype(str), areas["label"], strict=True))
+    by_file: dict[str, list[str]] = {}
     for code in sorted(wanted):
-        by_province.setdefault(int(code) // 10000 * 10000, []).append(code)
-    for province, codes in by_province.items():
+        province = int(code) // 10000 * 10000
+        url = geo.url("province") if int(code) == province else geo.url("county", province)
+        by_file.setdefault(url, []).append(code)
+    for i, (url, codes) in enumerate(by_file.items()):
+        area = labels.get("area", "")
         fig.add_trace(
             go.Choropleth(
-                geojson=geo.url("county", province),
+                geojson=url,
                 locations=codes,
                 featureidkey="id",
                 z=[1] * len(codes),
                 colorscale=[[0, "rgba(243,156,18,0.45)"], [1, "rgba(243,156,18,0.45)"]],
                 showscale=False,
-                hoverinfo="skip",
+                text=safe_text(pd.Series([names.get(c, c) for c in codes])),
+                hovertemplate="%{text}" + (f" · {area}" if area else "") + "<extra></extra>",
                 marker={"line": {"width": 2, "color": "#d35400"}},
+                name=area,
+                showlegend=bool(area) and i == 0,
             )
         )
+    # Lines to the lead: from every member but the main lead (co-leads too, where there are)
+    main_lead = "is_main_lead" if "is_main_lead" in members else "is_lead"
     others = members[~members["is_lead"].astype(bool)]
-    links = others.rename(
-        columns={"lead_lon": "from_lon", "lead_lat": "from_lat", "lon": "to_lon", "lat": "to_lat"}
-    ).assign(alliances=1)
+    links = (
+        members[~members[main_lead].astype(bool)]
+        .rename(
+            columns={
+                "lead_lon": "from_lon",
+                "lead_lat": "from_lat",
+                "lon": "to_lon",
+                "lat": "to_lat",
+            }
+        )
+        .assign(alliances=1)
+    )
     add_links(fig, links, name=labels["links"], color=colours["link"], max_width=1.5)
     if len(others):
         add_points(fig, others, text="hover", color=colours["member"], name=labels["members"])

@@ -158,6 +158,41 @@ create table map_lines (
     geojson varchar not null
 );
 
+-- Who may see what (dashboard/access.py): region_scope() lists every region code an access list
+-- may name (100000, a province, a city, a county) with the counties inside it; the named queries
+-- filter on the macros below with the session's regions, e.g.
+--   where county_adcode in (select county_adcode from scope_counties($regions))
+-- Macros over regions, not tables: a database written by the importer has them too, and they
+-- can never disagree with the regions they are made from.
+create macro region_scope() as table
+    select adcode, adcode as county_adcode from regions where level = 'county'
+    union
+    select parent_adcode, adcode from regions where level = 'county' and parent_adcode is not null
+    union
+    select province_adcode, adcode from regions where level = 'county'
+    union
+    select 100000, adcode from regions where level = 'county';
+
+create macro scope_counties(regions) as table
+    select county_adcode from region_scope() where list_contains(regions, adcode);
+
+create macro scope_sites(regions) as table
+    select site_id from sites
+    where county_adcode in (select county_adcode from scope_counties(regions));
+
+-- An alliance is in scope when its lead or any member, present or past, is. The whole country
+-- takes the short way (a sixth of the time on the national data).
+create macro scope_alliances(regions) as table
+    select alliance_id from alliances where list_contains(regions, 100000)
+    union
+    select m.alliance_id from memberships m join sites s using (site_id)
+    where not list_contains(regions, 100000)
+        and s.county_adcode in (select county_adcode from scope_counties(regions))
+    union
+    select a.alliance_id from alliances a join sites s on s.site_id = a.lead_site_id
+    where not list_contains(regions, 100000)
+        and s.county_adcode in (select county_adcode from scope_counties(regions));
+
 create table imports (  -- one row per published import of an office's files (python -m dashboard import)
     batch_id varchar primary key,  -- e.g. 20261130-114512-330000; the rows' batch_id
     imported_at timestamp not null,
@@ -165,4 +200,60 @@ create table imports (  -- one row per published import of an office's files (py
     tables varchar not null,  -- JSON object: table replaced -> rows imported
     scope integer not null,  -- 100000: the whole country; else the province adcode replaced
     warnings varchar not null  -- JSON list of the report's warnings (file, row, column, value, rule…)
+);
+
+-- ---- The articles' alliances as the articles tell them (data/real/, built in) ----------------
+-- How exact a date is: 'day', 'month', 'year', or 'by' (on or before it: the article's date
+-- stands in for a date the article does not give). NULL reads as 'day'.
+-- (DuckDB takes no CHECK on an added column: tests/test_real_data.py checks the codes.)
+alter table alliances add column founded_precision varchar;
+alter table milestones add column date_precision varchar;
+
+create table alliance_tags (  -- cooperation forms, platforms, shares, workstations… as tags
+    alliance_id varchar not null,
+    kind varchar not null check (kind in ('form', 'platform', 'share', 'transfer', 'workstation', 'vertical', 'mechanism')),
+    tag_zh varchar not null,
+    tag_en varchar not null,
+    source varchar not null
+);
+
+create table alliance_tiers (  -- the layers of an alliance's model, e.g. Lishui's X+1+9+X
+    alliance_id varchar not null,
+    tier varchar not null,
+    position integer not null,
+    name_zh varchar not null,
+    name_en varchar not null,
+    stated_count integer,
+    detail_zh varchar,
+    detail_en varchar,
+    source varchar not null,
+    primary key (alliance_id, tier)
+);
+
+create table member_tiers (  -- which layer each member sits in
+    alliance_id varchar not null,
+    site_id varchar not null,
+    tier varchar not null,
+    source varchar not null,
+    primary key (alliance_id, site_id)
+);
+
+create table alliance_areas (  -- the places an alliance covers (province, city or county)
+    alliance_id varchar not null,
+    adcode integer not null,
+    basis varchar not null check (basis in ('stated', 'inferred')),
+    note_zh varchar,
+    note_en varchar,
+    source varchar not null,
+    primary key (alliance_id, adcode)
+);
+
+create table alliance_links (  -- related records, read both ways
+    alliance_id varchar not null,
+    related_id varchar not null,
+    relation varchar not null check (relation in ('same_lead', 'same_programme', 'parallel')),
+    note_zh varchar,
+    note_en varchar,
+    source varchar not null,
+    primary key (alliance_id, related_id)
 );

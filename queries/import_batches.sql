@@ -12,6 +12,8 @@ batches as (
             as bigint) as rows,
         json_array_length(warnings) as n_warnings
     from imports
+    -- the office's files' report is for a national scope only, as import_last
+    where list_contains($regions, 100000)
 ),
 
 final as (

@@ -2,12 +2,18 @@
 with
 
 last as (
-    select * from imports order by imported_at desc limit 1
+    select * from imports
+    -- the office's files cover the whole country: their report is for a national scope only
+    where list_contains($regions, 100000)
+    order by imported_at desc
+    limit 1
 ),
 
 final as (
     select
         imported_at,
+        batch_id,
+        scope,
         array_to_string(from_json(files, '["VARCHAR"]'), ', ') as files,
         json_array_length(from_json(files, '["VARCHAR"]')::json) as n_files,
         (select count(*) from json_each(tables)) as n_tables,

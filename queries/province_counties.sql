@@ -6,12 +6,13 @@ catalogue as (
 ),
 
 counties as (
-    select c.adcode, c.name, coalesce(city.name, p.name) as city_name
+    select c.adcode, c.name, coalesce(city.name, p.name) as city_name, city.adcode as city_adcode
     from regions c
     join regions p on p.adcode = c.province_adcode
     -- a county directly under its province (省直辖) has no city: its province stands in
     left join regions city on city.adcode = c.parent_adcode and city.level = 'city'
     where c.level = 'county' and c.province_adcode = $province
+        and c.adcode in (select county_adcode from scope_counties($regions))
 ),
 
 this_year as (
@@ -31,6 +32,7 @@ compared as (
         c.adcode,
         c.name,
         c.city_name,
+        c.city_adcode,
         n.value,
         round(n.value - b.value, 1) as change_5y,
         -- how far the county still has to go: positive below target, zero or less on target

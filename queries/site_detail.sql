@@ -2,7 +2,8 @@
 with
 
 target as (
-    select * from sites where site_id = $site
+    select * from sites
+    where site_id = $site and county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 final as (

@@ -1,15 +1,24 @@
--- Rows per table, and how many come from each layer: simulated (demo), the articles, imports.
+-- Rows per table, and how many come from each layer: simulated (demo), the articles, imports;
+-- of the session's regions only.
 with
 
 data_rows as (
     select 'sites' as table_name, origin from sites
+        where county_adcode in (select county_adcode from scope_counties($regions))
     union all select 'alliances', origin from alliances
+        where alliance_id in (select alliance_id from scope_alliances($regions))
     union all select 'memberships', origin from memberships
+        where site_id in (select site_id from scope_sites($regions))
     union all select 'county_metrics', origin from county_metrics
+        where county_adcode in (select county_adcode from scope_counties($regions))
     union all select 'activities', origin from activities
+        where alliance_id in (select alliance_id from scope_alliances($regions))
     union all select 'funding', origin from funding
+        where alliance_id in (select alliance_id from scope_alliances($regions))
     union all select 'milestones', origin from milestones
+        where alliance_id in (select alliance_id from scope_alliances($regions))
     union all select 'figures', origin from figures
+        where alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 by_table as (
@@ -25,6 +34,10 @@ counts as (
     select 'regions' as table_name, count(*) as rows, 0 as simulated_rows,
         0 as article_rows, 0 as office_rows, 0 as ord
     from regions
+    where adcode in (
+        select adcode from region_scope()
+        where county_adcode in (select county_adcode from scope_counties($regions))
+    )
     union all select 'metrics', count(*), 0, 0, 0, 1 from metrics
     union all
     select t.name, coalesce(b.rows, 0), coalesce(b.simulated_rows, 0),

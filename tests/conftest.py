@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from dashboard import build
+from dashboard import access, build, db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,6 +146,28 @@ def tiny_env(tiny_db, monkeypatch) -> Path:
 
 
 APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _audit_in_tmp(tmp_path_factory, monkeypatch):
+    """Audit lines written by page tests go to a temporary file, not data/audit.jsonl."""
+    if "DASHBOARD_AUDIT" not in os.environ:
+        monkeypatch.setenv("DASHBOARD_AUDIT", str(tmp_path_factory.getbasetemp() / "audit.jsonl"))
+
+
+@pytest.fixture(autouse=True)
+def _national_scope_by_default(monkeypatch):
+    """Query tests read as an official of the whole country unless they bind $regions
+    themselves (tests/test_access_scope.py does); the app binds the session's, always."""
+    run = db.run
+
+    def national(con, name, params=None):
+        params = dict(params or {})
+        if "regions" in db.query_params(name):
+            params.setdefault("regions", [access.NATIONAL])
+        return run(con, name, params)
+
+    monkeypatch.setattr(db, "run", national)
 
 
 @pytest.fixture(autouse=True)
