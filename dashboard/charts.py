@@ -3,29 +3,77 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import safe
+from dashboard import geo, i18n, safe
 
 # Conic equal-area centred on China; the base map is hidden, only our own boundaries draw.
 GEO = {
     "visible": False,
-    "projection": {"type": "conic equal area", "rotation": {"lon": 105}, "parallels": [25, 47]},
+    "projection": {
+        "type": "conic equal area",
+        "rotation": {"lon": geo.CENTRE_LON},
+        "parallels": list(geo.PARALLELS),
+    },
     "fitbounds": "locations",
     "bgcolor": "rgba(0,0,0,0)",
 }
-# The whole country, South China Sea islands included; fitbounds draws it far too small.
+# The mainland down to Hainan; the South China Sea islands go into the 南海诸岛 inset.
 CHINA_GEO = GEO | {
     "fitbounds": False,
-    "lonaxis": {"range": [73, 136]},
-    "lataxis": {"range": [3, 54]},
+    "lonaxis": {"range": list(geo.CHINA_LON)},
+    "lataxis": {"range": list(geo.CHINA_LAT)},
+}
+NATIONAL_COLORBAR = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 0.07,
+    "yanchor": "bottom",
+    "len": 0.3,
+    "thickness": 10,
 }
 DIVERGING = "RdYlBu"  # red below the target, blue above it
 SEQUENTIAL = "Blues"
 MISSING_GREY = "#d9d9d9"
+BELOW_COLOUR, MEETING_COLOUR = "#d73027", "#4575b4"  # the two ends of DIVERGING
+# Colours of what is not data: land around the units, islands, the dash line, the inset frame.
+THEMES = {
+    "light": {
+        "context": "#eceff2",
+        "plain": "#fbfcfd",
+        "context_edge": "#a9b3bd",
+        "edge": "#ffffff",
+        "missing": MISSING_GREY,
+        "island": "#1f3a5f",
+        "dash": "#34495e",
+        "frame": "#7f8c8d",
+        "inset_bg": "#ffffff",
+        "text": "#2c3e50",
+        "lead": "#c0392b",
+        "member": "#2c3e50",
+        "link": "#7b241c",
+    },
+    "dark": {
+        "context": "#1a2840",
+        "plain": "#22324f",
+        "context_edge": "#4d6382",
+        "edge": "#0b1424",
+        "missing": "#2a3a55",
+        "island": "#f5d76e",
+        "dash": "#c9d6e3",
+        "frame": "#6f89a8",
+        "inset_bg": "#0b1424",
+        "text": "#e8eef7",
+        "lead": "#ff6b5b",
+        "member": "#e8eef7",
+        "link": "#f5b041",
+    },
+}
 
 
 class Shapes(NamedTuple):
@@ -35,6 +83,7 @@ class Shapes(NamedTuple):
     url: str
     ids: list[str]
     box: tuple[float, float, float, float] | None
+    sea: bool = False  # some units lie out in the South China Sea, outside box: draw the inset
 
 
 def extent(geometry: dict) -> tuple[float, float, float, float]:
@@ -68,11 +117,173 @@ def bounds(box: tuple[float, float, float, float] | None, pad: float = 0.04) -> 
     }
 
 
-def _layout(fig: go.Figure, height: int, uirevision: str, geo: dict) -> go.Figure:
+def _layout(fig: go.Figure, height: int, uirevision: str, geo_: dict) -> go.Figure:
     fig.update_layout(
-        height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0}, uirevision=uirevision, geo=geo
+        height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0}, uirevision=uirevision, geo=geo_
     )
     return fig
+
+
+def number_format(unit: str) -> str:
+    """Plotly number format of a value in unit: one decimal for %, whole numbers otherwise."""
+    return ".1f" if unit == "%" else ",.0f"
+
+
+def with_unit(unit_label: str) -> str:
+    """The unit as written after a number: "90.9 %", "1,200 人次"."""
+    return f" {unit_label}" if unit_label else ""
+
+
+def gap_phrase(
+    gap: float | None, unit: str, lang: str = i18n.DEFAULT_LANG, unit_label: str = ""
+) -> str:
+    """A unit's distance to the target in words: 低于目标 2.1 个百分点 / 高于目标 0.4 个百分点
+    (gap as the queries give it: positive = still short of the target)."""
+    if gap is None or pd.isna(gap):
+        return ""
+    if abs(gap) < 0.05:
+        return i18n.text("maps.gap_at", lang)
+    key = "maps.gap_short" if gap > 0 else "maps.gap_beyond"
+    points = i18n.text("maps.points_pct", lang) if unit == "%" else unit_label
+    amount = f"{abs(gap):.1f}" if unit == "%" else f"{abs(gap):,.0f}"
+    return " ".join(i18n.text(key, lang, amount=amount, points=points).split())
+
+
+def map_caption(lang: str = i18n.DEFAULT_LANG) -> str:
+    """What every map says under it: a schematic map, and whose boundaries it draws (short
+    enough for a phone's width; the Data page and data/boundaries/ATTRIBUTION.md say more)."""
+    return i18n.text("maps.caption_short", lang)
+
+
+def _caption(fig: go.Figure, lang: str, theme: str, left: bool = True) -> None:
+    fig.add_annotation(
+        text=map_caption(lang),
+        xref="paper",
+        yref="paper",
+        x=0 if left else 1,
+        y=0,
+        xanchor="left" if left else "right",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 11, "color": THEMES[theme]["frame"]},
+    )
+
+
+def _context(fig: go.Figure, shapes: Shapes, theme: str, geo_name: str = "geo") -> None:
+    """Land drawn plain under the units: China's provinces around a part of it."""
+    colours = THEMES[theme]
+    fig.add_trace(
+        go.Choropleth(
+            geojson=shapes.url,
+            locations=shapes.ids,
+            featureidkey="id",
+            z=[0] * len(shapes.ids),
+            colorscale=[[0, colours["context"]], [1, colours["context"]]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0.6, "color": colours["context_edge"]}},
+            geo=geo_name,
+        )
+    )
+
+
+def add_south_sea_inset(
+    fig: go.Figure, lang: str = i18n.DEFAULT_LANG, theme: str = "light"
+) -> go.Figure:
+    """The 南海诸岛 inset at the lower right of the national map, as official maps draw it: the
+    coast, every island as a dot, the ten-dash line, in a frame with its title. It is drawn in the
+    map's own coordinates, so it stays in the corner at any width."""
+    colours = THEMES[theme]
+    frame_lon, frame_lat = geo.inset_frame()
+    url = geo.url("inset")
+    fig.add_trace(  # the background, among the choropleths: nothing of the main map shows through
+        go.Choropleth(
+            geojson=url,
+            locations=[geo.INSET_BACKGROUND],
+            featureidkey="id",
+            z=[0],
+            colorscale=[[0, colours["inset_bg"]], [1, colours["inset_bg"]]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0}},
+        )
+    )
+    ids = geo.inset_ids()
+    fig.add_trace(
+        go.Choropleth(
+            geojson=url,
+            locations=ids,
+            featureidkey="id",
+            z=[0] * len(ids),
+            colorscale=[[0, colours["context"]], [1, colours["context"]]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0.6, "color": colours["context_edge"]}},
+        )
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lon=frame_lon,
+            lat=frame_lat,
+            mode="lines",
+            line={"width": 1.2, "color": colours["frame"]},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    lons, lats = geo.south_sea_islands(inset=True)
+    fig.add_trace(
+        go.Scattergeo(
+            lon=list(lons),
+            lat=list(lats),
+            mode="markers",
+            marker={"size": 3, "color": colours["island"]},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    dash_lon, dash_lat = geo.dashline(inset=True)
+    fig.add_trace(
+        go.Scattergeo(
+            lon=dash_lon,
+            lat=dash_lat,
+            mode="lines",
+            line={"width": 1.6, "color": colours["dash"]},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    title_lon, title_lat = geo.to_inset(
+        geo.SOUTH_SEA["lon"][1] - 0.6, geo.SOUTH_SEA["lat"][0] + 0.6
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lon=[title_lon],
+            lat=[title_lat],
+            mode="text",
+            text=[i18n.text("maps.south_sea", lang)],
+            textposition="top left",
+            textfont={"color": colours["text"]},  # the figure's font size: large on the kiosk
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    return fig
+
+
+def _dash_on_main(fig: go.Figure, theme: str) -> None:
+    # Only the dashes inside the main window (east of Taiwan); the rest is in the inset.
+    lons, lats = geo.dashline(main=True)
+    fig.add_trace(
+        go.Scattergeo(
+            lon=lons,
+            lat=lats,
+            mode="lines",
+            hoverinfo="skip",
+            line={"width": 1.2, "color": THEMES[theme]["dash"]},
+            showlegend=False,
+        )
+    )
 
 
 def choropleth(
@@ -87,22 +298,53 @@ def choropleth(
     colorbar_title: str = "",
     national: bool = False,
     percent: bool = False,
+    unit_label: str = "",
+    lang: str = i18n.DEFAULT_LANG,
+    theme: str = "light",
+    context: Shapes | None = None,
+    integer: bool = False,
+    caption: bool = True,
+    colorbar: dict | None = None,
 ) -> go.Figure:
     """Areas coloured by value; with a target, the scale diverges at the target (and a
     percentage scale stops at 0 and 100). The boundaries come from shapes.url, so the figure
-    carries only ids and values."""
+    carries only ids and values.
+
+    national: all of China with the 南海诸岛 inset; context: land drawn plain underneath (the
+    provinces around a part of China); integer: a colour bar of whole numbers (counts)."""
+    colours = THEMES[theme]
     frame = frame[frame["adcode"].astype(str).isin(set(shapes.ids))]
     z = frame["value"]
-    line = {"width": 0.4, "color": "white"}
+    unit = "%" if percent else ""
+    line = {"width": 0.4, "color": colours["edge"]}
+    hover = "%{text}<br>" + value_label + ": %{z:" + number_format(unit) + "}"
+    hover += with_unit(unit_label or unit)
+    customdata = None
+    if target is not None and "gap" in frame:
+        customdata = [[gap_phrase(g, unit, lang, unit_label)] for g in frame["gap"]]
+        hover += "<br>%{customdata[0]}"
     trace = {
         "geojson": shapes.url,
         "locations": frame["adcode"].astype(str),
         "featureidkey": "id",
         "z": z,
         "text": safe_text(frame[hover_name]),
-        "hovertemplate": "%{text}<br>" + value_label + ": %{z}<extra></extra>",
+        "customdata": customdata,
+        "hovertemplate": hover + "<extra></extra>",
         "marker": {"line": line},
-        "colorbar": {"title": {"text": colorbar_title}, "thickness": 12},
+        "colorbar": {
+            "title": {"text": colorbar_title, "side": "top" if national else None},
+            "thickness": 12,
+            "len": 0.8,
+            "y": 0.5,
+            "yanchor": "middle",
+            "tickformat": ",d" if integer else None,
+            "dtick": 1 if integer and len(z) and float(z.max()) - float(z.min()) <= 8 else None,
+        }
+        # National: a horizontal bar in the empty lower left, so the map gets the whole width
+        # (on a phone, too) and the inset keeps the lower right.
+        | (NATIONAL_COLORBAR if national else {})
+        | (colorbar or {}),
     }
     if target is not None and len(z):
         spread = max(abs(float(z.max()) - target), abs(target - float(z.min())), 1.0)
@@ -119,6 +361,8 @@ def choropleth(
     else:
         trace.update(colorscale=SEQUENTIAL)
     fig = go.Figure()
+    if context is not None:
+        _context(fig, context, theme)
     # Regions without a value still show, in grey, underneath, so the map never has holes.
     missing = sorted(set(shapes.ids) - set(trace["locations"]))
     if missing:
@@ -128,14 +372,164 @@ def choropleth(
                 locations=missing,
                 featureidkey="id",
                 z=[0] * len(missing),
-                colorscale=[[0, MISSING_GREY], [1, MISSING_GREY]],
+                colorscale=[[0, colours["missing"]], [1, colours["missing"]]],
                 showscale=False,
                 hoverinfo="skip",
                 marker={"line": line},
             )
         )
     fig.add_trace(go.Choropleth(**trace))
-    return _layout(fig, height, uirevision, CHINA_GEO if national else bounds(shapes.box))
+    if national:
+        _dash_on_main(fig, theme)
+        _layout(fig, height, uirevision, CHINA_GEO)
+        add_south_sea_inset(fig, lang, theme)
+    else:
+        _layout(fig, height, uirevision, bounds(shapes.box))
+        if shapes.sea:  # Hainan: the main island fills the frame, its sea areas get a note
+            fig.add_annotation(
+                text=i18n.text("maps.sea_note", lang),
+                xref="paper",
+                yref="paper",
+                x=0,
+                y=1,
+                xanchor="left",
+                yanchor="top",
+                showarrow=False,
+                align="left",
+                font={"size": 12, "color": colours["text"]},
+            )
+    if caption:
+        _caption(fig, lang, theme)
+    return fig
+
+
+def alliance_map(
+    areas: pd.DataFrame,
+    shapes: Shapes,
+    china: Shapes,
+    members: pd.DataFrame,
+    labels: dict[str, str],
+    highlight: Sequence[int | str] = (),
+    lang: str = i18n.DEFAULT_LANG,
+    theme: str = "light",
+    height: int = 480,
+    uirevision: str = "alliance",
+) -> go.Figure:
+    """One alliance on the outline of China (members in several provinces) or of its province
+    (members in one): the areas with members shaded by how many, the counties it covers
+    (highlight: county adcodes, e.g. Quzhou's six) outlined strongly, lines from each member to
+    the lead, leads as large red points.
+
+    areas: adcode, label, members (0 where none), as queries/alliance_areas.sql gives them;
+    shapes: the areas' boundaries (data.map_shapes); china: the provinces' boundaries;
+    members: current members with lon, lat, lead_lon, lead_lat, is_lead, hover;
+    labels: texts "value", "members", "lead", "links" in the page's language, and optionally
+    "area" (the highlighted places' legend and hover, e.g. 覆盖地区);
+    highlight: county or province adcodes the alliance covers, outlined and tinted."""
+    colours = THEMES[theme]
+    national = len(shapes.ids) and all(int(i) % 10000 == 0 for i in shapes.ids)
+    shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
+    fig = go.Figure()
+    # China's provinces underneath: a cross-province alliance sits on the country's outline.
+    _context(fig, china, theme)
+    fig.add_trace(
+        go.Choropleth(
+            geojson=shapes.url,
+            locations=shapes.ids,
+            featureidkey="id",
+            z=[0] * len(shapes.ids),
+            colorscale=[[0, colours["plain"]], [1, colours["plain"]]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0.4, "color": colours["context_edge"]}},
+        )
+    )
+    if len(shaded):
+        many = shaded["value"].nunique() > 1
+        fig.add_trace(
+            go.Choropleth(
+                geojson=shapes.url,
+                locations=shaded["adcode"].astype(str),
+                featureidkey="id",
+                z=shaded["value"],
+                zmin=0,
+                colorscale=[[0, "#c6dbef"], [1, "#08519c"]]
+                if many
+                else [[0, "#6baed6"], [1, "#6baed6"]],
+                showscale=bool(many),
+                colorbar={
+                    "title": {"text": labels["value"]},
+                    "thickness": 12,
+                    "len": 0.6,
+                    "tickformat": ",d",
+                    "dtick": 1 if float(shaded["value"].max()) <= 8 else None,
+                },
+                text=safe_text(shaded["label"]),
+                hovertemplate="%{text}<br>" + labels["value"] + ": %{z:,d}<extra></extra>",
+                marker={"line": {"width": 0.6, "color": colours["edge"]}},
+            )
+        )
+    wanted = {str(c) for c in highlight}
+    names = dict(zip(areas["adcode"].astype(str), areas["label"], strict=True))
+    by_file: dict[str, list[str]] = {}
+    for code in sorted(wanted):
+        province = int(code) // 10000 * 10000
+        url = geo.url("province") if int(code) == province else geo.url("county", province)
+        by_file.setdefault(url, []).append(code)
+    for i, (url, codes) in enumerate(by_file.items()):
+        area = labels.get("area", "")
+        fig.add_trace(
+            go.Choropleth(
+                geojson=url,
+                locations=codes,
+                featureidkey="id",
+                z=[1] * len(codes),
+                colorscale=[[0, "rgba(243,156,18,0.45)"], [1, "rgba(243,156,18,0.45)"]],
+                showscale=False,
+                text=safe_text(pd.Series([names.get(c, c) for c in codes])),
+                hovertemplate="%{text}" + (f" · {area}" if area else "") + "<extra></extra>",
+                marker={"line": {"width": 2, "color": "#d35400"}},
+                name=area,
+                showlegend=bool(area) and i == 0,
+            )
+        )
+    # Lines to the lead: from every member but the main lead (co-leads too, where there are)
+    main_lead = "is_main_lead" if "is_main_lead" in members else "is_lead"
+    others = members[~members["is_lead"].astype(bool)]
+    links = (
+        members[~members[main_lead].astype(bool)]
+        .rename(
+            columns={
+                "lead_lon": "from_lon",
+                "lead_lat": "from_lat",
+                "lon": "to_lon",
+                "lat": "to_lat",
+            }
+        )
+        .assign(alliances=1)
+    )
+    add_links(fig, links, name=labels["links"], color=colours["link"], max_width=1.5)
+    if len(others):
+        add_points(fig, others, text="hover", color=colours["member"], name=labels["members"])
+    leads = members[members["is_lead"].astype(bool)]
+    if len(leads):
+        add_points(
+            fig,
+            leads.assign(size=14),
+            text="hover",
+            size="size",
+            color=colours["lead"],
+            name=labels["lead"],
+        )
+    if national:
+        _dash_on_main(fig, theme)
+        _layout(fig, height, uirevision, CHINA_GEO)
+        add_south_sea_inset(fig, lang, theme)
+    else:
+        _layout(fig, height, uirevision, bounds(shapes.box))
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
+    _caption(fig, lang, theme)
+    return fig
 
 
 def safe_text(values: pd.Series) -> pd.Series:
@@ -149,14 +543,17 @@ def safe_text(values: pd.Series) -> pd.Series:
     return escaped.astype(object).where(values.notna(), None)  # blank stays blank, not "None"
 
 
-def metric_scale(info: pd.Series) -> dict:
+def metric_scale(info: pd.Series, lang: str = i18n.DEFAULT_LANG) -> dict:
     """choropleth() colour settings for a catalogue row: target, direction, unit."""
     target = info["target"]
+    unit = i18n.code_label("metrics.units", info["unit"], lang)
     return {
         "target": None if pd.isna(target) else float(target),
         "higher_is_better": info["direction"] != "lower",
-        "colorbar_title": info["unit"],
+        "colorbar_title": unit,
         "percent": info["unit"] == "%",
+        "unit_label": unit,
+        "integer": info["unit"] != "%",
     }
 
 
@@ -269,12 +666,142 @@ PALETTE = [
     "#6c5ce7",
 ]
 HOVER_MAX_CHARS = 60  # a point's hover label; a longer name would run off the map
-TARGET_LINE = {"line_dash": "dash", "line_color": "#c0392b"}
+# Dark and above the bars, so it shows over red and blue bars alike.
+TARGET_LINE = {"line_dash": "dash", "line_color": "#1b2631", "line_width": 2, "layer": "above"}
+
+# Plotly's own words (toolbar tips, month names) in Chinese; plotly.js ships locales only as
+# separate scripts, so the dictionary travels in each chart's config.
+LOCALE_ZH = {
+    "dictionary": {
+        "Autoscale": "自动缩放",
+        "Box Select": "框选",
+        "Lasso Select": "套索选择",
+        "Compare data on hover": "悬停时比较数据",
+        "Show closest data on hover": "悬停时显示最近的数据",
+        "Toggle show closest data on hover": "切换悬停显示最近的数据",
+        "Toggle Spike Lines": "切换辅助线",
+        "Double-click to zoom back out": "双击还原",
+        "Double-click on legend to isolate one trace": "双击图例只看这一组",
+        "Download plot as a png": "下载为 PNG 图片",
+        "Download plot": "下载图片",
+        "Pan": "平移",
+        "Reset": "重置",
+        "Reset axes": "重置坐标轴",
+        "Reset view": "重置视图",
+        "Reset views": "重置视图",
+        "Snapshot succeeded": "图片已生成",
+        "Sorry, there was a problem downloading your snapshot!": "抱歉，图片下载出错！",
+        "Taking snapshot - this may take a few seconds": "正在生成图片，请稍候",
+        "Zoom": "缩放",
+        "Zoom in": "放大",
+        "Zoom out": "缩小",
+        "lat:": "纬度:",
+        "lon:": "经度:",
+        "trace": "数据组",
+        "max:": "最大值:",
+        "min:": "最小值:",
+        "mean:": "平均值:",
+        "median:": "中位数:",
+    },
+    "format": {
+        "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+        "months": [f"{m}月" for m in range(1, 13)],
+        "shortMonths": [f"{m}月" for m in range(1, 13)],
+        "date": "%Y-%m-%d",
+        "decimal": ".",
+        "thousands": ",",
+    },
+}
+# Date ticks by zoom level, in the reader's own order: 2024年3月, not "Mar 2024".
+DATE_TICKS = {
+    "zh": [
+        {"dtickrange": [None, 86_400_000 * 27], "value": "%Y年%-m月%-d日"},
+        {"dtickrange": [86_400_000 * 27, 86_400_000 * 360], "value": "%Y年%-m月"},
+        {"dtickrange": [86_400_000 * 360, None], "value": "%Y年"},
+    ],
+    "en": [
+        {"dtickrange": [None, 86_400_000 * 27], "value": "%Y-%m-%d"},
+        {"dtickrange": [86_400_000 * 27, 86_400_000 * 360], "value": "%Y-%m"},
+        {"dtickrange": [86_400_000 * 360, None], "value": "%Y"},
+    ],
+}
 
 
-def _groups(frame: pd.DataFrame, color: str | None):
+def plotly_config(base: dict, lang: str = i18n.DEFAULT_LANG) -> dict:
+    """A chart's config in the reader's language: Plotly's toolbar and month names in Chinese."""
+    if lang != "zh":
+        return base | {"locale": "en"}
+    return base | {"locale": "zh-CN", "locales": {"zh-CN": LOCALE_ZH}}
+
+
+def _wan_ticks(top: float) -> tuple[list[float], list[str]]:
+    """Ticks of an axis up to top counted in 万 (10,000): 0, 2万, 4万…"""
+    steps = [1, 2, 5]
+    magnitude = 1e4
+    while True:
+        for s in steps:
+            step = s * magnitude
+            if top / step <= 6:
+                n = int(top // step) + 1
+                values = [i * step for i in range(n + 1)]
+                return values, ["0" if v == 0 else f"{v / 1e4:g}万" for v in values]
+        magnitude *= 10
+
+
+def localise(fig: go.Figure, lang: str = i18n.DEFAULT_LANG) -> go.Figure:
+    """Numbers and dates the reader's way: no SI letters (5k), 万 for large counts in Chinese,
+    dates as 2024年3月; call after the figure is complete."""
+    fig.update_layout(separators=".,")
+    for axis in ("xaxis", "yaxis"):
+        layout_axis = fig.layout[axis]
+        letter = axis[0]
+        values = []
+        dates = False
+        for trace in fig.data:
+            if getattr(trace, "type", "") not in ("bar", "scatter", "histogram"):
+                continue
+            column = getattr(trace, letter, None)
+            if column is None:
+                continue
+            series = pd.Series(list(column))
+            if (
+                pd.api.types.is_datetime64_any_dtype(series)
+                or series.map(lambda v: hasattr(v, "year") and hasattr(v, "month")).all()
+            ):
+                dates = True
+            elif pd.api.types.is_numeric_dtype(series):
+                values.append(series)
+        years = bool(values) and all(
+            s.dropna().between(1900, 2100).all() and (s.dropna() % 1 == 0).all() for s in values
+        )
+        if years and layout_axis.type != "category":  # whole years: 2024, never 2,024 or 2023.5
+            fig.update_layout({axis: {"tickformat": "d", "separatethousands": False}})
+            if layout_axis.dtick is None:
+                span = max(float(s.max()) for s in values) - min(float(s.min()) for s in values)
+                fig.update_layout({axis: {"dtick": 1 if span <= 12 else 2}})
+            continue
+        if dates:
+            fig.update_layout(
+                {axis: {"tickformatstops": DATE_TICKS[lang], "hoverformat": "%Y-%m-%d"}}
+            )
+            continue
+        fig.update_layout({axis: {"exponentformat": "none", "separatethousands": True}})
+        if lang == "zh" and values and layout_axis.tickvals is None:
+            stacked = fig.layout.barmode == "stack"
+            frame = pd.concat(values, axis=1)
+            top = float(frame.sum(axis=1).max() if stacked else frame.max().max())
+            if top >= 20_000:
+                tickvals, ticktext = _wan_ticks(top)
+                fig.update_layout({axis: {"tickvals": tickvals, "ticktext": ticktext}})
+    return fig
+
+
+def _groups(frame: pd.DataFrame, color: str | None, colours: dict | None = None):
     """(name, rows, colour) per colour group in order of first appearance (one group if none);
-    text columns escaped, since Plotly reads a few HTML tags in axis labels and legends."""
+    text columns escaped, since Plotly reads a few HTML tags in axis labels and legends.
+    colours: a fixed colour per group name (e.g. below target red, meeting it blue); the
+    colour of all bars under None when there are no groups."""
     texts = [
         c
         for c in frame.columns
@@ -282,10 +809,12 @@ def _groups(frame: pd.DataFrame, color: str | None):
     ]
     frame = frame.assign(**{c: safe_text(frame[c]) for c in texts})
     if color is None:
-        return [("", frame, PALETTE[1])]
+        return [("", frame, (colours or {}).get(None, PALETTE[1]))]
     names = list(dict.fromkeys(frame[color]))
+    colours = colours or {}
     return [
-        (str(n), frame[frame[color] == n], PALETTE[i % len(PALETTE)]) for i, n in enumerate(names)
+        (str(n), frame[frame[color] == n], colours.get(n, PALETTE[i % len(PALETTE)]))
+        for i, n in enumerate(names)
     ]
 
 
@@ -301,6 +830,22 @@ def _axes(fig: go.Figure, x: str, y: str, labels: dict | None, height: int) -> g
     return fig
 
 
+def _value_hover(category: str, value: str, name: str, unit: str, unit_label: str) -> str:
+    """Hover of one bar or point: the category, then the value with its unit."""
+    number = "%{" + value + ":" + number_format(unit) + "}" + with_unit(unit_label or unit)
+    head = "%{" + category + "}"
+    return head + "<br>" + (f"{name}: " if name else "") + number + "<extra></extra>"
+
+
+def integer_axis(fig: go.Figure, axis: str, top: float | None = None) -> go.Figure:
+    """Whole-number ticks on a count axis (no 0.5 members)."""
+    settings = {"tickformat": ",d", "rangemode": "tozero"}
+    if top is not None and top <= 8:
+        settings |= {"dtick": 1, "tick0": 0}
+    fig.update_layout({f"{axis}axis": settings})
+    return fig
+
+
 def bars(
     frame: pd.DataFrame,
     x: str,
@@ -311,11 +856,18 @@ def bars(
     labels: dict | None = None,
     target: float | None = None,
     text: str | None = None,
+    unit: str = "",
+    unit_label: str = "",
+    integer: bool = False,
+    colours: dict | None = None,
 ) -> go.Figure:
-    """Bar chart (stacked by color) with an optional target line."""
+    """Bar chart (stacked by color) with an optional target line. unit "%" writes values with
+    one decimal and a %, unit_label names another unit in hovers; integer: counts, whole ticks."""
     # Plain graph_objects: plotly.express costs ~20x more per figure on every rerun.
     fig = go.Figure()
-    for name, rows, colour in _groups(frame, color):
+    value, category = (x, y) if orientation == "h" else (y, x)
+    value_label = (labels or {}).get(value, "")
+    for name, rows, colour in _groups(frame, color, colours):
         fig.add_trace(
             go.Bar(
                 x=rows[x],
@@ -325,6 +877,13 @@ def bars(
                 marker_color=colour,
                 text=rows[text] if text else None,
                 showlegend=color is not None,
+                hovertemplate=_value_hover(
+                    "y" if orientation == "h" else "x",
+                    "x" if orientation == "h" else "y",
+                    value_label,
+                    unit if not integer else "",
+                    unit_label,
+                ),
             )
         )
     if target is not None:
@@ -333,6 +892,9 @@ def bars(
         else:
             fig.add_hline(y=target, **TARGET_LINE)
     fig.update_layout(barmode="stack")
+    if integer and len(frame):
+        totals = frame.groupby(category)[value].sum() if color else frame[value]
+        integer_axis(fig, "x" if orientation == "h" else "y", float(totals.max()))
     return _axes(fig, x, y, labels, height)
 
 
@@ -344,9 +906,13 @@ def lines(
     height: int = 360,
     labels: dict | None = None,
     target: float | None = None,
+    unit: str = "",
+    unit_label: str = "",
+    integer: bool = False,
 ) -> go.Figure:
-    """Line chart over time with an optional target line."""
+    """Line chart over time with an optional target line; the time axis ends at the data's end."""
     fig = go.Figure()
+    value_label = (labels or {}).get(y, "")
     for name, rows, colour in _groups(frame, color):
         fig.add_trace(
             go.Scatter(
@@ -356,10 +922,22 @@ def lines(
                 mode="lines+markers",
                 line_color=colour,
                 showlegend=color is not None,
+                hovertemplate=_value_hover(
+                    "x", "y", value_label, unit if not integer else "", unit_label
+                ).replace("<extra></extra>", "<extra>" + (name or "") + "</extra>"),
             )
         )
     if target is not None:
         fig.add_hline(y=target, **TARGET_LINE)
+    if len(frame):
+        first, last = frame[x].min(), frame[x].max()
+        if pd.api.types.is_integer_dtype(frame[x]):  # years: one tick each, no 2019.5
+            fig.update_xaxes(tickformat="d", dtick=1 if last - first <= 12 else 2)
+            fig.update_xaxes(range=[first - 0.3, last + 0.3])
+        elif pd.api.types.is_datetime64_any_dtype(frame[x]):
+            fig.update_xaxes(range=[first, last])
+    if integer and len(frame):
+        integer_axis(fig, "y", float(frame[y].max()))
     return _axes(fig, x, y, labels, height)
 
 
@@ -369,9 +947,18 @@ def histogram(
     height: int = 360,
     labels: dict | None = None,
     target: float | None = None,
+    unit: str = "",
 ) -> go.Figure:
-    """Distribution of one value with an optional target line."""
-    fig = go.Figure(go.Histogram(x=frame[x], nbinsx=40, marker_color=PALETTE[1]))
+    """Distribution of one value with an optional target line; the count axis in whole units."""
+    fig = go.Figure(
+        go.Histogram(
+            x=frame[x],
+            nbinsx=40,
+            marker_color=PALETTE[1],
+            hovertemplate="%{x}" + with_unit(unit) + "<br>%{y:,d}<extra></extra>",
+        )
+    )
     if target is not None:
         fig.add_vline(x=target, **TARGET_LINE)
+    integer_axis(fig, "y")
     return _axes(fig, x, "count", labels, height)

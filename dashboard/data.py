@@ -59,7 +59,10 @@ def map_shapes(level: str, adcodes=None) -> charts.Shapes:
     provinces = sorted({c // 10000 * 10000 for c in codes})
     if level == "county" and len(provinces) > 1:
         raise ValueError(f"a county map takes the counties of one province, not {provinces}")
-    boxes = [extents[c] for c in codes]
+    # Units out in the South China Sea (西沙区, 南沙区) are left to the inset: Hainan's main island
+    # fills the frame instead of a corner of the sea.
+    at_sea = [c for c in codes if geo.in_south_china_sea(extents[c])]
+    boxes = [extents[c] for c in codes if c not in at_sea] or [extents[c] for c in codes]
     box = (
         (
             min(b[0] for b in boxes),
@@ -71,4 +74,5 @@ def map_shapes(level: str, adcodes=None) -> charts.Shapes:
         else None
     )
     url = geo.url(level, provinces[0] if level == "county" and provinces else None)
-    return charts.Shapes(url=url, ids=[str(c) for c in codes], box=box)
+    sea = bool(at_sea) and level == "county"
+    return charts.Shapes(url=url, ids=[str(c) for c in codes], box=box, sea=sea)

@@ -6,7 +6,15 @@ import os
 
 import streamlit as st
 
-from dashboard import build, db, ui
+from dashboard import build, db, i18n, ui
+
+
+def _step(i: int, n: int, step: str) -> str:
+    """A build step as the progress bar says it: 3/6 写入数据库 · Writing the database."""
+    key = f"build.step.{step}"
+    if key not in i18n.catalogue():
+        return f"{i}/{n} {step}"
+    return f"{i}/{n} {i18n.text(key, 'zh')} · {i18n.text(key, 'en')}"
 
 
 def ensure_database() -> None:
@@ -19,7 +27,9 @@ def ensure_database() -> None:
         bar = st.progress(0.0)
         # build's lock: another session may be building it right now (then this one waits)
         build.build(
-            path, progress=lambda i, n, step: bar.progress(i / n, text=step), if_missing=True
+            path,
+            progress=lambda i, n, step: bar.progress(i / n, text=_step(i, n, step)),
+            if_missing=True,
         )
         status.update(state="complete")
     st.rerun()

@@ -37,11 +37,26 @@ class Settings:
     metric: str
     lang: str
     scale: int = 1
+    provinces: tuple[int, ...] = ()  # the province screens in turn; () means just province
+
+    def screens(self) -> list[tuple[str, int]]:
+        """The playlist as shown: one province screen per listed province, in turn."""
+        provinces = self.provinces or (self.province,)
+        return [
+            (slide, code)
+            for slide in self.slides
+            for code in (provinces if slide == "province" else (self.province,))
+        ]
+
+    def screen_at(self, now_s: float | None = None) -> tuple[str, int]:
+        """The screen (slide, province) at a moment: the clock picks it, so every screen agrees."""
+        now_s = time.time() if now_s is None else now_s
+        screens = self.screens()
+        return screens[int(now_s // self.interval_s) % len(screens)]
 
     def slide_at(self, now_s: float | None = None) -> str:
-        """The slide on screen at a moment: the clock picks it, so every screen agrees."""
-        now_s = time.time() if now_s is None else now_s
-        return self.slides[int(now_s // self.interval_s) % len(self.slides)]
+        """The slide on screen at a moment."""
+        return self.screen_at(now_s)[0]
 
 
 def config_path() -> Path:
@@ -61,8 +76,12 @@ def _file_values() -> dict:
         return {}
 
 
-def settings(params: Mapping[str, str], provinces: set[int], metrics: set[str]) -> Settings:
-    """Settings from the config file and URL; a bad value falls back and is logged, not shown."""
+def settings(
+    params: Mapping[str, str], provinces: set[int] | None, metrics: set[str] | None
+) -> Settings:
+    """Settings from the config file and URL; a bad value falls back and is logged, not shown.
+    provinces and metrics are the valid codes; None (no database yet) takes any well-formed one.
+    province may list several, e.g. "330000,620000": the province screens take turns."""
     raw = DEFAULTS | {k: v for k, v in _file_values().items() if k in DEFAULTS}
     url = {
         "slides": params.get("slides"),
@@ -88,13 +107,17 @@ def settings(params: Mapping[str, str], provinces: set[int], metrics: set[str]) 
             raise ValueError
     except (TypeError, ValueError):
         interval = fallback("interval_s")
+    listed = raw["province"]
+    listed = str(listed).split(",") if not isinstance(listed, list) else listed
     try:
-        province = int(raw["province"])
-        if province not in provinces:
+        codes = tuple(dict.fromkeys(int(str(code).strip()) for code in listed))
+        if not codes or (provinces is not None and any(c not in provinces for c in codes)):
             raise ValueError
     except (TypeError, ValueError):
-        province = fallback("province")
-    metric = raw["metric"] if raw["metric"] in metrics else fallback("metric")
+        codes = (fallback("province"),)
+    province = codes[0]
+    ok = metrics is None or raw["metric"] in metrics
+    metric = raw["metric"] if ok and isinstance(raw["metric"], str) else fallback("metric")
     lang = raw["lang"] if raw["lang"] in i18n.LANGS else fallback("lang")
     try:
         scale = int(raw["scale"])
@@ -102,4 +125,4 @@ def settings(params: Mapping[str, str], provinces: set[int], metrics: set[str]) 
             raise ValueError
     except (TypeError, ValueError):
         scale = fallback("scale")
-    return Settings(tuple(slides), interval, province, metric, lang, scale)
+    return Settings(tuple(slides), interval, province, metric, lang, scale, codes)

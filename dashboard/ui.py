@@ -403,8 +403,8 @@ def simulated_note(frame: pd.DataFrame | bool) -> None:
 
 
 def data_labels(rows: pd.DataFrame | pd.Series, page: str) -> pd.Series:
-    """Per row, where it comes from: "📰 real" (an article), "🧪 simulated" in the page's words
-    (messages page.data_*), or "🏢 imported" with the import's batch id. Takes the rows (with
+    """Per row, where it comes from: "● real" (an article), "○ simulated" in the page's words
+    (messages page.data_*), or "imported" with the import's batch id. Takes the rows (with
     origin and batch_id) or, as before, their simulated column."""
     real, sample = t(f"{page}.data_real"), t(f"{page}.data_simulated")
     if isinstance(rows, pd.Series):
@@ -431,7 +431,7 @@ def data_labels(rows: pd.DataFrame | pd.Series, page: str) -> pd.Series:
 def source_note(row: pd.Series, page: str) -> None:
     """Where one record comes from: simulated, an office's import, or the news article."""
     if row["simulated"]:
-        st.info(f"🧪 **{t('common.simulated')}** · {t(f'{page}.source_simulated')}")
+        st.info(f"○ **{t('common.simulated')}** · {t(f'{page}.source_simulated')}")
     elif row.get("origin") == "office":
         st.info(t("common.source_office", batch=plain(str(row.get("batch_id") or ""))))
     elif fmt.given(row["article_title"]):
@@ -530,8 +530,10 @@ def downloads(
 def chart(fig, key: str, frame: pd.DataFrame, filename: str, on_select: str = "ignore", **kwargs):
     """A Plotly chart drawn offline, with the table behind it one click away."""
     fig.update_layout(font_family=FONT)
+    charts.localise(fig, lang())
+    config = charts.plotly_config(PLOTLY_CONFIG, lang())
     event = st.plotly_chart(
-        fig, key=key, config=PLOTLY_CONFIG, on_select=on_select, width="stretch", **kwargs
+        fig, key=key, config=config, on_select=on_select, width="stretch", **kwargs
     )
     with st.expander(t("common.show_table")):
         table(frame, key=f"{key}_table", filename=filename)
@@ -549,6 +551,7 @@ def activity_chart(activity: pd.DataFrame, key: str, filename: str, table: dict[
         color="activity",
         height=380,
         labels={"month": t(table["month"]), "count": t("common.count")},
+        integer=True,
     )
     chart(fig, key, columns(activity.assign(month=fmt.months(activity["month"])), table), filename)
     simulated_note(activity)

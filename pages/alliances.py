@@ -1,7 +1,6 @@
 """联盟: a filterable register of alliances; one alliance's members, roles, activity, funding, source."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data, fmt, ui
@@ -12,7 +11,6 @@ ui.through_router()
 REGISTER_LIMIT = 500  # rows listed; the counts cover every match
 ROLES = ["lead", "chair", "standing", "council", "member"]
 PROVINCE_PAGE = "pages/province.py"
-AREA_COLOUR = "#f0b27a"  # the places an alliance covers, apart from the members' blue
 TAG_COLOURS = {
     "form": "blue",
     "platform": "violet",
@@ -268,7 +266,7 @@ def show_structure(aid: str) -> None:
                     province=ui.plain(city.province),
                     city=ui.plain(city.city_name),
                 ),
-                icon="🗺️",
+                icon=None,  # an emoji needs a font the screens may lack
                 query_params={
                     "province": str(int(city.province_adcode)),
                     "city": str(int(city.city_adcode)),
@@ -297,61 +295,23 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         areas = data.query("alliance_areas", alliance=aid)
         level = areas["level"].iloc[0] if len(areas) else "province"
         areas["label"] = ui.localized(areas, "name")  # counties have no English names
-        shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
-        shapes = data.map_shapes(level, areas["adcode"].tolist())
-        fig = charts.choropleth(
-            shaded,
-            shapes,
-            value_label=ui.t("alliances.map_value"),
-            hover_name="label",
+        fig = charts.alliance_map(
+            areas,
+            data.map_shapes(level, areas["adcode"].tolist()),
+            data.map_shapes("province"),
+            current,
+            labels={
+                "value": ui.t("alliances.map_value"),
+                "members": ui.t("alliances.map_members"),
+                "lead": ui.t("alliances.map_lead"),
+                "links": ui.t("alliances.map_links"),
+                "area": ui.t("alliances.places_title"),
+            },
+            # The places the alliance covers, in their own colour (Quzhou's six counties).
+            highlight=areas.loc[areas["in_area"], "adcode"].tolist(),
+            lang=ui.lang(),
             uirevision=f"alliance-{aid}",
-            height=460,
-            colorbar_title=ui.t("alliances.map_value"),
         )
-        # The places the alliance covers, in their own colour (Quzhou's six counties).
-        covered = areas[areas["in_area"]]  # the member points stay on top
-        if len(covered):
-            fig.add_trace(
-                go.Choropleth(
-                    geojson=shapes.url,
-                    locations=covered["adcode"].astype(str),
-                    featureidkey="id",
-                    z=[1] * len(covered),
-                    colorscale=[[0, AREA_COLOUR], [1, AREA_COLOUR]],
-                    showscale=False,
-                    text=charts.safe_text(covered["label"]),
-                    hovertemplate="%{text} · " + ui.t("alliances.in_area") + "<extra></extra>",
-                    marker={"line": {"width": 0.6, "color": "white"}},
-                    name=ui.t("alliances.places_title"),
-                    showlegend=True,
-                )
-            )
-        others = current[~current["is_lead"]]
-        links = (
-            current[~current["is_main_lead"]]
-            .rename(
-                columns={
-                    "lead_lon": "from_lon",
-                    "lead_lat": "from_lat",
-                    "lon": "to_lon",
-                    "lat": "to_lat",
-                }
-            )
-            .assign(alliances=1)
-        )
-        charts.add_links(fig, links, name=ui.t("alliances.map_links"), max_width=1.5)
-        charts.add_points(fig, others, text="hover", name=ui.t("alliances.map_members"))
-        charts.add_points(
-            fig,
-            current[current["is_lead"]].assign(size=13),
-            text="hover",
-            size="size",
-            color="#c0392b",
-            name=ui.t("alliances.map_lead"),
-        )
-        fig.update_layout(legend={"orientation": "h", "y": 0})
-        if shaded["value"].nunique() <= 1:  # one member per area: a colour scale says nothing
-            fig.update_traces(showscale=False, selector={"type": "choropleth"})
         ui.chart(
             fig,
             "alliance_map",
@@ -388,6 +348,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
             orientation="h",
             height=300,
             labels={"members": ui.t("alliances.col_members"), "role_label": ""},
+            integer=True,
         )
         fig.update_yaxes(autorange="reversed")  # the lead on top, as in the council's own order
         ui.chart(
@@ -435,6 +396,7 @@ def show_growth(aid: str) -> None:
         y="members",
         height=300,
         labels={"date": ui.t("alliances.col_date"), "members": ui.t("alliances.col_members")},
+        integer=True,
     )
     fig.update_traces(line_shape="hv")  # membership changes on the day, not gradually
     growth["date"] = fmt.dates(growth["date"])

@@ -52,6 +52,7 @@ else:
                 orientation="h",
                 height=340,
                 labels={"sites": ui.t("common.count"), "kind_label": ""},
+                integer=True,
             ),
             "site_counts",
             ui.columns(
@@ -150,6 +151,8 @@ def show_site(site: pd.Series) -> None:
             hover_name="name",
             uirevision=f"site-{sid}",
             height=320,
+            lang=ui.lang(),
+            context=data.map_shapes("province"),
         )
         fig.update_traces(  # one county marked: no colour scale, just its name on hover
             showscale=False, hovertemplate="%{text}<extra></extra>", selector={"type": "choropleth"}

@@ -1,155 +1,342 @@
 """大屏: a read-only, self-rotating show for a lobby screen. No widgets; settings come from the URL
-or kiosk.toml; the data file is re-read when it changes, so new data appear without a restart."""
+or kiosk.toml; the data file is re-read when it changes, so new data appear without a restart.
+
+The national screen is one dense 1920x1080 composite in the 数据大屏 tradition: headline figures
+on the left, the national map with cross-province flows in the centre, the provinces below the
+target and the trend on the right; the province screens follow it in turn."""
 
 import datetime as dt
+import html
 import logging
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, kiosk, ui
+from dashboard import charts, data, db, kiosk, ui
 
 ui.through_router()
+log = logging.getLogger("dashboard.kiosk")
 
 # Fixed CSS, no data in it: dark big-screen look, every Streamlit menu, toolbar and indicator
-# hidden. Designed for 1920x1080 CSS pixels: a 4K screen runs the browser at scale factor 2
-# (README); at scale factor 1 the text doubles here and ?scale=2 enlarges the charts.
+# hidden. Designed for 1920x1080 CSS pixels (rem = 16 px: body text 2rem = 32 px); a 4K screen
+# runs the browser at scale factor 2 (README); at scale factor 1 the rem doubles here and
+# ?scale=2 enlarges the charts.
 st.html("""<style>
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #0b1424; }
 .stApp, .stApp p, .stApp li, .stApp h1, .stApp h2, .stApp h3, .stApp span { color: #e8eef7; }
 header, footer, #MainMenu, [data-testid="stHeader"], [data-testid="stToolbar"],
 [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"], [data-testid="stMainMenu"], .stDeployButton,
-[data-testid="stAppDeployButton"], [data-testid="stConnectionStatus"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 0 2.5rem; max-width: 100%; }
-.stApp h1 { font-size: 3.2rem; } .stApp h2 { font-size: 2.4rem; } .stApp h3 { font-size: 1.8rem; }
-.stApp p, .stApp li { font-size: 1.6rem; }
+[data-testid="stAppDeployButton"], [data-testid="stConnectionStatus"],
+[data-testid="stElementToolbar"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.4rem 2rem 0 2rem; max-width: 100%; }
+[data-testid="stVerticalBlock"] { gap: 0.5rem; }
+.stApp h1 { font-size: 3.2rem; padding: 0; line-height: 1.25; }
+.stApp h2 { font-size: 2.4rem; } .stApp h3 { font-size: 2rem; }
+.stApp p, .stApp li { font-size: 2rem; }
+.kiosk-head { display: flex; justify-content: space-between; align-items: baseline; }
+.kiosk-head h1 { margin: 0; padding: 0; }
+.kiosk-clock { font-size: 2rem; color: #9fb3c8; white-space: nowrap; }
+.kiosk-clock b { font-size: 3.2rem; color: #e8eef7; margin-right: 1.2rem; }
+.kiosk-tile { border-left: 0.4rem solid #f5b041; background: #13223a; padding: 0.3rem 0.9rem;
+  margin-bottom: 0.7rem; }
+.kiosk-tile .label { font-size: 2rem; color: #9fb3c8; line-height: 1.2; }
+.kiosk-tile .value { font-size: 4.6rem; font-weight: 700; line-height: 1.05; color: #ffffff; }
+.kiosk-tile .value small { font-size: 2.4rem; font-weight: 400; }
+.kiosk-panel { font-size: 2rem; font-weight: 700; color: #f5b041; line-height: 1.4; }
+.kiosk-foot { display: flex; justify-content: space-between; font-size: 2rem; color: #9fb3c8; }
 @media (min-width: 2500px) { html { font-size: 32px; } }
 </style>""")
 
 CHART_CONFIG = ui.PLOTLY_CONFIG | {"staticPlot": True, "displayModeBar": False}
+FONT_PX = 32  # body text on the screen, at 1080p
 DARK = {
     "template": "plotly_dark",
     "paper_bgcolor": "rgba(0,0,0,0)",
     "plot_bgcolor": "rgba(0,0,0,0)",
-    "font": {"size": 22, "family": ui.FONT},
+    "font": {"size": FONT_PX, "family": ui.FONT, "color": "#e8eef7"},
 }
+# Heights in CSS pixels at 1080p; the screen is 1080 tall, the title row and footer take ~170.
+MAP_PX, RANK_PX, TREND_PX = 860, 430, 300
+COLORBAR = {
+    "orientation": "v",
+    "len": 0.4,
+    "thickness": 18,
+    "x": 0.0,
+    "xanchor": "left",
+    "y": 0.04,
+    "yanchor": "bottom",
+}
+COLUMNS = [1.1, 2.9, 1.4]  # headline figures, the map, ranking and trend
+RANKED = 8  # provinces or counties in the ranking
+WARM, COOL = charts.BELOW_COLOUR, charts.MEETING_COLOUR
 
-catalogue = data.query("metric_catalogue").set_index("metric_id")
-provinces = data.query("provinces")
-settings = kiosk.settings(
-    st.query_params.to_dict(), set(provinces["adcode"].astype(int)), set(catalogue.index)
-)
-if ui.lang() != settings.lang:  # kiosk.toml may name the language; the URL was read already
-    st.session_state["lang"] = settings.lang
+# Settings that need no database (interval, language, scale); province and metric are checked
+# against the data at every tick, so the screen starts, and heals, whatever the file's state.
+start = kiosk.settings(st.query_params.to_dict(), None, None)
+if ui.lang() != start.lang:  # kiosk.toml may name the language; the URL was read already
+    st.session_state["lang"] = start.lang
 
 
-def show(fig, height: int = 820) -> None:
+def text(value: object) -> str:
+    """Data or message text made inert for the screen's HTML."""
+    return html.escape(str(value))
+
+
+def tiles(items: list[tuple[str, str, str]]) -> None:
+    """Headline figures, large: (label, value, small unit after it)."""
+    st.html(
+        "".join(
+            f'<div class="kiosk-tile"><div class="label">{text(label)}</div>'
+            f'<div class="value">{text(value)}<small>{text(unit)}</small></div></div>'
+            for label, value, unit in items
+        )
+    )
+
+
+def on_target(pct: float) -> tuple[str, str]:
+    """The share of counties on target as a tile shows it; a dash when no county is measured."""
+    return ("—", "") if pd.isna(pct) else (f"{pct:.1f}", " %")
+
+
+def panel(title: str) -> None:
+    st.html(f'<div class="kiosk-panel">{text(title)}</div>')
+
+
+def show(fig, height: int, scale: int, top_px: int = 0) -> None:
     """A static, dark Plotly chart (no toolbar, no hover), enlarged by the kiosk's scale."""
-    fig.update_layout(height=height * settings.scale, **DARK)
-    fig.update_layout(font_size=DARK["font"]["size"] * settings.scale)
-    st.plotly_chart(fig, config=CHART_CONFIG, theme=None, width="stretch")
+    fig.update_layout(height=height * scale, **DARK)
+    margin = {"l": 0, "r": 0, "t": top_px * scale, "b": 0}
+    fig.update_layout(font_size=FONT_PX * scale, margin=margin)
+    # the inset's title: smaller than the body text, so that it stays inside its frame
+    fig.update_traces(textfont_size=24 * scale, selector={"type": "scattergeo", "mode": "text"})
+    st.plotly_chart(
+        fig, config=charts.plotly_config(CHART_CONFIG, ui.lang()), theme=None, width="stretch"
+    )
 
 
-def province_label(adcode: int) -> str:
-    return ui.province_name(provinces[provinces["adcode"] == adcode].iloc[0])
+def ranking(frame: pd.DataFrame, label: str, target: float | None, unit: str, scale: int):
+    """Horizontal bars of the units furthest below the target, the furthest on top."""
+    if frame.empty:
+        st.markdown(ui.t("common.no_data"))
+        return
+    shown = frame.head(RANKED).iloc[::-1]
+    fig = charts.bars(
+        shown.assign(
+            shown=shown["value"].map(lambda v: f"{v:.1f}" if unit == "%" else f"{v:,.0f}"),
+            group=shown["on_target"].map({True: "on", False: "below"}),
+        ),
+        x="value",
+        y=label,
+        color="group",
+        orientation="h",
+        target=target,
+        text="shown",
+        colours={"below": WARM, "on": COOL},
+        labels={"value": "", label: ""},
+    )
+    low = float(frame["value"].min()) if len(frame) else 0
+    top = max(float(frame["value"].max()) if len(frame) else 0, target or 0)
+    fig.update_traces(textposition="inside", insidetextanchor="end", textfont_color="#ffffff")
+    fig.update_layout(showlegend=False, bargap=0.25)
+    if unit == "%":  # the differences that matter sit near the target, not near zero
+        fig.update_xaxes(range=[max(0, low - 5), min(100, top + 1)], showticklabels=False)
+    fig.update_yaxes(tickfont_size=FONT_PX * scale)
+    show(fig, RANK_PX, scale)
 
 
-def slide_overview(year: int) -> bool:
-    info = catalogue.loc[settings.metric]
-    frame = data.query("province_metric", metric=settings.metric, year=year)
-    frame["label"] = frame.apply(ui.province_name, axis=1)
-    tiles = data.query("overview_tiles", year=year).iloc[0]
-    left, right = st.columns([3, 1])
-    with right:
-        st.markdown(f"### {ui.t('overview.tile_alliances')}\n# {tiles.alliances:,}")
-        st.markdown(f"### {ui.t('overview.tile_sites')}\n# {tiles.member_sites:,}")
-        on_target = "—" if pd.isna(tiles.pct_on_target) else f"{tiles.pct_on_target:.1f} %"
-        st.markdown(f"### {ui.t('overview.tile_on_target')}\n# {on_target}")
+def trend(
+    frame: pd.DataFrame,
+    y: str,
+    color: str | None,
+    unit: str,
+    scale: int,
+    target: float | None = None,
+    from_zero: bool = False,
+):
+    """A line over the years, few ticks so that 32-pixel labels never collide."""
+    frame = frame.dropna(subset=[y])
+    if frame.empty:
+        st.markdown(ui.t("common.no_data"))
+        return
+    fig = charts.lines(frame, x="year", y=y, color=color, labels={"year": "", y: ""}, target=target)
+    years = frame["year"]
+    fig.update_xaxes(tickvals=sorted({int(years.min()), int(years.max()), int(years.median())}))
+    fig.update_yaxes(ticksuffix=" %" if unit == "%" else "", nticks=4)
+    if from_zero:  # a share: from 0, ticks above it (a 0 would sit on the first year's label)
+        top = float(frame[y].max()) * 1.1
+        ticks = [v for v in (25, 50, 75, 100) if v <= top]
+        fig.update_yaxes(range=[0, top], tickvals=ticks, ticktext=[f"{v} %" for v in ticks])
+    fig.update_xaxes(range=[int(years.min()) - 0.8, int(years.max()) + 0.4])
+    fig.update_traces(line_width=4, marker_size=10)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
+    show(fig, TREND_PX, scale, top_px=48 if color else 0)  # room above the plot for the legend
+
+
+def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bool:
+    info = catalogue.loc[s.metric]
+    target = None if pd.isna(info.target) else float(info.target)
+    unit = info.unit
+    metric_name = ui.metric_name(catalogue, s.metric)
+    tiles_row = data.query("overview_tiles", year=year).iloc[0]
+    by_province = data.query("province_metric", metric=s.metric, year=year)
+    by_province["label"] = by_province.apply(ui.province_name, axis=1)
+    links = data.query("cross_province_links", year=year)
+    left, centre, right = st.columns(COLUMNS, gap="medium")
     with left:
+        tiles(
+            [
+                (ui.t("overview.tile_alliances"), f"{tiles_row.alliances:,}", ""),
+                (ui.t("overview.tile_sites"), f"{tiles_row.member_sites:,}", ""),
+                (ui.t("overview.tile_cross"), f"{tiles_row.cross_province:,}", ""),
+                (ui.t("overview.tile_provinces"), f"{tiles_row.provinces_covered}", ""),
+                (ui.t("overview.tile_on_target"), *on_target(tiles_row.pct_on_target)),
+            ]
+        )
+    with centre:
         fig = charts.choropleth(
-            frame,
+            by_province,
             data.map_shapes("province"),
-            value_label=ui.metric_name(catalogue, settings.metric),
+            value_label=metric_name,
             hover_name="label",
             national=True,
-            **charts.metric_scale(info),
+            lang=ui.lang(),
+            theme="dark",
+            caption=False,
+            colorbar=COLORBAR,
+            **charts.metric_scale(info, ui.lang()),
         )
-        charts.add_lines(
-            fig,
-            data.query("map_lines").set_index("name").loc["dashline", "geojson"],
-            color="#9fb3c8",
-        )
-        show(fig)
-    return bool(frame["simulated"].any() or tiles.simulated)
-
-
-def slide_province(year: int) -> bool:
-    info = catalogue.loc[settings.metric]
-    counties = data.query(
-        "province_counties", province=settings.province, metric=settings.metric, year=year
-    )
-    shown = counties.dropna(subset=["value"])
-    left, right = st.columns([3, 1])
+        charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color="#f5b041", max_width=5)
+        show(fig, MAP_PX, s.scale)
     with right:
-        st.markdown(f"## {ui.plain(province_label(settings.province))}")
-        if pd.notna(info.target):
-            st.markdown(
-                f"### {ui.t('kiosk.on_target')}\n# {int(shown['on_target'].sum())} / {len(shown)}"
+        if target is not None:
+            higher = info.direction != "lower"
+            gap = (target - by_province["value"]) if higher else (by_province["value"] - target)
+            ranked = by_province.assign(gap=gap, on_target=gap <= 0).sort_values(
+                "gap", ascending=False
             )
-        worst = shown.sort_values("gap", ascending=False).head(5)
-        st.markdown(
-            "\n".join(
-                f"- {ui.plain(r.name, ui.NAME_MAX_CHARS)} {r.value:.1f}" for r in worst.itertuples()
-            )
-        )
+            below = ranked[~ranked["on_target"]]
+            panel(ui.t("kiosk.below_provinces", metric=metric_name, n=len(below)))
+            ranking(ranked if below.empty else below, "label", target, unit, s.scale)
+        else:
+            panel(ui.t("kiosk.lowest_provinces", metric=metric_name))
+            ranked = by_province.sort_values("value").assign(on_target=True)
+            ranking(ranked, "label", None, unit, s.scale)
+        national = data.query("metric_trend", metric=s.metric, level="county", province=0)
+        if target is not None:
+            panel(ui.t("kiosk.trend_on_target"))
+            trend(national, "pct_on_target", None, "%", s.scale, from_zero=True)
+        else:
+            panel(ui.t("kiosk.trend_mean", metric=metric_name))
+            trend(national, "value", None, unit, s.scale)
+    return bool(by_province["simulated"].any() or tiles_row.simulated)
+
+
+def screen_province(s: kiosk.Settings, catalogue: pd.DataFrame, year: int, province: int) -> bool:
+    info = catalogue.loc[s.metric]
+    target = None if pd.isna(info.target) else float(info.target)
+    metric_name = ui.metric_name(catalogue, s.metric)
+    provinces = data.query("provinces").set_index("adcode")
+    name = ui.province_name(provinces.loc[province])
+    counties = data.query("province_counties", province=province, metric=s.metric, year=year)
+    shown = counties.dropna(subset=["value"])
+    history = data.query("province_trend", province=province, metric=s.metric)
+    alliances = data.query("province_alliances", province=province, year=year, limit=1)
+    mean = history[(history["area"] == "province") & (history["year"] == year)]["value"]
+    left, centre, right = st.columns(COLUMNS, gap="medium")
     with left:
+        items = [
+            (ui.t("province.tile_counties"), f"{len(shown):,}", ""),
+            (
+                ui.t("kiosk.province_mean", metric=metric_name),
+                f"{mean.iloc[0]:.1f}" if len(mean) else "—",
+                " %" if info.unit == "%" else "",
+            ),
+        ]
+        if target is not None:
+            items.append(
+                (ui.t("kiosk.on_target"), f"{int(shown['on_target'].sum())}", f" / {len(shown)}")
+            )
+        total = int(alliances["total"].iloc[0]) if len(alliances) else 0
+        items.append((ui.t("province.tile_alliances"), f"{total:,}", ""))
+        st.html(f'<div class="kiosk-panel" style="font-size:3rem">{text(name)}</div>')
+        tiles(items)
+    with centre:
         fig = charts.choropleth(
             shown,
             data.map_shapes("county", counties["adcode"]),
-            value_label=ui.metric_name(catalogue, settings.metric),
-            **charts.metric_scale(info),
+            value_label=metric_name,
+            lang=ui.lang(),
+            theme="dark",
+            context=data.map_shapes("province"),
+            caption=False,
+            colorbar=COLORBAR,
+            **charts.metric_scale(info, ui.lang()),
         )
-        show(fig)
+        show(fig, MAP_PX, s.scale)
+    with right:
+        if target is not None:
+            below = shown[shown["gap"] > 0].sort_values("gap", ascending=False)
+            panel(ui.t("kiosk.below_counties", n=len(below), total=len(shown)))
+            ranking(below if len(below) else shown, "name", target, info.unit, s.scale)
+        else:
+            panel(ui.t("kiosk.lowest_counties", metric=metric_name))
+            ranking(shown.sort_values("value").assign(on_target=True), "name", None, "", s.scale)
+        panel(ui.t("kiosk.trend_province", metric=metric_name))
+        history = history.assign(
+            area_label=history["area"].map({"province": name, "china": ui.t("province.all")})
+        )
+        trend(history, "value", "area_label", info.unit, s.scale, target)
     return bool(shown["simulated"].any())
 
 
-def slide_links(year: int) -> bool:
+def slide_links(s: kiosk.Settings, year: int) -> bool:
     links = data.query("cross_province_links", year=year)
     outline = pd.DataFrame({"adcode": [], "value": [], "name": []})  # every province in grey
-    fig = charts.choropleth(outline, data.map_shapes("province"), value_label="", national=True)
-    charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color="#f5b041")
-    left, right = st.columns([3, 1])
+    fig = charts.choropleth(
+        outline,
+        data.map_shapes("province"),
+        value_label="",
+        national=True,
+        lang=ui.lang(),
+        theme="dark",
+        caption=False,
+    )
+    charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color="#f5b041", max_width=6)
+    left, right = st.columns([2.6, 1.4], gap="medium")
     with left:
-        show(fig)
+        show(fig, MAP_PX, s.scale)
     with right:
-        name = "from_name_en" if settings.lang == "en" else "from_name"
-        to = "to_name_en" if settings.lang == "en" else "to_name"
+        name = "from_name_en" if s.lang == "en" else "from_name"
+        to = "to_name_en" if s.lang == "en" else "to_name"
         st.markdown(
             "\n".join(
                 f"- {ui.plain(r[name])} → {ui.plain(r[to])}: {r.alliances}"
-                for _, r in links.head(8).iterrows()
+                for _, r in links.head(12).iterrows()
             )
         )
     return bool(links["simulated"].any())
 
 
-def slide_attainment(year: int) -> bool:
-    trend = data.query("metric_trend", metric="county_visit_rate", level="county", province=0)
+def slide_attainment(s: kiosk.Settings, year: int) -> bool:
+    national = data.query("metric_trend", metric="county_visit_rate", level="county", province=0)
     fig = charts.bars(
-        trend,
+        national.assign(shown=national["pct_on_target"].map(lambda v: f"{v:.1f} %")),
         x="year",
         y="pct_on_target",
-        labels={"year": ui.t("common.year"), "pct_on_target": "%"},
-        text="pct_on_target",
+        labels={"year": "", "pct_on_target": ""},
+        text="shown",
     )
-    show(fig)
-    return bool(trend["simulated"].any())
+    fig.update_traces(textposition="outside")
+    fig.update_yaxes(ticksuffix=" %", range=[0, 105])
+    fig.update_xaxes(dtick=1, tickformat="d")
+    show(fig, MAP_PX, s.scale)
+    return bool(national["simulated"].any())
 
 
-def slide_latest(year: int) -> bool:
-    latest = data.query("kiosk_latest_alliances", n=10)
-    place = "province_name_en" if settings.lang == "en" else "province_name"
+def slide_latest(s: kiosk.Settings, year: int) -> bool:
+    latest = data.query("kiosk_latest_alliances", n=12)
+    place = "province_name_en" if s.lang == "en" else "province_name"
     st.markdown(
         "\n".join(
             f"- **{ui.plain(r['name'], ui.NAME_MAX_CHARS)}** · {ui.label('form', r['form'])} · {ui.plain(r[place])} · "
@@ -160,34 +347,66 @@ def slide_latest(year: int) -> bool:
     return bool(latest["simulated"].any())
 
 
-SLIDES = {
-    "overview": slide_overview,
-    "province": slide_province,
-    "links": slide_links,
-    "attainment": slide_attainment,
-    "latest": slide_latest,
-}
+def waiting() -> None:
+    """The calm placeholder: no data yet, or data being replaced; the next tick tries again."""
+    st.markdown(f"# {ui.t('kiosk.updating')}\n## {dt.datetime.now():%H:%M}")
 
 
-@st.fragment(run_every=settings.interval_s)
-def show_slide() -> None:
-    # Every tick re-reads the data through the cache keyed by the file on disk, so a new file
-    # shows at the next slide; the slide itself is chosen by the clock.
-    slide = settings.slide_at()
+@st.fragment(run_every=start.interval_s)
+def show_screen() -> None:
+    # Every tick re-reads the data through the cache keyed by the file on disk, so a new (or a
+    # first good) file shows at the next tick; the screen itself is chosen by the clock.
     try:
+        catalogue = data.query("metric_catalogue").set_index("metric_id")
+        provinces = data.query("provinces")
+        s = kiosk.settings(
+            st.query_params.to_dict(), set(provinces["adcode"].astype(int)), set(catalogue.index)
+        )
+        slide, province = s.screen_at()
         meta = data.query("meta").set_index("key")["value"]
         years = data.query("metric_years")["year"]  # none in a build without the simulation
         year = int(years.max()) if len(years) else dt.date.today().year
-        title, clock = st.columns([4, 1])
-        title.markdown(f"# {ui.t('kiosk.slide.' + slide, year=year)}")
-        clock.markdown(f"## {dt.datetime.now():%H:%M}\n{ui.t('common.as_of', date=meta['as_of'])}")
-        simulated = SLIDES[slide](year)
-        if simulated:
-            st.markdown(f"**{ui.t('common.simulated')} / simulated**")
+    except db.DatabaseUnavailable as exc:
+        log.warning("kiosk waiting for data: %s", exc)
+        waiting()
+        return
+    except Exception:
+        log.exception("kiosk cannot read the data")
+        waiting()
+        return
+    screen = st.empty()  # cleared if the screen fails half-way: no half screens
+    try:
+        with screen.container():
+            key = "kiosk.slide.province_named" if slide == "province" else f"kiosk.slide.{slide}"
+            name = ""
+            if slide == "province":
+                row = provinces[provinces["adcode"] == province].iloc[0]
+                name = ui.province_name(row)
+            st.html(
+                f'<div class="kiosk-head"><h1>{text(ui.t(key, year=year, name=name))}</h1>'
+                f'<div class="kiosk-clock"><b>{dt.datetime.now():%H:%M}</b>'
+                f"{text(ui.t('common.as_of', date=meta['as_of']))}</div></div>"
+            )
+            if slide == "overview":
+                simulated = screen_overview(s, catalogue, year)
+            elif slide == "province":
+                simulated = screen_province(s, catalogue, year, province)
+            else:
+                simulated = {
+                    "links": slide_links,
+                    "attainment": slide_attainment,
+                    "latest": slide_latest,
+                }[slide](s, year)
+            left = text(ui.t("kiosk.simulated_mark")) if simulated else ""
+            st.html(
+                f'<div class="kiosk-foot"><span>{left}</span>'
+                f"<span>{text(ui.t('maps.caption_short'))}</span></div>"
+            )
     except Exception:
         # A lobby screen never shows an error: the next tick tries again, the log says why.
-        logging.getLogger("dashboard.kiosk").exception("kiosk slide %s failed", slide)
-        st.markdown(f"# {ui.t('kiosk.updating')}\n## {dt.datetime.now():%H:%M}")
+        log.exception("kiosk slide %s failed", slide)
+        screen.empty()
+        waiting()
 
 
-show_slide()
+show_screen()

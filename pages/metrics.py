@@ -107,30 +107,35 @@ left, right = st.columns(2)
 with left:
     st.subheader(ui.t("metrics.ranking_title", n=RANK_N))
     # values come sorted from the highest: the top and the bottom RANK_N (all if few).
-    ranked = pd.concat(
-        [
-            values.head(RANK_N).assign(group=ui.t("metrics.highest", n=RANK_N)),
-            values.iloc[max(RANK_N, len(values) - RANK_N) :].assign(
-                group=ui.t("metrics.lowest", n=RANK_N)
-            ),
-        ]
-    )
+    ranked = pd.concat([values.head(RANK_N), values.iloc[max(RANK_N, len(values) - RANK_N) :]])
+    # Coloured as the maps are: below the target warm (red), meeting it cool (blue).
+    below, meeting = ui.t("maps.below_target"), ui.t("maps.meeting_target")
+    if target is not None:
+        ranked = ranked.assign(
+            group=ranked["on_target"].fillna(False).astype(bool).map({True: meeting, False: below})
+        )
     fig = charts.bars(
         ranked,
         x="value",
         y="label",
-        color="group",
+        color="group" if target is not None else None,
         orientation="h",
         target=target,
         height=max(300, 24 * len(ranked) + 80),
         labels={"value": value_axis, "label": "", "group": ""},
+        unit=info.unit,
+        unit_label=unit,
+        integer=info.unit != "%",
+        colours={below: charts.BELOW_COLOUR, meeting: charts.MEETING_COLOUR},
     )
     fig.update_yaxes(categoryorder="total ascending")
     ui.chart(fig, "metrics_ranking", table, filename=f"{metric}_{level}_{year}_ranking")
     ui.simulated_note(values)
 with right:
     st.subheader(ui.t("metrics.distribution_title", level=ui.label("level", level)))
-    fig = charts.histogram(values, x="value", target=target, labels={"value": value_axis})
+    fig = charts.histogram(
+        values, x="value", target=target, labels={"value": value_axis}, unit=unit
+    )
     fig.update_yaxes(title_text=ui.t("metrics.tile_units"))
     ui.chart(
         fig,
@@ -150,6 +155,8 @@ with left:
             y="value",
             target=target,
             labels={"year": ui.t("common.year"), "value": value_axis},
+            unit=info.unit,
+            unit_label=unit,
         ),
         "metrics_trend",
         ui.columns(
@@ -174,6 +181,7 @@ with right:
             x="year",
             y="pct_on_target",
             labels={"year": ui.t("common.year"), "pct_on_target": ui.t("metrics.pct_on_target")},
+            unit="%",
         )
         fig.update_yaxes(range=[0, 100])
         ui.chart(

@@ -46,9 +46,9 @@ fig = charts.choropleth(
     uirevision="china",
     height=620,
     national=True,
-    **charts.metric_scale(info),
+    lang=ui.lang(),
+    **charts.metric_scale(info, ui.lang()),
 )
-charts.add_lines(fig, data.query("map_lines").set_index("name").loc["dashline", "geojson"])
 if show_links:
     charts.add_links(fig, links.head(ui.MAX_LINKS), name=ui.t("overview.links"))
 event = ui.chart(
@@ -89,6 +89,7 @@ with left:
             y="pair",
             orientation="h",
             labels={"alliances": ui.t("overview.alliance_count"), "pair": ""},
+            integer=True,
         ),
         "links_bar",
         ui.columns(
@@ -114,6 +115,7 @@ with right:
             y="alliances",
             color="form_label",
             labels={"year": ui.t("common.year"), "alliances": ui.t("overview.alliance_count")},
+            integer=True,
         ),
         "per_year",
         ui.columns(

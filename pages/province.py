@@ -117,7 +117,9 @@ fig = charts.choropleth(
     hover_name="name",
     uirevision=f"province-{province}",
     height=600,
-    **charts.metric_scale(info),
+    lang=ui.lang(),
+    context=data.map_shapes("province"),
+    **charts.metric_scale(info, ui.lang()),
 )
 if show_sites:
     tier_label = ui.labels("tier", sites["tier"])
@@ -131,7 +133,9 @@ if show_sites:
             charts.add_points(
                 fig, rows, text="hover", size="size", color=color, name=ui.label("tier", tier)
             )
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "bgcolor": "rgba(0,0,0,0)"})
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "bgcolor": "rgba(0,0,0,0)"}
+    )
 ui.chart(
     fig,
     "province_map",
@@ -181,6 +185,10 @@ with left:
                 bar_x: ui.t("common.gap" if target is not None else "common.value"),
                 "name": "",
             },
+            unit=info.unit,
+            unit_label=ui.label("metrics.units", info.unit),
+            integer=info.unit != "%",
+            colours={None: charts.BELOW_COLOUR},  # short of the target: warm, as on the map
         )
         bars.update_yaxes(autorange="reversed")  # the widest gap on top
         ui.chart(bars, "province_below", table, filename=f"below_{province}_{metric}_{year}")
@@ -212,6 +220,8 @@ with right:
                 color="area_label",
                 target=target,
                 labels={"year": ui.t("common.year"), "value": metric_name},
+                unit=info.unit,
+                unit_label=ui.label("metrics.units", info.unit),
             ),
             "province_trend",
             ui.columns(
@@ -292,6 +302,7 @@ else:
         orientation="h",
         height=max(260, 26 * links["partner"].nunique() + 80),
         labels={"alliances": ui.t("overview.alliance_count"), "partner": ""},
+        integer=True,
     )
     fig.update_yaxes(categoryorder="total ascending")  # the strongest link on top
     ui.chart(

@@ -77,10 +77,14 @@ def test_kiosk_at_4k(national, width, scale):
     """A 4K screen (3840x2160 pixels) at scale 2, as kiosks run, and at scale 1."""
     with streamlit_server(national) as base, chromium(width, 2160 * width // 3840, scale) as page:
         page.goto(f"{base}/kiosk?slides=province&interval=60&scale={3 - scale}")
-        page.wait_for_selector(".js-plotly-plot .choroplethlayer path", timeout=60_000)
-        page.wait_for_timeout(1500)
+        page.wait_for_selector(
+            ".js-plotly-plot .choroplethlayer path", state="attached", timeout=60_000
+        )
+        page.wait_for_timeout(2500)
         # the title is at least 100 screen pixels tall either way
-        size = page.locator(H1).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        size = page.locator(".kiosk-head h1").first.evaluate(
+            "e => parseFloat(getComputedStyle(e).fontSize)"
+        )
         assert size * scale >= 100
         box = page.locator(".js-plotly-plot").first.bounding_box()
         assert box["height"] * scale >= 1500  # the map fills most of the 2160-pixel height
@@ -118,3 +122,34 @@ def test_kiosk_comes_back_after_a_server_restart(national):
             seen = titles_seen(page, 30)
             assert len(seen) >= 2, seen
             assert page.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.parametrize("start", ["missing", "corrupt", "empty"])
+def test_kiosk_heals_when_a_good_file_appears(national, tmp_path, start):
+    """Started on no database, a corrupt or an empty one: a calm placeholder, never an error
+    box, and the show starts by itself within one interval after a good file is put in place."""
+    import os
+    import shutil
+
+    import duckdb
+
+    live = tmp_path / "live.duckdb"
+    if start == "corrupt":
+        live.write_bytes(b"not a database" * 1000)
+    elif start == "empty":
+        duckdb.connect(str(live)).close()
+    interval_s = 5
+    with streamlit_server(live) as base, chromium(1920, 1080) as page:
+        page.goto(f"{base}/kiosk?slides=overview,latest&interval={interval_s}")
+        page.wait_for_selector("text=数据更新中", timeout=60_000)
+        page.wait_for_timeout(interval_s * 1000 + 1000)  # a tick passes: still calm
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        staged = tmp_path / "staged.duckdb"
+        shutil.copy(national, staged)
+        os.replace(staged, live)  # as a build publishes: one atomic rename
+        margin_s = 10
+        page.wait_for_selector(".kiosk-head h1", timeout=(interval_s + margin_s) * 1000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        assert page.outside_requests == []

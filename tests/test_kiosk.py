@@ -33,7 +33,7 @@ def test_url_overrides_the_config_file(tmp_path, monkeypatch):
         metric="primary_visit_share",
     )
     assert s == kiosk.Settings(
-        ("province", "attainment"), 8, 310000, "primary_visit_share", "en", 1
+        ("province", "attainment"), 8, 310000, "primary_visit_share", "en", 1, (310000,)
     )
 
 
@@ -88,7 +88,7 @@ def test_each_slide_renders_without_input_widgets(tiny_env, slide):
         "date_input",
     ):
         assert len(getattr(main, kind)) == 0, kind
-    shown = " ".join(m.value for m in main.markdown)
+    shown = " ".join(h.value for h in at.html)
     assert "数据截至" in shown
 
 
