@@ -194,7 +194,7 @@ create macro scope_alliances(regions) as table
         and s.county_adcode in (select county_adcode from scope_counties(regions));
 
 create table imports (  -- one row per published import of an office's files (python -m dashboard import)
-    batch_id varchar primary key,  -- e.g. 20261130-114512-330000; the rows' batch_id
+    batch_id varchar primary key,  -- e.g. 20261130-114512.123-330000; the rows' batch_id
     imported_at timestamp not null,
     files varchar not null,  -- JSON list of the file names
     tables varchar not null,  -- JSON object: table replaced -> rows imported

@@ -130,9 +130,15 @@ def test_missing_or_corrupt_database_shows_what_to_do(tmp_path, state):
 
 
 INSIDE_A_PROVINCE = """() => {
-  // a screen point inside one province of the data trace (the last one; grey ones lie below)
-  const traces = document.querySelectorAll('.js-plotly-plot .choroplethlayer .trace');
-  for (const p of traces[traces.length - 1].querySelectorAll('path')) {
+  // a screen point inside one province of the data trace: the choropleth that has hovers
+  // (the grey outline below and the South China Sea inset above it have none)
+  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(
+    el => el.querySelector('.choroplethlayer'));
+  if (!gd) return null;
+  const k = gd.data.filter(t => t.type === 'choropleth').findIndex(t => t.hoverinfo !== 'skip');
+  const traces = gd.querySelectorAll('.choroplethlayer .trace');
+  if (k < 0 || !traces[k]) return null;
+  for (const p of traces[k].querySelectorAll('path')) {
     const b = p.getBBox();
     if (b.width < 40) continue;
     for (let k = 1; k < 10; k++) for (let j = 1; j < 10; j++) {

@@ -32,8 +32,9 @@ def _temp_name(out: Path, pid: int | str) -> Path:
 
 
 def batch_id(now: dt.datetime, scope: int) -> str:
-    """The id of a published import: when, and which scope (e.g. 20261130-114512-330000)."""
-    return f"{now:%Y%m%d-%H%M%S}-{scope}"
+    """The id of a published import: when, to the millisecond (two imports in one second stay
+    apart), and which scope (e.g. 20261130-114512.123-330000)."""
+    return f"{now:%Y%m%d-%H%M%S}.{now.microsecond // 1000:03d}-{scope}"
 
 
 def _columns(con: duckdb.DuckDBPyConnection, here: str) -> dict[tuple[str, str], list[str]]:
