@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import db, simulate
+from dashboard import db, precompute, simulate
 
 DATA_DIR = db.ROOT / "data"
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -104,6 +104,7 @@ def build(
                 db.insert_frame(con, table, frame)
             if "county_metrics_monthly" in sim:
                 con.execute(MONTHLY_VIEW.read_text(encoding="utf-8"))
+            precompute.store(con)
             meta = {
                 "built_at": dt.datetime.now().isoformat(timespec="seconds"),
                 "as_of": str(simulate.AS_OF),
