@@ -28,7 +28,11 @@ def current_stamp() -> tuple[str, tuple[int, int, int]]:
         raise db.DatabaseUnavailable(f"database file not found: {path}") from exc
 
 
-@st.cache_data(ttl=RESULT_TTL_S, max_entries=4000, show_spinner=False)
+# Results are kept as live DataFrames (cache_resource), not pickled copies (cache_data): reading
+# a pickled result back cost a warm rerun more CPU than anything the page did with it. Callers
+# get a shallow copy: with pandas' copy-on-write, a page that adds or changes a column changes
+# its own copy, never the cached frame another session reads.
+@st.cache_resource(ttl=RESULT_TTL_S, max_entries=2000, show_spinner=False)
 def _run(name: str, path: str, stamp: tuple[int, int, int], params: tuple) -> pd.DataFrame:
     return db.run(_connection(path, stamp), name, dict(params))
 
@@ -36,7 +40,7 @@ def _run(name: str, path: str, stamp: tuple[int, int, int], params: tuple) -> pd
 def query(name: str, **params) -> pd.DataFrame:
     """Result of the named query for the database now on disk (cached per file version)."""
     path, stamp = current_stamp()
-    return _run(name, path, stamp, tuple(sorted(params.items())))
+    return _run(name, path, stamp, tuple(sorted(params.items()))).copy(deep=False)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -64,8 +64,11 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start_replica(port: int, db: Path, log_dir: Path, address: str = "127.0.0.1"):
-    """One replica (`streamlit run app.py` via deploy/serve.py) on a port."""
+def start_replica(
+    port: int, db: Path, log_dir: Path, address: str = "127.0.0.1", extra: list[str] = ()
+):
+    """One replica (`streamlit run app.py` via deploy/serve.py) on a port; extra: more
+    Streamlit options."""
     log = open(log_dir / f"replica-{port}.log", "w")  # noqa: SIM115 (lives with the process)
     return subprocess.Popen(
         [
@@ -75,6 +78,7 @@ def start_replica(port: int, db: Path, log_dir: Path, address: str = "127.0.0.1"
             str(port),
             "--server.address",
             address,
+            *extra,
         ],
         cwd=ROOT,
         env=os.environ | {"DASHBOARD_DB": str(db)},
