@@ -70,7 +70,10 @@ def views(db: Path, n: int) -> dict[str, tuple[str, list[str]]]:
             [f"province={provinces[3 * i % len(provinces)]}&year={2025 - i % 5}" for i in range(n)],
         ),
         "alliances": ("alliance=R-A05", [f"alliance={alliances[i * step]}" for i in range(n)]),
-        "institutions": ("site=R-S001", [f"site={sites[i * len(sites) // max(n, 1)]}" for i in range(n)]),
+        "institutions": (
+            "site=R-S001",
+            [f"site={sites[i * len(sites) // max(n, 1)]}" for i in range(n)],
+        ),
         "metrics": (
             "level=county",
             [f"level=county&metric={metrics[i % len(metrics)]}" for i in range(n)],
