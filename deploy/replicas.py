@@ -35,9 +35,11 @@ def nginx_config(
     ports: list[int] | list[str],
     prefix: Path,
     tls: tuple[Path, Path] | None = None,
+    compress: bool = True,
 ) -> str:
     """The nginx config for replicas (loopback ports or host:port strings), listening on
-    loopback:listen (or an address:port string), with TLS if tls = (certificate, key)."""
+    loopback:listen (or an address:port string), with TLS if tls = (certificate, key);
+    compress=False turns gzip off (to measure what it saves)."""
     upstreams = [f"127.0.0.1:{p}" if isinstance(p, int) else p for p in ports]
     servers = "\n".join(f"        server {u} max_fails=1 fail_timeout=5s;" for u in upstreams)
     address = f"127.0.0.1:{listen}" if isinstance(listen, int) else listen
@@ -53,9 +55,10 @@ def nginx_config(
             ]
         )
     listen_line = f"        listen {address}{' ssl' if tls else ''};"
-    return TEMPLATE.read_text(encoding="utf-8").format(
+    config = TEMPLATE.read_text(encoding="utf-8").format(
         listen=listen_line, tls=tls_lines, servers=servers, prefix=prefix
     )
+    return config if compress else config.replace("gzip on;", "gzip off;")
 
 
 def _die_with_parent() -> None:
@@ -138,6 +141,7 @@ def replicas(
     tls: tuple[Path, Path] | None = None,
     bind: str = "127.0.0.1",
     upstreams: list[str] | None = None,
+    compress: bool = True,
 ):
     """n replicas on bind (loopback by default) behind nginx on loopback:listen; yields
     (base URL, {port: process}). listen None: replicas only (for nginx on another host);
@@ -157,7 +161,7 @@ def replicas(
                 return
             targets = [f"{bind}:{p}" for p in procs] + list(upstreams or [])
             conf = prefix / "nginx.conf"
-            conf.write_text(nginx_config(listen, targets, prefix, tls), encoding="utf-8")
+            conf.write_text(nginx_config(listen, targets, prefix, tls, compress), encoding="utf-8")
             nginx = subprocess.Popen(
                 ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
                 preexec_fn=_die_with_parent,  # noqa: PLW1509
