@@ -215,6 +215,7 @@ def main() -> int:
             args.replicas,
             None if args.no_nginx else args.port,
             args.db.resolve(),
+            ports=[args.port + 1 + i for i in range(args.replicas)],
             tls=tls,
             bind=args.bind,
             upstreams=args.upstream,

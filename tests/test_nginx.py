@@ -145,6 +145,7 @@ def test_javascript_and_geojson_are_compressed_and_bundles_cached_long(tls_proxy
     assert on_wire < len(plain.content) / 2
     geo = requests.get(f"{base}/app/static/geo/330000.json", headers=gz, verify=cert, timeout=10)
     assert geo.status_code == 200 and geo.headers["Content-Encoding"] == "gzip"
+    assert geo.headers["Cache-Control"] == "public, max-age=86400"
     assert geo.json()["type"] == "FeatureCollection"
 
 
