@@ -6,7 +6,6 @@ lists every problem; the database is untouched), 2 unreadable input or no databa
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -54,7 +53,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"数据库不可用 / database unavailable: {exc}", file=sys.stderr)
         return 2
     print(db.run(con, "table_counts").to_string(index=False))
-    bad = db.run(con, "contract/violations", {"today": dt.date.today()})
+    bad = build.contract_violations(con)
     if len(bad):
         print(f"\n{len(bad)} 条数据违反约定 / contract violations:")
         print(bad.to_string(index=False))

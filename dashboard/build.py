@@ -6,6 +6,7 @@ never sees half a file; the previous file is kept in data/backups/.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import db, precompute, simulate
+from dashboard import db, lock, precompute, provenance, simulate
 
 DATA_DIR = db.ROOT / "data"
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -71,68 +72,166 @@ def build(
     seed: int = simulate.SEED,
     scale: int = 1,
     progress: Progress = _quiet,
+    simulation: bool = True,
+    if_missing: bool = False,
+    on_wait: Callable[[], None] | None = None,
+    wait: float = lock.WAIT_SECONDS,
 ) -> Path:
-    """Write a new database and publish it at out_path; BuildError if the contract fails."""
+    """Write a new database and publish it at out_path; BuildError if the contract fails.
+
+    The published office batches of the current file are re-applied (provenance.py), under the
+    lock that `import` takes too. simulation=False leaves the demo layer out. if_missing: only
+    build when there is no file yet (the first start of a fresh clone; others wait and skip).
+    lock.Busy if another writer keeps the lock past `wait`; lock.StorageError if the folder
+    cannot be written.
+    """
     out_path = Path(out_path or db.db_path())
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    steps = 6
     try:
-        progress(1, steps, "regions")
-        regions = read_regions(data_dir)
-        real = read_real(data_dir)
-        real["sites"] = _place_sites(real["sites"], regions)
-        progress(2, steps, "simulation")
-        sim = simulate.simulate(regions, seed=seed, scale=scale)
-        progress(3, steps, "write")
-        con = duckdb.connect(str(tmp))
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise lock.StorageError(out_path.parent, exc) from exc
+    with lock.hold(out_path, wait=wait, on_wait=on_wait):
+        if if_missing and out_path.exists():
+            return out_path
+        lock.writable(out_path.parent)
+        tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
         try:
-            con.execute(SCHEMA.read_text(encoding="utf-8"))
-            db.insert_frame(con, "regions", regions)
-            dashline = (data_dir / "boundaries" / "dashline.geojson").read_text(encoding="utf-8")
-            con.execute("insert into map_lines values ('dashline', $g)", {"g": dashline})
-            db.insert_frame(con, "metrics", pd.read_csv(data_dir / "metrics.csv"))
-            db.insert_frame(con, "articles", real["articles"])
-            for table in REAL_TABLES:
-                frame = real[table]
-                if table != "figures":
-                    frame = frame.assign(simulated=False)
-                db.insert_frame(con, table, frame)
-            progress(4, steps, "simulated rows")
-            for table, frame in sim.items():
-                db.insert_frame(con, table, frame)
-            if "county_metrics_monthly" in sim:
-                con.execute(MONTHLY_VIEW.read_text(encoding="utf-8"))
-            precompute.store(con)
-            meta = {
-                "built_at": dt.datetime.now().isoformat(timespec="seconds"),
-                "as_of": str(simulate.AS_OF),
-                "seed": str(seed),
-                "scale": str(scale),
-            }
-            con.executemany("insert into meta values (?, ?)", list(meta.items()))
-            con.execute("checkpoint")
+            _build_file(tmp, out_path, data_dir, seed, scale, simulation, progress)
+        except OSError as exc:
+            raise lock.StorageError(out_path.parent, exc) from exc
+        except duckdb.IOException as exc:
+            raise lock.from_duckdb(out_path.parent, exc) from exc
         finally:
-            con.close()
-        progress(5, steps, "contract")
-        check_contract(tmp)
-        progress(6, steps, "publish")
-        publish(tmp, out_path)
-    finally:
-        tmp.unlink(missing_ok=True)
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
     return out_path
 
 
+def _build_file(tmp, out_path, data_dir, seed, scale, simulation, progress) -> None:
+    steps = 7
+    progress(1, steps, "regions")
+    regions = read_regions(data_dir)
+    real = read_real(data_dir)
+    real["sites"] = _place_sites(real["sites"], regions)
+    progress(2, steps, "simulation" if simulation else "no simulation")
+    sim = simulate.simulate(regions, seed=seed, scale=scale) if simulation else {}
+    progress(3, steps, "write")
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(SCHEMA.read_text(encoding="utf-8"))
+        _write_base(con, data_dir, regions, real)
+        progress(4, steps, "simulated rows")
+        _write_demo(con, sim)
+        progress(5, steps, "imports")
+        reapply_imports(con, out_path)
+        if "county_metrics_monthly" in sim:
+            con.execute(MONTHLY_VIEW.read_text(encoding="utf-8"))
+        precompute.store(con)
+        _write_meta(con, seed, scale, simulation)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    progress(6, steps, "contract")
+    check_contract(tmp)
+    progress(7, steps, "publish")
+    publish(tmp, out_path)
+
+
+def _write_base(con, data_dir: Path, regions: pd.DataFrame, real: dict) -> None:
+    """Geography, the metric catalogue and the articles' rows (origin 'article')."""
+    db.insert_frame(con, "regions", regions)
+    dashline = (data_dir / "boundaries" / "dashline.geojson").read_text(encoding="utf-8")
+    con.execute("insert into map_lines values ('dashline', $g)", {"g": dashline})
+    db.insert_frame(con, "metrics", pd.read_csv(data_dir / "metrics.csv"))
+    db.insert_frame(con, "articles", real["articles"])
+    for table in REAL_TABLES:
+        frame = real[table].assign(origin="article")
+        if table != "figures":
+            frame = frame.assign(simulated=False)
+        db.insert_frame(con, table, frame)
+
+
+def _write_demo(con, sim: dict[str, pd.DataFrame]) -> None:
+    """The simulation's rows (origin 'demo')."""
+    for table, frame in sim.items():
+        db.insert_frame(con, table, frame.assign(origin="demo", simulated=True))
+
+
+def _write_meta(con, seed: int, scale: int, simulation: bool) -> None:
+    meta = {
+        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "as_of": str(simulate.AS_OF),
+        "seed": str(seed),
+        "scale": str(scale),
+        "simulation": "true" if simulation else "false",
+    }
+    con.executemany("insert into meta values (?, ?)", list(meta.items()))
+
+
+def reapply_imports(con, out_path: Path) -> list[str]:
+    """Carry the published office batches of the file at out_path into the new database.
+
+    Each batch's tables lose their demo rows within the batch's scope, in the order the batches
+    were published; then the office rows and the imports log are copied as they are. The
+    batch ids carried over (none when there is no file, or one from before batches existed).
+    """
+    if not out_path.is_file():
+        return []
+    try:
+        con.execute("attach $path as old (read_only)", {"path": str(out_path)})
+    except duckdb.Error:  # not a database (a broken file is what a build repairs)
+        return []
+    try:
+        here = con.execute("select current_database()").fetchall()[0][0]
+        columns = {
+            (d, t): cols
+            for d, t, cols in con.execute(
+                "select database_name, table_name, list(column_name order by column_index) "
+                "from duckdb_columns() where database_name in ($here, 'old') group by all",
+                {"here": here},
+            ).fetchall()
+        }
+        old_imports = columns.get(("old", "imports"), [])
+        if "batch_id" not in old_imports or "scope" not in old_imports:
+            return []
+        batches = con.execute(
+            "select batch_id, tables, scope from old.imports order by imported_at, batch_id"
+        ).fetchall()
+        for _, tables, scope in batches:
+            provenance.clear(con, set(json.loads(tables)), int(scope))
+        for table in provenance.DATA_TABLES:
+            old_cols = columns.get(("old", table), [])
+            if "origin" in old_cols and (here, table) in columns:
+                provenance.copy_table(
+                    con, table, columns[(here, table)], old_cols, "where origin = 'office'"
+                )
+        provenance.cascade(con)
+        provenance.copy_table(con, "imports", columns[(here, "imports")], old_imports)
+        return [b[0] for b in batches]
+    finally:
+        con.execute("detach old")
+
+
 def check_contract(path: Path) -> None:
-    """BuildError listing the first violations if the file at path breaks the data contract."""
+    """BuildError listing the first violations if the file at path breaks the data contract
+    (every query in queries/contract/)."""
     con = db.connect(path)
     try:
-        bad = db.run(con, "contract/violations", {"today": dt.date.today()})
+        bad = contract_violations(con)
     finally:
         con.close()
     if len(bad):
         raise BuildError(f"{len(bad)} contract violations:\n{bad.head(20).to_string()}")
+
+
+CONTRACT_QUERIES = ("contract/violations", "contract/provenance")
+
+
+def contract_violations(con) -> pd.DataFrame:
+    """The rows of every contract query on an open connection (empty when sound)."""
+    params = {"today": dt.date.today()}
+    return pd.concat([db.run(con, name, params) for name in CONTRACT_QUERIES], ignore_index=True)
 
 
 def publish(new_file: Path, out_path: Path) -> None:

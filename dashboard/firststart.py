@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 
 import streamlit as st
@@ -16,14 +15,11 @@ def ensure_database() -> None:
     if path.exists() or os.environ.get("DASHBOARD_DB"):
         return  # a named file that is missing is an error for the page to report, not to build
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(".build.lock"), "w") as lock:
-        with st.status(ui.t("common.building"), expanded=True) as status:
-            bar = st.progress(0.0)
-            fcntl.flock(lock, fcntl.LOCK_EX)  # another session may be building it right now
-            try:
-                if not path.exists():
-                    build.build(path, progress=lambda i, n, step: bar.progress(i / n, text=step))
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-            status.update(state="complete")
-        st.rerun()
+    with st.status(ui.t("common.building"), expanded=True) as status:
+        bar = st.progress(0.0)
+        # build's lock: another session may be building it right now (then this one waits)
+        build.build(
+            path, progress=lambda i, n, step: bar.progress(i / n, text=step), if_missing=True
+        )
+        status.update(state="complete")
+    st.rerun()

@@ -4,14 +4,17 @@
 -- monthly rows on every new selection.
 delete from county_metrics;
 
-insert into county_metrics (county_adcode, year, metric, value, source, simulated)
+insert into county_metrics
+    (county_adcode, year, metric, value, source, simulated, origin, batch_id)
 select
     m.county_adcode,
     year(m.month) as year,
     m.metric,
     round(case when c.unit = '%' then avg(m.value) else sum(m.value) end, 1) as value,
     any_value(m.source) as source,
-    bool_or(m.simulated) as simulated
+    bool_or(m.simulated) as simulated,
+    min(m.origin) as origin,
+    min(m.batch_id) as batch_id
 from county_metrics_monthly m
 join metrics c on c.metric_id = m.metric
 group by m.county_adcode, year(m.month), m.metric, c.unit;

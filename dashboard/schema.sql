@@ -45,7 +45,9 @@ create table sites (
     lat double not null,
     beds integer,
     source varchar not null,
-    simulated boolean not null
+    simulated boolean not null,
+    origin varchar not null check (origin in ('article', 'demo', 'office')),  -- see DESIGN.md §11
+    batch_id varchar  -- the import that published the row (imports.batch_id); null unless office
 );
 
 create table alliances (
@@ -60,7 +62,9 @@ create table alliances (
     parent_alliance_id varchar,
     note varchar,
     source varchar not null,
-    simulated boolean not null
+    simulated boolean not null,
+    origin varchar not null check (origin in ('article', 'demo', 'office')),  -- see DESIGN.md §11
+    batch_id varchar  -- the import that published the row (imports.batch_id); null unless office
 );
 
 create table memberships (
@@ -71,6 +75,8 @@ create table memberships (
     left_on date,
     source varchar not null,
     simulated boolean not null,
+    origin varchar not null check (origin in ('article', 'demo', 'office')),  -- see DESIGN.md §11
+    batch_id varchar,  -- the import that published the row (imports.batch_id); null unless office
     primary key (alliance_id, site_id)
 );
 
@@ -81,6 +87,8 @@ create table county_metrics (
     value double not null,
     source varchar not null,
     simulated boolean not null,
+    origin varchar not null check (origin in ('article', 'demo', 'office')),  -- see DESIGN.md §11
+    batch_id varchar,  -- the import that published the row (imports.batch_id); null unless office
     primary key (county_adcode, year, metric)
 );
 
@@ -92,6 +100,8 @@ create table county_metrics_monthly (
     value double not null,
     source varchar not null,
     simulated boolean not null,
+    origin varchar not null check (origin in ('article', 'demo', 'office')),  -- see DESIGN.md §11
+    batch_id varchar,  -- the import that published the row (imports.batch_id); null unless office
     primary key (county_adcode, month, metric)
 );
 
@@ -102,7 +112,9 @@ create table activities (
     from_site_id varchar,
     to_site_id varchar,
     count bigint not null check (count >= 0),
-    simulated boolean not null
+    simulated boolean not null,
+    origin varchar not null check (origin in ('article', 'demo', 'office')),  -- see DESIGN.md §11
+    batch_id varchar  -- the import that published the row (imports.batch_id); null unless office
 );
 
 create table funding (
@@ -111,7 +123,9 @@ create table funding (
     source varchar not null check (source in ('central', 'provincial', 'special_bond', 'other')),
     amount_cny bigint not null check (amount_cny >= 0),
     reference varchar not null,
-    simulated boolean not null
+    simulated boolean not null,
+    origin varchar not null check (origin in ('article', 'demo', 'office')),  -- see DESIGN.md §11
+    batch_id varchar  -- the import that published the row (imports.batch_id); null unless office
 );
 
 create table milestones (
@@ -120,7 +134,9 @@ create table milestones (
     title varchar not null,
     detail varchar,
     source varchar not null,
-    simulated boolean not null
+    simulated boolean not null,
+    origin varchar not null check (origin in ('article', 'demo', 'office')),  -- see DESIGN.md §11
+    batch_id varchar  -- the import that published the row (imports.batch_id); null unless office
 );
 
 create table figures (
@@ -132,7 +148,9 @@ create table figures (
     as_of date not null,
     label_zh varchar not null,
     label_en varchar not null,
-    source varchar not null
+    source varchar not null,
+    origin varchar not null check (origin in ('article', 'demo', 'office')),  -- see DESIGN.md §11
+    batch_id varchar  -- the import that published the row (imports.batch_id); null unless office
 );
 
 create table map_lines (
@@ -141,8 +159,10 @@ create table map_lines (
 );
 
 create table imports (  -- one row per published import of an office's files (python -m dashboard import)
+    batch_id varchar primary key,  -- e.g. 20261130-114512-330000; the rows' batch_id
     imported_at timestamp not null,
     files varchar not null,  -- JSON list of the file names
     tables varchar not null,  -- JSON object: table replaced -> rows imported
+    scope integer not null,  -- 100000: the whole country; else the province adcode replaced
     warnings varchar not null  -- JSON list of the report's warnings (file, row, column, value, rule…)
 );

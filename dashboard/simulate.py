@@ -1,7 +1,8 @@
 """A deterministic, clearly labelled simulation covering every mainland county.
 
-Every row made here carries ``simulated = true`` (and ``source = 'simulated'``), so the
-pages can say "示例数据 / simulated" wherever such rows are shown. The shape follows the
+Every row made here carries ``simulated = true``, ``origin = 'demo'`` (and ``source =
+'simulated'``), so the pages can say "示例数据 / simulated" wherever such rows are shown, and
+every simulated name has the 示例 mark in it (柯城区示例人民医院, 甘肃示例妇产科专科联盟). The shape follows the
 real system (county communities in every county, city groups, provincial specialist and
 telemedicine networks, some cross-province alliances); the numbers are invented.
 """
@@ -19,6 +20,9 @@ FIRST_YEAR, LAST_YEAR = 2015, 2025
 FIRST_ACTIVITY_MONTH = dt.date(2018, 1, 1)
 AS_OF = dt.date(LAST_YEAR, 12, 31)
 SOURCE = "simulated"
+# In every simulated institution's and alliance's name, after the place: reads as an example
+# and never equals a real name (queries/contract/provenance.sql checks both).
+MARK = "示例"
 # Hong Kong, Macao and Taiwan run other health systems: no simulated rows there.
 EXCLUDED_PROVINCES = {710000, 810000, 820000}
 MONTHLY_FROM_SCALE = 10
@@ -176,7 +180,7 @@ def simulate(regions: pd.DataFrame, seed: int = SEED, scale: int = 1) -> dict[st
     activities = _activities(alliances, members, rng, scale)
     funding = _funding(alliances, rng)
     milestones = _milestones(alliances, rng)
-    return {
+    tables = {
         "sites": sites,
         "alliances": alliances,
         "memberships": members,
@@ -185,6 +189,7 @@ def simulate(regions: pd.DataFrame, seed: int = SEED, scale: int = 1) -> dict[st
         "funding": funding,
         "milestones": milestones,
     }
+    return {name: frame.assign(origin="demo") for name, frame in tables.items()}
 
 
 def _monthly(yearly: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -305,14 +310,14 @@ def _sites(counties, cities, provinces, rng, scale):
         seat_row = place(prov_capital[prov.adcode])
         short, full = short_name(prov.name), prov.name
         by_province[prov.adcode] = {
-            "general": add(f"{full}人民医院", "general", "3A", "public", seat_row, 2500),
+            "general": add(f"{full}{MARK}人民医院", "general", "3A", "public", seat_row, 2500),
             "maternal_child": add(
-                f"{full}妇幼保健院", "maternal_child", "3A", "public", seat_row, 1200
+                f"{full}{MARK}妇幼保健院", "maternal_child", "3A", "public", seat_row, 1200
             ),
-            "tcm": add(f"{full}中医院", "tcm", "3A", "public", seat_row, 1800),
-            "oncology": add(f"{full}肿瘤医院", "specialist", "3A", "public", seat_row, 1500),
+            "tcm": add(f"{full}{MARK}中医院", "tcm", "3A", "public", seat_row, 1800),
+            "oncology": add(f"{full}{MARK}肿瘤医院", "specialist", "3A", "public", seat_row, 1500),
             "university": add(
-                f"{short}医科大学附属第一医院", "general", "3A", "public", seat_row, 3000
+                f"{short}{MARK}医科大学附属第一医院", "general", "3A", "public", seat_row, 3000
             ),
         }
 
@@ -323,10 +328,10 @@ def _sites(counties, cities, provinces, rng, scale):
         seat_row = place(first_county[prefix])
         name = short_name(city.name) if city.name.endswith("市") else city.name
         by_city[city.adcode] = [
-            add(f"{name}第一人民医院", "general", "3A", "public", seat_row, 1500),
-            add(f"{name}中心医院", "general", "3", "public", seat_row, 1000),
-            add(f"{name}妇幼保健院", "maternal_child", "3", "public", seat_row, 600),
-            add(f"{name}中医院", "tcm", "3", "public", seat_row, 800),
+            add(f"{name}{MARK}第一人民医院", "general", "3A", "public", seat_row, 1500),
+            add(f"{name}{MARK}中心医院", "general", "3", "public", seat_row, 1000),
+            add(f"{name}{MARK}妇幼保健院", "maternal_child", "3", "public", seat_row, 600),
+            add(f"{name}{MARK}中医院", "tcm", "3", "public", seat_row, 800),
         ]
 
     for county in counties.itertuples():
@@ -334,7 +339,7 @@ def _sites(counties, cities, provinces, rng, scale):
         kinds: dict[str, list[str]] = {}
         kinds["general"] = [
             add(
-                f"{county.name}人民医院",
+                f"{county.name}{MARK}人民医院",
                 "general",
                 "3" if urban and rng.random() < 0.4 else "2",
                 "public",
@@ -343,11 +348,18 @@ def _sites(counties, cities, provinces, rng, scale):
             )
         ]
         kinds["tcm"] = [
-            add(f"{county.name}中医医院", "tcm", "2", "public", county, int(rng.integers(100, 500)))
+            add(
+                f"{county.name}{MARK}中医医院",
+                "tcm",
+                "2",
+                "public",
+                county,
+                int(rng.integers(100, 500)),
+            )
         ]
         kinds["maternal_child"] = [
             add(
-                f"{county.name}妇幼保健院",
+                f"{county.name}{MARK}妇幼保健院",
                 "maternal_child",
                 "2" if rng.random() < 0.6 else "1",
                 "public",
@@ -358,7 +370,7 @@ def _sites(counties, cities, provinces, rng, scale):
         word = "社区卫生服务中心" if urban else "乡镇卫生院"
         kinds["primary"] = [
             add(
-                f"{county.name}第{k}{word}",
+                f"{county.name}{MARK}第{k}{word}",
                 "primary",
                 "1",
                 "public",
@@ -369,7 +381,7 @@ def _sites(counties, cities, provinces, rng, scale):
         ]
         kinds["private"] = [
             add(
-                f"{county.name}{name}医院",
+                f"{county.name}{MARK}{name}医院",
                 "general",
                 "unrated",
                 "private",
@@ -437,7 +449,7 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                 continue
             kinds = by_county[county.adcode]
             alliance(
-                f"{county.name}紧密型县域医共体",
+                f"{county.name}{MARK}紧密型县域医共体",
                 "county_community",
                 None,
                 "county",
@@ -457,7 +469,7 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                 others += [by_county[c]["primary"][0] for c in picks[:3]]
                 name = short_name(city.name) if city.name.endswith("市") else city.name
                 alliance(
-                    f"{name}第{'一二'[g]}医疗集团",
+                    f"{name}{MARK}第{'一二'[g]}医疗集团",
                     "city_group",
                     None,
                     "city",
@@ -483,7 +495,7 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                 others = [by_county[c]["general"][0] for c in picks]
                 roles = ["standing"] * 3 + ["council"] * 6
                 alliance(
-                    f"{short}{spec}专科联盟",
+                    f"{short}{MARK}{spec}专科联盟",
                     "specialist",
                     str(spec),
                     "province",
@@ -496,7 +508,7 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                 picks = _pick(rng, pool, 15, 60)
                 others = [by_county[c]["general"][0] for c in picks]
                 alliance(
-                    f"{short}远程医疗协作网" + ("" if k == 0 else "（二期）"),
+                    f"{short}{MARK}远程医疗协作网" + ("" if k == 0 else "（二期）"),
                     "telemedicine",
                     None,
                     "province",

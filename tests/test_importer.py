@@ -46,13 +46,13 @@ def rows_of(path: Path, sql: str) -> list[tuple]:
 
 
 def export(path: Path, table: str) -> pd.DataFrame:
-    """A table of the database as an office would export it (text cells, no simulated flag)."""
+    """A table of the database as an office would keep it (text cells, no provenance columns)."""
     con = db.connect(path)
     try:
         frame = con.execute(f"select * from {table}").df()
     finally:
         con.close()
-    frame = frame.drop(columns=["simulated"], errors="ignore")
+    frame = frame.drop(columns=["simulated", "origin", "batch_id"], errors="ignore")
     return frame.astype(object).where(frame.notna(), "").astype(str)
 
 
@@ -130,9 +130,8 @@ def test_every_text_encoding_reads_alike_with_traditional_names(live, tmp_path, 
         encoding,
     )
     accepted(live, path)
-    assert rows_of(live, "select alliance_id, date, title, detail from milestones") == [
-        ("R-A01", dt.date(2017, 6, 4), title, "測試")
-    ]
+    office = "select alliance_id, date, title, detail from milestones where origin = 'office'"
+    assert rows_of(live, office) == [("R-A01", dt.date(2017, 6, 4), title, "測試")]
 
 
 def test_gb18030_characters_outside_gbk(live, tmp_path):
@@ -141,7 +140,7 @@ def test_gb18030_characters_outside_gbk(live, tmp_path):
         tmp_path / "milestones.csv", MILESTONES, [["R-A01", "2017-06-04", title, "", ""]], "gb18030"
     )
     accepted(live, path)
-    assert rows_of(live, "select title from milestones") == [(title,)]
+    assert rows_of(live, "select title from milestones where origin = 'office'") == [(title,)]
 
 
 def test_dates_in_every_written_form(live, tmp_path):
@@ -236,7 +235,8 @@ def test_chinese_codes_english_codes_labels_and_stray_spaces(live, tmp_path):
         sites.loc[zh, col] = [f" {i18n.code_label(group, c)}\u3000" for c in sites.loc[zh, col]]
     sites.loc[~zh, "kind"] = sites.loc[~zh, "kind"].str.upper()
     sites["site_id"] = "  " + sites["site_id"] + " "
-    sites.loc[0, "name"] = "黃浦婦產科醫院"
+    demo = sites.index[~sites["site_id"].str.contains("R-")][0]
+    sites.loc[demo, "name"] = "黃浦婦產科醫院"
     accepted(live, write_frame(tmp_path / "sites.csv", sites, "gb18030"))
     got = pd.DataFrame(
         rows_of(live, "select site_id, kind, tier, ownership from sites"), columns=original.columns
@@ -246,7 +246,10 @@ def test_chinese_codes_english_codes_labels_and_stray_spaces(live, tmp_path):
         original.sort_values("site_id").reset_index(drop=True),
         check_dtype=False,
     )
-    assert rows_of(live, "select name from sites where site_id = 'R-S001'") == [("黃浦婦產科醫院",)]
+    renamed = sites.loc[demo, "site_id"].strip()
+    assert rows_of(live, f"select name, origin from sites where site_id = '{renamed}'") == [
+        ("黃浦婦產科醫院", "office")
+    ]
 
 
 @pytest.mark.parametrize(("table", "column"), sorted(importer.CODE_GROUPS))
@@ -268,7 +271,7 @@ def test_chinese_headers_and_file_name_do_not_matter(live, tmp_path):
     )
     checked = accepted(live, path)
     assert checked.files[0].table == "milestones"
-    assert rows_of(live, "select title, source from milestones") == [
+    assert rows_of(live, "select title, source from milestones where origin = 'office'") == [
         ("年会", "import:大事记 2024.csv")
     ]
     assert one(checked, "default_source", None, "source").severity == "warning"
@@ -276,11 +279,13 @@ def test_chinese_headers_and_file_name_do_not_matter(live, tmp_path):
 
 def test_county_name_instead_of_adcode_and_county_centre_for_missing_coordinates(live, tmp_path):
     sites = export(live, "sites")
-    sites.loc[sites["site_id"] == "R-S002", "county_adcode"] = "常山县"
+    sites = sites[~sites["site_id"].str.startswith("R-")].reset_index(drop=True)
+    sites.loc[1, "county_adcode"] = "常山县"
     sites = sites.drop(columns=["lon", "lat", "source"])
     checked = accepted(live, write_frame(tmp_path / "sites.csv", sites))
+    sid = sites.loc[1, "site_id"]
     assert rows_of(
-        live, "select county_adcode, lon, lat, source from sites where site_id = 'R-S002'"
+        live, f"select county_adcode, lon, lat, source from sites where site_id = '{sid}'"
     ) == [(330822, 118.3, 28.9, "import:sites.csv")]
     assert one(checked, "county_by_name", 3, "county_adcode").severity == "warning"
     assert find(checked, "centroid")
@@ -299,7 +304,7 @@ def test_tables_not_given_stay_as_they_are(live, tmp_path):
     )
     after = {t: rows_of(live, f"select count(*) from {t}")[0][0] for t in before}
     assert after == before
-    assert rows_of(live, "select count(*) from milestones") == [(1,)]
+    assert rows_of(live, "select count(*) from milestones where origin = 'office'") == [(1,)]
 
 
 def test_whole_register_of_several_tables_is_checked_across_files(live, tmp_path):
@@ -403,25 +408,54 @@ def test_references_to_ids_that_do_not_exist_are_refused(live, tmp_path):
 
 
 def test_ids_still_used_by_tables_not_given_are_refused(live, tmp_path):
+    """An office site used by an office membership cannot be dropped by a later sites file."""
     sites = export(live, "sites")
-    sites = sites[sites["site_id"] != "R-S003"]
+    sites.loc[len(sites)] = ["S-101", "新成员医院", "general", "2", "public", "620103"] + [""] * 4
+    members = export(live, "memberships")
+    members.loc[len(members)] = ["R-A01", "S-101", "member", "2020-01-01", "", ""]
+    folder = tmp_path / "first"
+    folder.mkdir()
+    accepted(
+        live,
+        write_frame(folder / "sites.csv", sites),
+        write_frame(folder / "memberships.csv", members),
+    )
+    sites = sites[sites["site_id"] != "S-101"]
+    shutil.rmtree(live.parent / "backups")
     checked = refused(live, write_frame(tmp_path / "sites.csv", sites))
     problem = one(checked, "still_referenced", None, "site_id")
-    assert problem.value == "R-S003" and "memberships" in problem.rule_en
+    assert problem.value == "S-101" and "memberships" in problem.rule_en
+
+
+def test_built_in_rows_of_a_file_are_kept_as_they_are(live, tmp_path):
+    """A file that drops or changes an article's row leaves that row as the article has it."""
+    sites = export(live, "sites")
+    sites = sites[sites["site_id"] != "R-S003"]
+    sites.loc[sites["site_id"] == "R-S001", "name"] = "改名医院"
+    checked = accepted(live, write_frame(tmp_path / "sites.csv", sites))
+    assert rows_of(live, "select name, origin from sites where site_id like 'R-%' order by 1") == [
+        ("兰州仁和医院", "article"),
+        ("常山县妇幼保健院", "article"),
+        ("黄浦妇产科医院", "article"),
+    ]
+    kept = find(checked, "built_in_kept")
+    assert {p.value for p in kept} == {"R-S001", "R-S002"} and kept[0].severity == "warning"
 
 
 def test_lead_that_is_not_a_member_is_refused(live, tmp_path):
     alliances = export(live, "alliances")
-    row = alliances.index[alliances["alliance_id"] == "R-A01"][0]
-    alliances.loc[row, "lead_site_id"] = "R-S002"
+    alliances.loc[len(alliances)] = [
+        "A-1", "新联盟", "专科联盟", "", "省级", "", "2020-01-01", "R-S002", "", "", ""
+    ]  # fmt: skip
+    row = len(alliances) + 1  # as Excel numbers it, header = 1
     members = export(live, "memberships")
-    members = members[~((members["alliance_id"] == "R-A01") & (members["site_id"] == "R-S002"))]
+    members.loc[len(members)] = ["A-1", "R-S001", "lead", "2020-01-01", "", ""]
     checked = refused(
         live,
         write_frame(tmp_path / "alliances.csv", alliances),
         write_frame(tmp_path / "memberships.csv", members),
     )
-    one(checked, "lead_not_member", row + 2, "lead_site_id")
+    one(checked, "lead_not_member", row, "lead_site_id")
 
 
 @pytest.mark.parametrize("value", ["120", "-5%", "100.5%"])
@@ -686,7 +720,7 @@ def test_a_reader_of_the_old_file_keeps_reading_it(live, tmp_path):
         ),
     )
     assert reader.execute("select count(*) from milestones").fetchall() == old
-    assert rows_of(live, "select count(*) from milestones") == [(1,)]
+    assert rows_of(live, "select count(*) from milestones where origin = 'office'") == [(1,)]
 
 
 def test_running_app_sees_the_new_data_without_a_restart(live, tmp_path, monkeypatch):
@@ -784,9 +818,8 @@ def test_a_filled_in_excel_template_imports(tmp_path, live):
     book.worksheets[0].append(["R-A01", "2017年6月4日", "联盟成立", "", "article:900"])
     book.save(path)
     accepted(live, path)
-    assert rows_of(live, "select date, title, source from milestones") == [
-        (dt.date(2017, 6, 4), "联盟成立", "article:900")
-    ]
+    office = "select date, title, source from milestones where origin = 'office'"
+    assert rows_of(live, office) == [(dt.date(2017, 6, 4), "联盟成立", "article:900")]
 
 
 def test_templates_zip_has_every_file():

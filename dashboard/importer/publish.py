@@ -1,0 +1,156 @@
+"""Stage 4, publish: a new database beside the current one, checked, swapped in by one rename.
+
+The new file is the current one with the import's tables changed as layers.py says: the demo
+and earlier office rows within the import's scope replaced by the files' rows (origin
+'office', the batch's id), the articles' rows kept, demo rows that lost what they point at
+removed; and one row in `imports` for the batch, which every later `build` re-applies.
+`build`, `import` and `rollback` hold the same lock (dashboard/lock.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import duckdb
+
+from dashboard import build, db, lock, provenance
+from dashboard.importer.check import _check
+from dashboard.importer.findings import Checked, _Findings
+from dashboard.importer.spec import Progress, _quiet
+
+ImportBusy = lock.Busy  # another build, import or rollback holds the lock of this database
+
+
+def _temp_name(out: Path, pid: int | str) -> Path:
+    return out.with_name(f".{out.name}.import-{pid}.tmp")
+
+
+def batch_id(now: dt.datetime, scope: int) -> str:
+    """The id of a published import: when, and which scope (e.g. 20261130-114512-330000)."""
+    return f"{now:%Y%m%d-%H%M%S}-{scope}"
+
+
+def _columns(con: duckdb.DuckDBPyConnection, here: str) -> dict[tuple[str, str], list[str]]:
+    rows = con.execute(
+        "select database_name, table_name, list(column_name order by column_index) "
+        "from duckdb_columns() where database_name in ($here, 'old') group by all",
+        {"here": here},
+    ).fetchall()
+    return {(d, t): cols for d, t, cols in rows}
+
+
+def _write(
+    checked: Checked,
+    out: Path,
+    tmp: Path,
+    progress: Progress,
+    now: dt.datetime,
+    scope: int = provenance.NATIONAL,
+) -> int:
+    """A new database at tmp: the current one with the import applied; steps taken."""
+    con = duckdb.connect(str(tmp))
+    batch = batch_id(now, scope)
+    try:
+        con.execute(build.SCHEMA.read_text(encoding="utf-8")).fetchall()
+        con.execute("attach $path as old (read_only)", {"path": str(out)}).fetchall()
+        here = con.execute("select current_database()").fetchall()[0][0]
+        columns = _columns(con, here)
+        tables = sorted(t for d, t in columns if d == here)
+        steps = len(tables) + 3
+        for step, table in enumerate(tables, 1):  # every table as it is now
+            progress(step, steps, table)
+            old = columns.get(("old", table))
+            if old is not None:
+                provenance.copy_table(con, table, columns[(here, table)], old)
+        progress(len(tables) + 1, steps, "replace")
+        provenance.clear(con, set(checked.frames), scope)
+        for table, frame in checked.frames.items():  # the files' rows, with plain bound inserts
+            office = frame.assign(origin="office", batch_id=batch)
+            if table != "figures":
+                office = office.assign(simulated=False)
+            db.insert_frame(con, table, office)
+        provenance.cascade(con)
+        if ("old", "imports") in columns and "batch_id" not in columns[("old", "imports")]:
+            con.execute("delete from imports").fetchall()  # the log of a file before batches
+        record = {
+            "batch_id": batch,
+            "imported_at": now,
+            "files": json.dumps([f.name for f in checked.files], ensure_ascii=False),
+            "tables": json.dumps({t: len(f) for t, f in checked.frames.items()}),
+            "scope": scope,
+            "warnings": json.dumps(
+                [p.as_dict() for p in checked.problems if p.severity == "warning"],
+                ensure_ascii=False,
+            ),
+        }
+        con.execute(
+            "insert into imports (batch_id, imported_at, files, tables, scope, warnings) "
+            "values ($batch_id, $imported_at, $files, $tables, $scope, $warnings)",
+            record,
+        ).fetchall()
+        con.execute("detach old").fetchall()
+        con.execute("checkpoint").fetchall()
+    finally:
+        con.close()
+    return steps - 1
+
+
+def import_files(
+    paths: Iterable[Path | str],
+    db_path: Path | None = None,
+    today: dt.date | None = None,
+    progress: Progress = _quiet,
+    scope: int = provenance.NATIONAL,
+    wait: float = 0.0,
+    on_wait: Callable[[], None] | None = None,
+) -> tuple[Checked, bool]:
+    """Check the files and, only if nothing is wrong, publish the new database at db_path.
+
+    Returns the check and whether a new file was published. The database is replaced by one
+    rename; on any problem, or if the process is killed, the file at db_path is untouched.
+    scope: 100000 (the whole country) or the province adcode whose rows the files replace.
+    ImportBusy if a build or another import keeps the lock past `wait` seconds;
+    lock.StorageError if the folder cannot be written.
+    """
+    out = Path(db_path or db.db_path())
+    if not out.is_file():
+        raise db.DatabaseUnavailable(f"database file not found: {out}")
+    with lock.hold(out, wait=wait, on_wait=on_wait):
+        con = db.connect(out)
+        try:
+            checked = _check(paths, con, today or dt.date.today(), progress, scope)
+        finally:
+            con.close()
+        if not checked.ok:
+            return checked, False
+        lock.writable(out.parent)
+        tmp = _temp_name(out, os.getpid())
+        try:
+            try:
+                now = dt.datetime.now().replace(microsecond=0)
+                steps = _write(checked, out, tmp, progress, now, scope)
+                progress(steps + 1, steps + 2, "contract")
+                build.check_contract(tmp)
+            except OSError as exc:
+                raise lock.StorageError(out.parent, exc) from exc
+            except (duckdb.Error, build.BuildError) as exc:
+                if isinstance(exc, duckdb.IOException):
+                    raise lock.from_duckdb(out.parent, exc) from exc
+                rule = "contract" if isinstance(exc, build.BuildError) else "write_failed"
+                detail = str(exc).splitlines()
+                if isinstance(exc, build.BuildError) and len(detail) > 2:
+                    detail = [detail[0] + ": " + " ".join(detail[2].split())]
+                _Findings(checked).add(out.name, None, "", "", rule, detail=detail[0])
+                return checked, False
+            progress(steps + 2, steps + 2, "publish")
+            build.publish(tmp, out)
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+    return checked, True

@@ -1,0 +1,217 @@
+"""The data contract as the importer reads it: tables, columns, codes, keys and names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from dashboard import build, i18n
+
+Progress = Callable[[int, int, str], None]
+TABLES = (
+    "sites",
+    "alliances",
+    "memberships",
+    "county_metrics",
+    "activities",
+    "funding",
+    "milestones",
+    "figures",
+)
+SUFFIXES = (".csv", ".xlsx")
+MAX_LISTED = 50  # problems listed per file, column and rule; the rest are counted
+UNREADABLE = {"not_found", "no_files", "format", "unreadable", "encoding"}
+LON_RANGE, LAT_RANGE = (73.0, 136.0), (3.0, 54.0)
+_SPACE = " \t\r\n\u3000\xa0\u200b\ufeff"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of an importable table: its kind says how it is read and checked."""
+
+    name: str
+    kind: str  # id text code adcode date month year count amount number value lon lat
+    required: bool = True  # ref_site ref_alliance metric source
+    example: str = ""
+
+
+SPEC: dict[str, list[Col]] = {
+    "sites": [
+        Col("site_id", "id", example="R-S101"),
+        Col("name", "text", example="复旦大学附属妇产科医院"),
+        Col("kind", "code", example="妇幼保健院"),
+        Col("tier", "code", example="三级甲等"),
+        Col("ownership", "code", example="公立"),
+        Col("county_adcode", "adcode", example="310101"),
+        Col("lon", "lon", False, "121.48"),
+        Col("lat", "lat", False, "31.23"),
+        Col("beds", "count", False, "800"),
+        Col("source", "source", False, "article:000"),
+    ],
+    "alliances": [
+        Col("alliance_id", "id", example="R-A101"),
+        Col("name", "text", example="丽水市妇幼保健与计划生育服务联盟"),
+        Col("form", "code", example="专科联盟"),
+        Col("specialty", "text", False, "妇产科"),
+        Col("scope", "code", example="市级"),
+        Col("model", "text", False, "X+1+9+X"),
+        Col("founded_on", "date", example="2017-12-09"),
+        Col("lead_site_id", "ref_site", example="R-S101"),
+        Col("parent_alliance_id", "ref_alliance", False, ""),
+        Col("note", "text", False, ""),
+        Col("source", "source", False, "article:002"),
+    ],
+    "memberships": [
+        Col("alliance_id", "ref_alliance", example="R-A101"),
+        Col("site_id", "ref_site", example="R-S101"),
+        Col("role", "code", example="牵头单位"),
+        Col("joined_on", "date", example="2017/12/9"),
+        Col("left_on", "date", False, ""),
+        Col("source", "source", False, "article:002"),
+    ],
+    "county_metrics": [
+        Col("county_adcode", "adcode", example="330822"),
+        Col("year", "year", example="2024"),
+        Col("metric", "metric", example="county_visit_rate"),
+        Col("value", "value", example="87.5%"),
+        Col("source", "source", False, "县卫健局统计年报"),
+    ],
+    "activities": [
+        Col("alliance_id", "ref_alliance", example="R-A101"),
+        Col("month", "month", example="2024-03"),
+        Col("kind", "code", example="下转"),
+        Col("from_site_id", "ref_site", False, ""),
+        Col("to_site_id", "ref_site", False, ""),
+        Col("count", "count", example="42"),
+    ],
+    "funding": [
+        Col("alliance_id", "ref_alliance", example="R-A15"),
+        Col("year", "year", example="2023"),
+        Col("source", "code", example="中央预算内"),
+        Col("amount_cny", "amount", example="2亿"),
+        Col("reference", "source", False, "article:004"),
+    ],
+    "milestones": [
+        Col("alliance_id", "ref_alliance", example="R-A101"),
+        Col("date", "date", example="2017年12月9日"),
+        Col("title", "text", example="联盟成立"),
+        Col("detail", "text", False, ""),
+        Col("source", "source", False, "article:002"),
+    ],
+    "figures": [
+        Col("alliance_id", "ref_alliance", example="R-A15"),
+        Col("figure", "id", example="operations"),
+        Col("value", "number", example="3000"),
+        Col("qualifier", "text", False, "+"),
+        Col("unit", "text", False, "台"),
+        Col("as_of", "date", example="2024-02-29"),
+        Col("label_zh", "text", example="手术台次"),
+        Col("label_en", "text", example="Operations"),
+        Col("source", "source", False, "article:004"),
+    ],
+}
+# Rows that must be unique, and the code group (messages/ prefix) of each code column.
+KEYS = {
+    "sites": ["site_id"],
+    "alliances": ["alliance_id"],
+    "memberships": ["alliance_id", "site_id"],
+    "county_metrics": ["county_adcode", "year", "metric"],
+    "figures": ["alliance_id", "figure"],
+}
+CODE_GROUPS = {
+    ("sites", "kind"): "kind",
+    ("sites", "tier"): "tier",
+    ("sites", "ownership"): "ownership",
+    ("alliances", "form"): "form",
+    ("alliances", "scope"): "scope",
+    ("memberships", "role"): "role",
+    ("activities", "kind"): "activity",
+    ("funding", "source"): "funding",
+}
+# Tables that point at sites or alliances, for ids dropped by a new sites or alliances file.
+REFERENCES = {
+    "sites": [
+        ("memberships", "site_id"),
+        ("alliances", "lead_site_id"),
+        ("activities", "from_site_id"),
+        ("activities", "to_site_id"),
+    ],
+    "alliances": [
+        ("memberships", "alliance_id"),
+        ("activities", "alliance_id"),
+        ("funding", "alliance_id"),
+        ("milestones", "alliance_id"),
+        ("figures", "alliance_id"),
+        ("alliances", "parent_alliance_id"),
+    ],
+}
+NO_FUTURE = {("memberships", "left_on"), ("funding", "year")}  # may lie ahead (warned for funding)
+
+
+def _quiet(step: int, total: int, label: str) -> None:
+    pass
+
+
+# ---------------------------------------------------------------- codes and names
+
+
+@cache
+def allowed_codes() -> dict[tuple[str, str], list[str]]:
+    """(table, column) -> the English codes of its CHECK constraint in schema.sql."""
+    text = build.SCHEMA.read_text(encoding="utf-8")
+    out = {}
+    for table, body in re.findall(r"create table (\w+) \((.*?)\n\);", text, re.S):
+        for column, codes in re.findall(
+            r"^\s*(\w+) varchar[^\n]*?check \(\w+ in \(([^)]*)\)\)", body, re.M
+        ):
+            out[(table, column)] = re.findall(r"'([^']*)'", codes)
+    return out
+
+
+def _fold(value: str) -> str:
+    """How names and codes are compared: width, case, spaces, _ and - do not matter."""
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", value).lower())
+
+
+def _fold_header(value: str) -> str:
+    """Header cells compare like codes, bracketed remarks such as （元） left out."""
+    return _fold(re.sub(r"[(（][^)）]*[)）]", "", unicodedata.normalize("NFKC", value)))
+
+
+@cache
+def code_map(table: str, column: str) -> dict[str, str]:
+    """Folded English code, Chinese label or English label -> the English code."""
+    group = CODE_GROUPS[(table, column)]
+    catalogue = i18n.catalogue()
+    out = {}
+    for code in allowed_codes()[(table, column)]:
+        labels = catalogue.get(f"{group}.{code}", {})
+        for written in (labels.get("en"), labels.get("zh"), code):
+            if written:
+                out[_fold(written)] = code
+    return out
+
+
+def code_choices(table: str, column: str, lang: str) -> str:
+    """The allowed codes with their label, e.g. 'specialist 专科联盟、…'."""
+    group = CODE_GROUPS[(table, column)]
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(
+        f"{code} {i18n.code_label(group, code, 'zh')}" for code in allowed_codes()[(table, column)]
+    )
+
+
+@cache
+def header_map(table: str) -> dict[str, str]:
+    """Folded header (English column name, Chinese or English label) -> column of the table."""
+    catalogue = i18n.catalogue()
+    out = {}
+    for col in SPEC[table]:
+        labels = catalogue.get(f"import.col.{table}.{col.name}", {})
+        for written in (labels.get("en"), labels.get("zh"), col.name):
+            if written:
+                out[_fold_header(written)] = col.name
+    return out
