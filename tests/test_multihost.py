@@ -23,7 +23,12 @@ from deploy.replicas import wait_healthy
 from tests.browser import ROOT, free_port, national_db
 from tests.test_nginx import descendants
 
-HOSTS = {"dh1": "10.231.1", "dh2": "10.231.2"}
+# Names and subnets of this test run's own (two runs at once on one machine must not collide).
+_RUN = os.getpid() % 10_000
+HOSTS = {
+    f"dh{_RUN}x": f"10.{200 + _RUN % 50}.{1 + _RUN % 200}",
+    f"dh{_RUN}y": f"10.{250 - _RUN % 50}.{1 + _RUN % 200}",
+}
 REPLICA_PORT = 8501
 
 
