@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import db, ui
+from dashboard import db, gate, ui
 from dashboard.firststart import ensure_database
 
 ROOT = Path(__file__).resolve().parent
@@ -30,13 +30,18 @@ pages = [
     st.Page(ROOT / "pages/data.py", title=ui.t("nav.data"), url_path="data"),
     st.Page(ROOT / "pages/kiosk.py", title=ui.t("nav.kiosk"), url_path="kiosk"),
 ]
+# Login, the access list, kiosk tokens (dashboard/gate.py): nothing below runs without a grant.
+grant = gate.enforce(kiosk, pages)
 page = st.navigation(pages, position="hidden" if kiosk else "sidebar")
+gate.view(grant, page.url_path)
 
 try:
     ensure_database()
+    outside = not kiosk and gate.outside_province(grant)
     if not kiosk:
         ui.province_picker()
-    page.run()
+    if not outside:
+        page.run()
 except db.DatabaseUnavailable as exc:
     log.warning("database unavailable: %s", exc)
     st.error(f"**{ui.t('common.db_missing_title')}** — {ui.t('common.db_missing')}")

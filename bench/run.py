@@ -45,6 +45,7 @@ TARGETS = {
 # the biggest province, the real alliance with the most sub-alliances).
 PARAMS = {
     "province": 0,
+    "regions": [100000],  # the whole country, as an official of the national commission
     "metric": "county_visit_rate",
     "year": 2025,
     "level": "county",

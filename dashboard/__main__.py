@@ -1,16 +1,21 @@
-"""Command line: python -m dashboard build | check [FILE|DIR…] | import FILE|DIR… | template DIR.
+"""Command line: python -m dashboard build [--no-simulation] | check [FILE|DIR…] |
+import FILE|DIR… [--province ADCODE] | imports | rollback | template DIR |
+audit [--since DATE] [--email E].
 
 Exit codes of check and import: 0 passed (and, for import, published), 1 refused (the report
-lists every problem; the database is untouched), 2 unreadable input or no database."""
+lists every problem; the database is untouched), 2 unreadable input or no database, 3 another
+build or import kept the lock too long, 4 the database folder cannot be written (read-only or
+full disk)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
 
-from dashboard import build, db, i18n, importer, simulate
+from dashboard import access, build, db, i18n, importer, lock, provenance, simulate
 
 
 def bar(step: int, total: int, label: str) -> None:
@@ -23,14 +28,51 @@ def bar(step: int, total: int, label: str) -> None:
     sys.stderr.flush()
 
 
+EXIT_BUSY, EXIT_STORAGE = 3, 4
+
+
+def _storage(exc: lock.StorageError) -> int:
+    key = "import.report.storage_full" if exc.full else "import.report.storage"
+    print(_both(key, path=exc.path, reason=exc.reason), file=sys.stderr)
+    return EXIT_STORAGE
+
+
+def _busy(wait: float) -> int:
+    print(_both("import.report.busy_wait", seconds=f"{wait:.0f}"), file=sys.stderr)
+    return EXIT_BUSY
+
+
+def _waiting(key: str):
+    return lambda: print(_both(key), file=sys.stderr, flush=True)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
-        path = build.build(args.out, seed=args.seed, scale=args.scale, progress=bar)
+        path = build.build(
+            args.out,
+            data_dir=args.data,
+            seed=args.seed,
+            scale=args.scale,
+            progress=bar,
+            simulation=not args.no_simulation,
+            wait=args.wait,
+            on_wait=_waiting("build.report.wait"),
+        )
     except build.BuildError as exc:
         print(f"\n构建失败 / build refused: {exc}", file=sys.stderr)
         return 1
+    except lock.Busy:
+        return _busy(args.wait)
+    except lock.StorageError as exc:
+        return _storage(exc)
     size_mb = path.stat().st_size / 1e6
+    batches = _batches(path)
+    if batches:
+        ids = ", ".join(b["batch_id"] for b in batches)
+        print(_both("build.report.reapplied", n=len(batches), batches=ids))
+    if args.no_simulation:
+        print(_both("build.report.no_simulation"))
     print(f"built {path} ({size_mb:.1f} MB) in {time.perf_counter() - start:.1f} s")
     return 0
 
@@ -52,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except db.DatabaseUnavailable as exc:
         print(f"数据库不可用 / database unavailable: {exc}", file=sys.stderr)
         return 2
-    print(db.run(con, "table_counts").to_string(index=False))
+    print(db.run(con, "table_counts", {"regions": [100000]}).to_string(index=False))
     bad = build.contract_violations(con)
     if len(bad):
         print(f"\n{len(bad)} 条数据违反约定 / contract violations:")
@@ -75,14 +117,23 @@ def cmd_check_files(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     out = Path(args.db or db.db_path())
+    scope = args.province or provenance.NATIONAL
     try:
-        checked, published = importer.import_files(args.paths, out, progress=bar)
+        checked, published = importer.import_files(
+            args.paths,
+            out,
+            progress=bar,
+            scope=scope,
+            wait=args.wait,
+            on_wait=_waiting("import.report.wait"),
+        )
     except db.DatabaseUnavailable as exc:
         print(_both("import.report.db_missing", detail=exc), file=sys.stderr)
         return 2
     except importer.ImportBusy:
-        print(_both("import.report.busy"), file=sys.stderr)
-        return 2
+        return _busy(args.wait)
+    except lock.StorageError as exc:
+        return _storage(exc)
     print(importer.report(checked))
     if not published:
         return _exit_code(checked) or 1
@@ -90,6 +141,81 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(
         _both("import.report.published", path=out, seconds=seconds, backups=out.parent / "backups")
     )
+    batch = _batches(out)[-1]
+    print(_both("import.report.batch", batch=batch["batch_id"]))
+    print(_scope_text(out, scope))
+    return 0
+
+
+def _scope_text(path: Path, scope: int) -> str:
+    if scope == provenance.NATIONAL:
+        return _both("import.report.scope_national")
+    con = db.connect(path)
+    try:
+        names = db.run(con, "provinces", {"regions": [access.NATIONAL]})
+    finally:
+        con.close()
+    name = dict(zip(names["adcode"], names["name"], strict=True)).get(scope, str(scope))
+    return _both("import.report.scope_province", name=name, scope=scope)
+
+
+def _batches(path: Path) -> list[dict]:
+    """The published import batches of the database at path, oldest first."""
+    try:
+        con = db.connect(path)
+    except db.DatabaseUnavailable:
+        return []
+    try:
+        return db.run(con, "import_batches", {"regions": [access.NATIONAL]}).to_dict("records")
+    except Exception:  # a file from before batches: none to list  # noqa: BLE001
+        return []
+    finally:
+        con.close()
+
+
+def cmd_imports(args: argparse.Namespace) -> int:
+    path = Path(args.db or db.db_path())
+    if not path.is_file():
+        print(_both("import.report.db_missing", detail=path), file=sys.stderr)
+        return 2
+    batches = _batches(path)
+    if not batches:
+        print(_both("import.report.no_batches"))
+        return 0
+    print(_both("import.report.batches_header"))
+    for b in batches:
+        scope = "全国 national" if b["scope"] == provenance.NATIONAL else str(b["scope"])
+        values = {
+            "batch": b["batch_id"],
+            "when": f"{b['imported_at']:%Y-%m-%d %H:%M:%S}",
+            "scope": scope,
+            "rows": b["rows"],
+            "files": b["files"],
+        }
+        print("  " + i18n.text("import.report.batch_line", "zh", **values))
+        print("  " + i18n.text("import.report.batch_line", "en", **values))
+        print(f"    {b['tables']}")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    path = Path(args.db or db.db_path())
+    try:
+        result = build.rollback(path, wait=args.wait, on_wait=_waiting("import.report.wait"))
+    except lock.Busy:
+        return _busy(args.wait)
+    except lock.StorageError as exc:
+        return _storage(exc)
+    if result is None:
+        print(_both("import.report.no_backup", dir=path.parent / "backups"), file=sys.stderr)
+        return 2
+    backup, moved, before, after = result
+    print(_both("import.report.rolled_back", backup=backup.name, moved=moved))
+    print(_both("import.report.rollback_changes"))
+    for table in [*before, *(t for t in after if t not in before)]:
+        b, a = before.get(table, 0), after.get(table, 0)
+        mark = "" if a == b else "   *"
+        print(f"  {table:<24} {b:>9,} → {a:>9,}{mark}")
     return 0
 
 
@@ -107,13 +233,28 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    rows = access.read_audit(args.file, since=args.since, email=args.email)
+    print(access.audit_table(rows))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="医联体协作看板")
     sub = parser.add_subparsers(dest="verb", required=True)
     p = sub.add_parser("build", help="build the database from data/")
     p.add_argument("--out", type=Path, default=None, help="database file (default: $DASHBOARD_DB)")
+    p.add_argument("--data", type=Path, default=build.DATA_DIR, help="data folder (default: data/)")
     p.add_argument("--seed", type=int, default=simulate.SEED)
     p.add_argument("--scale", type=int, default=1, help="simulation size multiplier")
+    p.add_argument(
+        "--no-simulation",
+        action="store_true",
+        help="geography, catalogue and the articles only: no simulated (demo) rows",
+    )
+    p.add_argument(
+        "--wait", type=float, default=lock.WAIT_SECONDS, help="seconds to wait for the lock"
+    )
     p.set_defaults(func=cmd_build)
     p = sub.add_parser(
         "check",
@@ -126,11 +267,32 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("import", help="check office files and, if all pass, publish them")
     p.add_argument("paths", nargs="+", type=Path, help="CSV/.xlsx files or folders of them")
     p.add_argument("--db", type=Path, default=None, help="database file (default: $DASHBOARD_DB)")
+    p.add_argument(
+        "--province",
+        type=int,
+        default=None,
+        help="replace only this province's rows (its adcode, e.g. 330000); default: all",
+    )
+    p.add_argument(
+        "--wait", type=float, default=lock.WAIT_SECONDS, help="seconds to wait for the lock"
+    )
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("imports", help="list the published import batches")
+    p.add_argument("--db", type=Path, default=None)
+    p.set_defaults(func=cmd_imports)
+    p = sub.add_parser("rollback", help="go back to the state before the last publish")
+    p.add_argument("--db", type=Path, default=None)
+    p.add_argument("--wait", type=float, default=lock.WAIT_SECONDS)
+    p.set_defaults(func=cmd_rollback)
     p = sub.add_parser("template", help="write empty import templates (CSV, .xlsx, README)")
     p.add_argument("folder", type=Path)
     p.add_argument("--db", type=Path, default=None)
     p.set_defaults(func=cmd_template)
+    p = sub.add_parser("audit", help="print the audit log (logins, refusals, views, downloads)")
+    p.add_argument("--since", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+    p.add_argument("--email", default=None)
+    p.add_argument("--file", type=Path, default=None, help="default: $DASHBOARD_AUDIT")
+    p.set_defaults(func=cmd_audit)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -99,8 +99,10 @@ def build(
             _build_file(tmp, out_path, data_dir, seed, scale, simulation, progress)
         except OSError as exc:
             raise lock.StorageError(out_path.parent, exc) from exc
-        except duckdb.IOException as exc:
-            raise lock.from_duckdb(out_path.parent, exc) from exc
+        except duckdb.Error as exc:
+            if isinstance(exc, duckdb.IOException) or lock.is_storage(exc):
+                raise lock.from_duckdb(out_path.parent, exc) from exc
+            raise
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                 with contextlib.suppress(OSError):
@@ -122,7 +124,7 @@ def _build_file(tmp, out_path, data_dir, seed, scale, simulation, progress) -> N
         con.execute(SCHEMA.read_text(encoding="utf-8"))
         _write_base(con, data_dir, regions, real)
         progress(4, steps, "simulated rows")
-        _write_demo(con, sim)
+        _write_demo(con, sim, skip=replaced_nationally(out_path))
         progress(5, steps, "imports")
         reapply_imports(con, out_path)
         if "county_metrics_monthly" in sim:
@@ -152,10 +154,31 @@ def _write_base(con, data_dir: Path, regions: pd.DataFrame, real: dict) -> None:
         db.insert_frame(con, table, frame)
 
 
-def _write_demo(con, sim: dict[str, pd.DataFrame]) -> None:
-    """The simulation's rows (origin 'demo')."""
+def _write_demo(con, sim: dict[str, pd.DataFrame], skip: set[str] = frozenset()) -> None:
+    """The simulation's rows (origin 'demo'); not the tables a published import replaced for
+    the whole country (writing them only to delete them would leave the file larger)."""
     for table, frame in sim.items():
-        db.insert_frame(con, table, frame.assign(origin="demo", simulated=True))
+        if table not in skip:
+            db.insert_frame(con, table, frame.assign(origin="demo", simulated=True))
+
+
+def replaced_nationally(out_path: Path) -> set[str]:
+    """Tables of the file at out_path that a published import replaced for the whole country."""
+    if not out_path.is_file():
+        return set()
+    try:
+        con = db.connect(out_path)
+    except db.DatabaseUnavailable:
+        return set()
+    try:
+        rows = con.execute(
+            "select tables from imports where scope = $national", {"national": provenance.NATIONAL}
+        ).fetchall()
+    except duckdb.Error:  # a file from before batches
+        return set()
+    finally:
+        con.close()
+    return {table for (tables,) in rows for table in json.loads(tables)}
 
 
 def _write_meta(con, seed: int, scale: int, simulation: bool) -> None:
@@ -249,3 +272,50 @@ def publish(new_file: Path, out_path: Path) -> None:
         for stale in old[:-KEEP_BACKUPS]:
             stale.unlink()
     os.replace(new_file, out_path)
+
+
+def table_rows(path: Path) -> dict[str, int]:
+    """Rows per table of the database at path (empty if it cannot be read)."""
+    try:
+        con = db.connect(path)
+    except db.DatabaseUnavailable:
+        return {}
+    try:
+        counts = db.run(con, "table_counts", {"regions": [100000]})  # the whole file
+        return dict(zip(counts["table_name"], counts["rows"].astype(int), strict=True))
+    finally:
+        con.close()
+
+
+def rollback(
+    out_path: Path,
+    wait: float = lock.WAIT_SECONDS,
+    on_wait: Callable[[], None] | None = None,
+) -> tuple[Path, Path, dict[str, int], dict[str, int]] | None:
+    """Go back one publish: the newest backup becomes the database again (one rename).
+
+    The file it replaces is moved to backups/rolled_back/ (so nothing is lost and a second
+    rollback goes one more step back). Returns (backup, where the replaced file went, rows per
+    table before, after), or None when there is no backup.
+    """
+    out_path = Path(out_path)
+    backups = out_path.parent / "backups"
+    with lock.hold(out_path, wait=wait, on_wait=on_wait):
+        found = sorted(backups.glob(f"{out_path.stem}-*{out_path.suffix}"))
+        if not found:
+            return None
+        newest = found[-1]
+        db.connect(newest).close()  # DatabaseUnavailable if the backup is not a database
+        before, after = table_rows(out_path), table_rows(newest)
+        parked = backups / "rolled_back"
+        try:
+            parked.mkdir(exist_ok=True)
+            moved = (
+                parked / f"{out_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}{out_path.suffix}"
+            )
+            if out_path.exists():
+                os.link(out_path, moved)
+            os.replace(newest, out_path)
+        except OSError as exc:
+            raise lock.StorageError(out_path.parent, exc) from exc
+    return newest, moved, before, after

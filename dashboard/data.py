@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, db, geo
+from dashboard import access, charts, db, geo
 
 RESULT_TTL_S = 600  # results are also keyed by the file's identity, so new data show at once
 
@@ -38,8 +38,11 @@ def _run(name: str, path: str, stamp: tuple[int, int, int], params: tuple) -> pd
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Result of the named query for the database now on disk (cached per file version)."""
+    """Result of the named query for the database now on disk (cached per file version and per
+    scope): a query that takes $regions always gets the session's, never the caller's."""
     path, stamp = current_stamp()
+    if "regions" in db.query_params(name):
+        params["regions"] = access.scope()
     return _run(name, path, stamp, tuple(sorted(params.items()))).copy(deep=False)
 
 

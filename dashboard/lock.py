@@ -35,13 +35,34 @@ class StorageError(RuntimeError):
             errno.EPERM: "operation not permitted",
             errno.ENOSPC: "no space left on device",
             errno.EDQUOT: "disk quota exceeded",
+            errno.EFBIG: "file too large (no room left for it)",
         }.get(exc.errno, exc.strerror or type(exc).__name__)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
 
     @property
     def full(self) -> bool:
-        return self.errno in (errno.ENOSPC, errno.EDQUOT)
+        return self.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+_STORAGE_WORDS = (
+    "could not write",
+    "no space",
+    "disk full",
+    "file too large",
+    "read-only",
+    "permission denied",
+    "cannot open file",
+    "could not open file",
+    "could not truncate",
+    "could not fsync",
+)
+
+
+def is_storage(exc: Exception) -> bool:
+    """Whether a DuckDB error is the file system refusing to write (not a fault in the data)."""
+    text = str(exc).lower()
+    return any(word in text for word in _STORAGE_WORDS)
 
 
 def from_duckdb(path: Path, exc: Exception) -> StorageError:
@@ -50,6 +71,8 @@ def from_duckdb(path: Path, exc: Exception) -> StorageError:
     number = errno.EIO
     if "no space" in text or "disk full" in text:
         number = errno.ENOSPC
+    elif "file too large" in text:
+        number = errno.EFBIG
     elif "read-only" in text:
         number = errno.EROFS
     elif "permission" in text:

@@ -158,6 +158,41 @@ create table map_lines (
     geojson varchar not null
 );
 
+-- Who may see what (dashboard/access.py): region_scope() lists every region code an access list
+-- may name (100000, a province, a city, a county) with the counties inside it; the named queries
+-- filter on the macros below with the session's regions, e.g.
+--   where county_adcode in (select county_adcode from scope_counties($regions))
+-- Macros over regions, not tables: a database written by the importer has them too, and they
+-- can never disagree with the regions they are made from.
+create macro region_scope() as table
+    select adcode, adcode as county_adcode from regions where level = 'county'
+    union
+    select parent_adcode, adcode from regions where level = 'county' and parent_adcode is not null
+    union
+    select province_adcode, adcode from regions where level = 'county'
+    union
+    select 100000, adcode from regions where level = 'county';
+
+create macro scope_counties(regions) as table
+    select county_adcode from region_scope() where list_contains(regions, adcode);
+
+create macro scope_sites(regions) as table
+    select site_id from sites
+    where county_adcode in (select county_adcode from scope_counties(regions));
+
+-- An alliance is in scope when its lead or any member, present or past, is. The whole country
+-- takes the short way (a sixth of the time on the national data).
+create macro scope_alliances(regions) as table
+    select alliance_id from alliances where list_contains(regions, 100000)
+    union
+    select m.alliance_id from memberships m join sites s using (site_id)
+    where not list_contains(regions, 100000)
+        and s.county_adcode in (select county_adcode from scope_counties(regions))
+    union
+    select a.alliance_id from alliances a join sites s on s.site_id = a.lead_site_id
+    where not list_contains(regions, 100000)
+        and s.county_adcode in (select county_adcode from scope_counties(regions));
+
 create table imports (  -- one row per published import of an office's files (python -m dashboard import)
     batch_id varchar primary key,  -- e.g. 20261130-114512-330000; the rows' batch_id
     imported_at timestamp not null,

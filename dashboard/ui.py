@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import re
@@ -10,7 +11,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, i18n
+from dashboard import access, charts, fmt, i18n
 
 log = logging.getLogger("dashboard")
 
@@ -259,8 +260,18 @@ def choose_metric(widget: Callable, catalogue: pd.DataFrame) -> str:
 
 
 def choose_year(widget: Callable, years: Sequence[int]):
-    """The year picker bound to ?year=, the first listed (latest) year by default."""
-    return choose(widget, t("common.year"), years, key="year", default=years[0] if years else None)
+    """The year picker bound to ?year=, the first listed (latest) year by default. With no
+    county metrics at all (a build without the simulation, nothing imported yet) there is no
+    picker: the page says how to import and shows the current year, empty."""
+    if not len(years):
+        no_data_hint()
+        return dt.date.today().year
+    return choose(widget, t("common.year"), years, key="year", default=years[0])
+
+
+def no_data_hint() -> None:
+    """ "No data yet", and how an office imports its own."""
+    st.info(f"**{t('common.no_data_title')}** · {t('common.no_data_hint')}")
 
 
 def follow_click(event, ids: list[str], key: str) -> None:
@@ -286,16 +297,38 @@ def simulated_note(frame: pd.DataFrame | bool) -> None:
         st.caption(f"**【{t('common.simulated')}】** {t('common.simulated_note')}")
 
 
-def data_labels(simulated: pd.Series, page: str) -> pd.Series:
-    """Per row, "📰 real" or "🧪 simulated" in the page's words (messages page.data_*)."""
+def data_labels(rows: pd.DataFrame | pd.Series, page: str) -> pd.Series:
+    """Per row, where it comes from: "📰 real" (an article), "🧪 simulated" in the page's words
+    (messages page.data_*), or "🏢 imported" with the import's batch id. Takes the rows (with
+    origin and batch_id) or, as before, their simulated column."""
     real, sample = t(f"{page}.data_real"), t(f"{page}.data_simulated")
-    return simulated.map(lambda s: sample if s else real)
+    if isinstance(rows, pd.Series):
+        return rows.map(lambda s: sample if s else real)
+    if "origin" not in rows:
+        return rows["simulated"].map(lambda s: sample if s else real)
+    office = t("common.origin_office")
+    batch = rows["batch_id"] if "batch_id" in rows else pd.Series(None, index=rows.index)
+    return pd.Series(
+        [
+            sample
+            if origin == "demo"
+            else f"{office} {b}".strip()
+            if origin == "office" and isinstance(b, str)
+            else office
+            if origin == "office"
+            else real
+            for origin, b in zip(rows["origin"], batch, strict=True)
+        ],
+        index=rows.index,
+    )
 
 
 def source_note(row: pd.Series, page: str) -> None:
-    """Where one record comes from: simulated, or the news article it was read from."""
+    """Where one record comes from: simulated, an office's import, or the news article."""
     if row["simulated"]:
         st.info(f"🧪 **{t('common.simulated')}** · {t(f'{page}.source_simulated')}")
+    elif row.get("origin") == "office":
+        st.info(t("common.source_office", batch=plain(str(row.get("batch_id") or ""))))
     elif fmt.given(row["article_title"]):
         st.info(
             t(
@@ -333,10 +366,12 @@ def table(
         on_select=on_select,
         selection_mode=selection_mode,
     )
+    if not access.may_download():  # viewers see tables, analysts and admins also download them
+        return event if pickable else None
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         t("common.download_csv"),
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        access.audited(f"{filename}.csv", lambda: frame.to_csv(index=False).encode("utf-8-sig")),
         file_name=f"{filename}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -344,7 +379,7 @@ def table(
     )
     right.download_button(
         t("common.download_xlsx"),
-        lambda: _xlsx(frame),
+        access.audited(f"{filename}.xlsx", lambda: _xlsx(frame)),
         file_name=f"{filename}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

@@ -64,7 +64,7 @@ else:
         form=ui.labels("form", register["form"]),
         scope=ui.labels("scope", register["scope"]),
         founded_on=fmt.dates(register["founded_on"]),
-        data=ui.data_labels(register["simulated"], "alliances"),
+        data=ui.data_labels(register, "alliances"),
     )
     event = ui.table(
         ui.columns(

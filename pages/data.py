@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, db, importer, ui
+from dashboard import access, data, db, gate, importer, ui
 
 ui.through_router()
 
@@ -23,6 +23,7 @@ EXPORTS = {
 }
 
 st.title(ui.t("data.title"))
+gate.access_panel()
 
 meta = data.query("meta").set_index("key")["value"]
 path, _ = data.current_stamp()
@@ -63,6 +64,8 @@ ui.table(
         {
             "table_label": "data.table",
             "rows": "data.rows",
+            "article_rows": "data.article_rows",
+            "office_rows": "data.office_rows",
             "simulated_rows": "data.simulated_rows",
             "share": "data.share",
         },
@@ -88,14 +91,18 @@ table = ui.choose(
     key="table",
     format_func=lambda name: ui.t(f"data.table.{name}"),
 )
-st.download_button(
-    ui.t("common.download_csv"),
-    lambda: data.query(EXPORTS[table]).to_csv(index=False).encode("utf-8-sig"),
-    file_name=f"{table}.csv",
-    mime="text/csv",
-    key="export_csv",
-    on_click="ignore",
-)
+if access.may_download():  # viewers see tables, analysts and admins also download them
+    st.download_button(
+        ui.t("common.download_csv"),
+        access.audited(
+            f"{table}.csv",
+            lambda: data.query(EXPORTS[table]).to_csv(index=False).encode("utf-8-sig"),
+        ),
+        file_name=f"{table}.csv",
+        mime="text/csv",
+        key="export_csv",
+        on_click="ignore",
+    )
 st.caption(ui.t("data.download_note"))
 
 st.subheader(ui.t("data.import_title"))

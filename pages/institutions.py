@@ -73,7 +73,7 @@ else:
             tier=ui.labels("tier", directory["tier"]),
             ownership=ui.labels("ownership", directory["ownership"]),
             province=ui.localized(directory, "province_name"),
-            data=ui.data_labels(directory["simulated"], "institutions"),
+            data=ui.data_labels(directory, "institutions"),
         )
         event = ui.table(
             ui.columns(
@@ -183,7 +183,7 @@ def show_site(site: pd.Series) -> None:
                 scope=ui.labels("scope", alliances["scope"]),
                 joined_on=fmt.dates(alliances["joined_on"]),
                 left_on=fmt.dates(alliances["left_on"]),
-                data=ui.data_labels(alliances["simulated"], "institutions"),
+                data=ui.data_labels(alliances, "institutions"),
             )
             ui.table(
                 ui.columns(

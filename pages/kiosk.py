@@ -64,7 +64,8 @@ def slide_overview(year: int) -> bool:
     with right:
         st.markdown(f"### {ui.t('overview.tile_alliances')}\n# {tiles.alliances:,}")
         st.markdown(f"### {ui.t('overview.tile_sites')}\n# {tiles.member_sites:,}")
-        st.markdown(f"### {ui.t('overview.tile_on_target')}\n# {tiles.pct_on_target:.1f} %")
+        on_target = "—" if pd.isna(tiles.pct_on_target) else f"{tiles.pct_on_target:.1f} %"
+        st.markdown(f"### {ui.t('overview.tile_on_target')}\n# {on_target}")
     with left:
         fig = charts.choropleth(
             frame,
@@ -171,7 +172,8 @@ def show_slide() -> None:
     slide = settings.slide_at()
     try:
         meta = data.query("meta").set_index("key")["value"]
-        year = int(data.query("metric_years")["year"].max())
+        years = data.query("metric_years")["year"]  # none in a build without the simulation
+        year = int(years.max()) if len(years) else dt.date.today().year
         title, clock = st.columns([4, 1])
         title.markdown(f"# {ui.t('kiosk.slide.' + slide, year=year)}")
         clock.markdown(f"## {dt.datetime.now():%H:%M}\n{ui.t('common.as_of', date=meta['as_of'])}")

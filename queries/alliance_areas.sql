@@ -7,6 +7,7 @@ member_sites as (
     from memberships m
     join sites s using (site_id)
     where m.alliance_id = $alliance and m.left_on is null
+        and s.county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 by_province as (
@@ -32,6 +33,7 @@ final as (
     where (select yes from one_province)
         and r.level = 'county'
         and r.province_adcode in (select province_adcode from by_province)
+        and r.adcode in (select county_adcode from scope_counties($regions))
     union all
     select 'province', r.adcode, r.name, r.name_en, p.members
     from by_province p

@@ -5,6 +5,7 @@ children as (
     select alliance_id, name, form, founded_on, simulated
     from alliances
     where parent_alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 final as (

@@ -2,7 +2,9 @@
 with
 
 target as (
-    select * from alliances where alliance_id = $alliance
+    select * from alliances
+    where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 members as (
@@ -14,7 +16,7 @@ members as (
 final as (
     select t.alliance_id, t.name, t.form, t.specialty, t.scope, t.model, t.founded_on,
         t.lead_site_id, lead.name as lead_name, t.parent_alliance_id, parent.name as parent_name,
-        t.note, t.source, t.simulated, m.members, m.members_ever,
+        t.note, t.source, t.simulated, t.origin, t.batch_id, m.members, m.members_ever,
         art.title as article_title, art.publisher as article_publisher,
         art.published_on as article_date
     from target t

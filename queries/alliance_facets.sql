@@ -1,31 +1,35 @@
 -- The values the alliance register can be filtered by: forms, scopes, single specialties, years.
 with
 
+scoped as (
+    select * from alliances where alliance_id in (select alliance_id from scope_alliances($regions))
+),
+
 forms as (
     select distinct 'form' as facet, form as value,
         list_position(['city_group', 'county_community', 'specialist', 'telemedicine'], form)
             as sort_key
-    from alliances
+    from scoped
 ),
 
 scopes as (
     select distinct 'scope' as facet, scope as value,
         list_position(['cross_province', 'province', 'city', 'county'], scope) as sort_key
-    from alliances
+    from scoped
 ),
 
 -- "妇产科、儿科" is two specialties: each is offered on its own.
 specialties as (
     select distinct 'specialty' as facet, trim(unnest(string_split(specialty, '、'))) as value,
         0 as sort_key
-    from alliances
+    from scoped
     where specialty is not null
 ),
 
 years as (
     select distinct 'year' as facet, cast(year(founded_on) as varchar) as value,
         year(founded_on) as sort_key
-    from alliances
+    from scoped
 ),
 
 final as (

@@ -5,6 +5,7 @@ stated as (
     select rowid as position, figure, label_zh, label_en, value, qualifier, unit, as_of, source
     from figures
     where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 final as (

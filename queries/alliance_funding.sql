@@ -5,6 +5,7 @@ yearly as (
     select year, source, cast(sum(amount_cny) as bigint) as amount_cny, bool_or(simulated) as simulated
     from funding
     where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
     group by year, source
 ),
 

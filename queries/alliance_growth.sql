@@ -6,10 +6,12 @@ events as (
     select joined_on as date, 1 as change, simulated
     from memberships
     where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
     union all
     select left_on, -1, simulated
     from memberships
     where alliance_id = $alliance and left_on is not null
+        and alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 as_of as (

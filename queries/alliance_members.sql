@@ -23,6 +23,7 @@ final as (
     cross join lead
     left join regions county on county.adcode = s.county_adcode
     left join regions province on province.adcode = s.county_adcode // 10000 * 10000
+    where s.county_adcode in (select county_adcode from scope_counties($regions))
     order by list_position(['lead', 'chair', 'standing', 'council', 'member'], m.role),
         m.joined_on, s.name, m.site_id
 )

@@ -5,6 +5,7 @@ events as (
     select date, title, detail, source, simulated
     from milestones
     where alliance_id = $alliance
+        and alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 final as (

@@ -33,7 +33,8 @@ filtered as (
     select a.*, lead.name as lead_name
     from alliances a
     join sites lead on lead.site_id = a.lead_site_id
-    where ($province = 0 or a.alliance_id in (select alliance_id from in_province))
+    where a.alliance_id in (select alliance_id from scope_alliances($regions))
+        and ($province = 0 or a.alliance_id in (select alliance_id from in_province))
         and ($form = '' or a.form = $form)
         and ($scope = '' or a.scope = $scope)
         and ($specialty = ''
@@ -48,7 +49,7 @@ filtered as (
 final as (
     select f.alliance_id, f.name, f.form, f.specialty, f.scope, f.model, f.founded_on,
         f.lead_name, coalesce(c.members, 0) as members, coalesce(c.provinces, 0) as provinces,
-        f.simulated,
+        f.simulated, f.origin, f.batch_id,
         count(*) over () as total,
         count(*) filter (not f.simulated) over () as total_real
     from filtered f

@@ -6,6 +6,7 @@ located as (
         s.county_adcode // 10000 * 10000 as province_adcode
     from alliances a
     join sites s on s.site_id = a.lead_site_id
+    where a.alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 final as (

@@ -12,6 +12,7 @@ pairs as (
     join memberships m on m.alliance_id = a.alliance_id
     join sites member on member.site_id = m.site_id
     where year(a.founded_on) <= $year
+        and member.county_adcode in (select county_adcode from scope_counties($regions))
         and lead.county_adcode // 10000 <> member.county_adcode // 10000
 ),
 

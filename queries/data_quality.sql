@@ -8,7 +8,7 @@ latest as (
 counties_without_visit_rate as (
     select count(*) as n
     from regions r
-    where r.level = 'county'
+    where r.level = 'county' and r.adcode in (select county_adcode from scope_counties($regions))
         and not exists (
             select 1 from county_metrics c
             where c.county_adcode = r.adcode and c.metric = 'county_visit_rate'
@@ -21,6 +21,7 @@ sites_at_county_point as (
     from sites s
     join regions r on r.adcode = s.county_adcode
     where not s.simulated and s.lon = r.lon and s.lat = r.lat
+        and s.county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 alliances_without_members as (
@@ -30,12 +31,13 @@ alliances_without_members as (
         select 1 from memberships m
         where m.alliance_id = a.alliance_id and m.site_id <> a.lead_site_id
     )
+        and a.alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
 real_without_activity as (
     select count(*) as n
     from alliances a
-    where not a.simulated
+    where not a.simulated and a.alliance_id in (select alliance_id from scope_alliances($regions))
         and not exists (select 1 from activities x where x.alliance_id = a.alliance_id)
 ),
 

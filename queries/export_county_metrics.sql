@@ -3,6 +3,7 @@ with
 
 final as (
     select * from county_metrics
+    where county_adcode in (select county_adcode from scope_counties($regions))
 )
 
 select * from final

@@ -3,6 +3,7 @@ with
 
 final as (
     select * from funding
+    where alliance_id in (select alliance_id from scope_alliances($regions))
 )
 
 select * from final

@@ -3,6 +3,7 @@ with
 
 final as (
     select * from memberships
+    where site_id in (select site_id from scope_sites($regions))
 )
 
 select * from final

@@ -2,7 +2,11 @@
 with
 
 last as (
-    select * from imports order by imported_at desc limit 1
+    select * from imports
+    -- the office's files cover the whole country: their report is for a national scope only
+    where list_contains($regions, 100000)
+    order by imported_at desc
+    limit 1
 ),
 
 final as (

@@ -6,6 +6,7 @@ latest as (
         s.county_adcode // 10000 * 10000 as province_adcode
     from alliances a
     join sites s on s.site_id = a.lead_site_id
+    where a.alliance_id in (select alliance_id from scope_alliances($regions))
     order by a.founded_on desc, a.alliance_id
     limit $n
 ),

@@ -20,6 +20,7 @@ counties as (
     from regions c
     left join regions city on city.adcode = c.parent_adcode and city.level = 'city'
     where c.level = 'county' and ($province = 0 or c.province_adcode = $province)
+        and c.adcode in (select county_adcode from scope_counties($regions))
 ),
 
 county_values as (

@@ -3,7 +3,8 @@
 with
 
 active as (
-    select m.alliance_id, s.county_adcode // 10000 * 10000 as province_adcode
+    select m.alliance_id, s.county_adcode // 10000 * 10000 as province_adcode,
+        s.county_adcode in (select county_adcode from scope_counties($regions)) as in_scope
     from memberships m
     join sites s on s.site_id = m.site_id
     where m.joined_on <= make_date($year, 12, 31)
@@ -14,11 +15,11 @@ touching as (
     select
         alliance_id,
         count(*) as members,
-        count(*) filter (province_adcode = $province) as members_here,
+        count(*) filter (province_adcode = $province and in_scope) as members_here,
         count(distinct province_adcode) as provinces
     from active
     group by alliance_id
-    having count(*) filter (province_adcode = $province) > 0
+    having count(*) filter (province_adcode = $province and in_scope) > 0
 ),
 
 described as (

@@ -12,6 +12,7 @@ counties as (
     -- a county directly under its province (省直辖) has no city: its province stands in
     left join regions city on city.adcode = c.parent_adcode and city.level = 'city'
     where c.level = 'county' and c.province_adcode = $province
+        and c.adcode in (select county_adcode from scope_counties($regions))
 ),
 
 this_year as (

@@ -8,6 +8,7 @@ active as (
     join sites s on s.site_id = m.site_id
     where m.joined_on <= make_date($year, 12, 31)
         and (m.left_on is null or m.left_on > make_date($year, 12, 31))
+        and s.county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 leads as (

@@ -9,6 +9,7 @@ county_values as (
     select c.county_adcode // 10000 * 10000 as adcode, c.value, c.simulated
     from county_metrics c
     where c.metric = $metric and c.year = $year
+        and c.county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 by_province as (

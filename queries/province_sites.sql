@@ -25,6 +25,7 @@ members as (
     from sites s
     join active a on a.site_id = s.site_id
     where s.county_adcode // 10000 * 10000 = $province
+        and s.county_adcode in (select county_adcode from scope_counties($regions))
     group by s.site_id
 ),
 

@@ -19,6 +19,7 @@ county_values as (
     from county_metrics m
     left join catalogue cat on true
     where m.metric = $metric
+        and m.county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 areas as (

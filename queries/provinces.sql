@@ -5,6 +5,7 @@ provinces as (
     select adcode, name, name_en, lon, lat
     from regions
     where level = 'province'
+        and adcode in (select county_adcode // 10000 * 10000 from scope_counties($regions))
 ),
 
 final as (

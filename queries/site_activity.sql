@@ -2,7 +2,8 @@
 with
 
 its_alliances as (
-    select distinct alliance_id from memberships where site_id = $site
+    select distinct alliance_id from memberships
+    where site_id = $site and site_id in (select site_id from scope_sites($regions))
 ),
 
 monthly as (

@@ -3,10 +3,12 @@ with
 
 joined as (
     select a.alliance_id, a.name, a.form, a.scope, m.role, a.lead_site_id = m.site_id as is_lead,
-        m.joined_on, m.left_on, a.simulated or m.simulated as simulated
+        m.joined_on, m.left_on, a.simulated or m.simulated as simulated,
+        case when a.simulated or m.simulated then 'demo'
+            when 'office' in (a.origin, m.origin) then 'office' else 'article' end as origin
     from memberships m
     join alliances a using (alliance_id)
-    where m.site_id = $site
+    where m.site_id = $site and m.site_id in (select site_id from scope_sites($regions))
 ),
 
 final as (

@@ -4,7 +4,8 @@ with
 matching as (
     select kind, tier, ownership, simulated
     from sites
-    where ($province = 0 or county_adcode // 10000 * 10000 = $province)
+    where county_adcode in (select county_adcode from scope_counties($regions))
+        and ($province = 0 or county_adcode // 10000 * 10000 = $province)
         and ($kind = '' or kind = $kind)
         and ($tier = '' or tier = $tier)
         and ($ownership = '' or ownership = $ownership)

@@ -5,7 +5,8 @@ with
 matching as (
     select *
     from sites
-    where ($province = 0 or county_adcode // 10000 * 10000 = $province)
+    where county_adcode in (select county_adcode from scope_counties($regions))
+        and ($province = 0 or county_adcode // 10000 * 10000 = $province)
         and ($kind = '' or kind = $kind)
         and ($tier = '' or tier = $tier)
         and ($ownership = '' or ownership = $ownership)
@@ -22,7 +23,7 @@ alliance_counts as (
 final as (
     select s.site_id, s.name, s.kind, s.tier, s.ownership, county.name as county_name,
         province.name as province_name, province.name_en as province_name_en, s.beds,
-        coalesce(a.alliances, 0) as alliances, s.simulated
+        coalesce(a.alliances, 0) as alliances, s.simulated, s.origin, s.batch_id
     from matching s
     left join alliance_counts a using (site_id)
     left join regions county on county.adcode = s.county_adcode

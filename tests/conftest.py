@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from dashboard import build
+from dashboard import access, build, db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,6 +130,14 @@ def tiny_db(tmp_path_factory) -> Path:
     return build.build(base / "tiny.duckdb", data_dir=data_dir)
 
 
+@pytest.fixture(scope="session")
+def bare_db(tmp_path_factory) -> Path:
+    """The tiny database built with --no-simulation: geography, catalogue, the article only."""
+    base = tmp_path_factory.mktemp("bare")
+    data_dir = write_data_dir(base / "data")
+    return build.build(base / "bare.duckdb", data_dir=data_dir, simulation=False)
+
+
 @pytest.fixture
 def tiny_env(tiny_db, monkeypatch) -> Path:
     """DASHBOARD_DB pointed at the tiny database for the duration of a test."""
@@ -137,6 +146,28 @@ def tiny_env(tiny_db, monkeypatch) -> Path:
 
 
 APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _audit_in_tmp(tmp_path_factory, monkeypatch):
+    """Audit lines written by page tests go to a temporary file, not data/audit.jsonl."""
+    if "DASHBOARD_AUDIT" not in os.environ:
+        monkeypatch.setenv("DASHBOARD_AUDIT", str(tmp_path_factory.getbasetemp() / "audit.jsonl"))
+
+
+@pytest.fixture(autouse=True)
+def _national_scope_by_default(monkeypatch):
+    """Query tests read as an official of the whole country unless they bind $regions
+    themselves (tests/test_access_scope.py does); the app binds the session's, always."""
+    run = db.run
+
+    def national(con, name, params=None):
+        params = dict(params or {})
+        if "regions" in db.query_params(name):
+            params.setdefault("regions", [access.NATIONAL])
+        return run(con, name, params)
+
+    monkeypatch.setattr(db, "run", national)
 
 
 @pytest.fixture(autouse=True)

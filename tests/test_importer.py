@@ -667,11 +667,11 @@ def test_import_keeps_a_dated_backup_and_records_itself(live, tmp_path):
     backups = list((live.parent / "backups").glob("live-*.duckdb"))
     assert len(backups) == 1 and backups[0].read_bytes() == before
     con = db.connect(live)
-    last = db.run(con, "import_last").iloc[0]
+    last = db.run(con, "import_last", {"regions": [100000]}).iloc[0]
     assert last["files"] == "county_metrics.csv" and last["n_warnings"] >= 1
-    tables = db.run(con, "import_last_tables")
+    tables = db.run(con, "import_last_tables", {"regions": [100000]})
     assert tables.to_dict("records") == [{"table_name": "county_metrics", "rows": 1}]
-    warnings = db.run(con, "import_last_warnings")
+    warnings = db.run(con, "import_last_warnings", {"regions": [100000]})
     assert "fraction_rate" in set(warnings["rule"])
     assert set(warnings.columns) >= {"file", "row", "column_name", "value", "rule_zh", "rule_en"}
     # A second import keeps the first one's record.
@@ -705,9 +705,9 @@ def test_imported_database_still_satisfies_the_contract(live, tmp_path):
 def test_a_fresh_build_has_an_empty_imports_table(tiny_db):
     con = db.connect(tiny_db)
     assert db.run(con, "import_available")["available"].iloc[0]
-    assert db.run(con, "import_last").empty
-    assert db.run(con, "import_last_tables").empty
-    assert db.run(con, "import_last_warnings").empty
+    assert db.run(con, "import_last", {"regions": [100000]}).empty
+    assert db.run(con, "import_last_tables", {"regions": [100000]}).empty
+    assert db.run(con, "import_last_warnings", {"regions": [100000]}).empty
 
 
 def test_a_reader_of_the_old_file_keeps_reading_it(live, tmp_path):

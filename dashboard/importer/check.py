@@ -133,6 +133,8 @@ def _check(paths, con, today: dt.date, progress: Progress, scope: int = layers.N
         checked.files.append(FileInfo(path, str(path)))
         findings.add(str(path), None, "", "", rule)
     ctx = _Context(con, today)
+    if scope != layers.NATIONAL and scope not in layers.provinces(ctx):
+        findings.add("--province", None, "", str(scope), "unknown_province")
     by_table: dict[str, _TableReader] = {}
     seen: dict[str, str] = {}
     total = len(files) + 1

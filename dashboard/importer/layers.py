@@ -18,27 +18,49 @@ figures); see dashboard/provenance.py, which publish uses to delete the replaced
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from dashboard import provenance
 from dashboard.importer.findings import _Findings
-from dashboard.importer.normalise import _Context, _fold, _TableReader
-from dashboard.importer.spec import KEYS
+from dashboard.importer.normalise import _Context, _TableReader
+from dashboard.importer.spec import (
+    KEYS,
+    _fold,
+    _fold_header,
+    origin_values,
+    provenance_headers,
+    yes_values,
+)
 
 NATIONAL = provenance.NATIONAL
-_TRUE = {"true", "1", "yes", "是", "t", "y"}
+
+
+def provinces(ctx: _Context) -> set[int]:
+    """The province adcodes a scope may name."""
+    rows = ctx.con.execute("select adcode from regions where level = 'province'").fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def _origin_code(written: str) -> str:
+    """The origin code of a cell as written ('' when empty, '?' when unknown)."""
+    return origin_values().get(_fold(re.sub(r"^\W+", "", written)), "?") if written else ""
+
+
+def _is_yes(written: str) -> bool:
+    return _fold(written) in yes_values()
 
 
 def header_positions(reader: _TableReader) -> dict[str, int]:
     """Position of the provenance columns (origin, simulated) in the file, if it has them."""
+    known = provenance_headers()
     out = {}
     for pos, head in enumerate(reader.sheet.header):
-        folded = _fold(head) if head else ""
-        if folded in ("origin", "来源层"):
-            out["origin"] = pos
-        elif folded == "simulated":
-            out["simulated"] = pos
+        name = known.get(_fold_header(head)) if head else None
+        if name and name not in out:
+            out[name] = pos
     return out
 
 
@@ -127,13 +149,13 @@ def apply(
         origin = pd.Series("", index=index)
         if "origin" in marks:
             reader.raw["origin"] = reader.sheet.body[marks["origin"]]
-            origin = reader.raw["origin"].str.strip().str.lower().set_axis(index)
+            origin = reader.raw["origin"].set_axis(index).map(_origin_code).astype(str)
             reader.bad(origin == "demo", "origin", "demo_row")
             reader.bad(~origin.isin(["", "article", "demo", "office"]), "origin", "unknown_origin")
             keep_out |= origin == "article"
         if "simulated" in marks:
             reader.raw["simulated"] = reader.sheet.body[marks["simulated"]]
-            flag = reader.raw["simulated"].str.strip().str.lower().isin(_TRUE).set_axis(index)
+            flag = reader.raw["simulated"].map(_is_yes).astype(bool).set_axis(index)
             reader.bad(flag & ~keep_out & (origin != "demo"), "simulated", "demo_row")
         if table in KEYS:
             built_in = _key_hit(reader, table, _database_keys(ctx, table, "origin = 'article'", {}))

@@ -30,10 +30,8 @@ from dashboard.importer.spec import (
     code_choices,
     code_map,
     header_map,
+    provenance_headers,
 )
-
-# Columns of the Data page's export that say where a row came from: read by layers.py.
-PROVENANCE_COLUMNS = {"origin", "batchid", "simulated", "来源层", "批次"}
 
 # ---------------------------------------------------------------- the database as it is
 
@@ -428,6 +426,6 @@ def _match_table(sheet: _Sheet, findings: _Findings) -> tuple[str | None, dict[s
         name = aliases.get(_fold_header(head)) if head else None
         if name and found.get(name) != pos:
             findings.add(sheet.name, 1, head, head, "duplicate_column")
-        elif not name and head and _fold(head) not in PROVENANCE_COLUMNS:
+        elif not name and head and _fold_header(head) not in provenance_headers():
             findings.add(sheet.name, 1, head, head, "extra_column", "warning")
     return table, found

@@ -65,8 +65,12 @@ def _write(
         for step, table in enumerate(tables, 1):  # every table as it is now
             progress(step, steps, table)
             old = columns.get(("old", table))
-            if old is not None:
-                provenance.copy_table(con, table, columns[(here, table)], old)
+            if old is None:
+                continue
+            where = ""
+            if table in checked.frames and scope == provenance.NATIONAL and "origin" in old:
+                where = "where origin = 'article'"  # replaced everywhere: copy only what stays
+            provenance.copy_table(con, table, columns[(here, table)], old, where)
         progress(len(tables) + 1, steps, "replace")
         provenance.clear(con, set(checked.frames), scope)
         for table, frame in checked.frames.items():  # the files' rows, with plain bound inserts
@@ -139,7 +143,7 @@ def import_files(
             except OSError as exc:
                 raise lock.StorageError(out.parent, exc) from exc
             except (duckdb.Error, build.BuildError) as exc:
-                if isinstance(exc, duckdb.IOException):
+                if isinstance(exc, duckdb.IOException) or lock.is_storage(exc):
                     raise lock.from_duckdb(out.parent, exc) from exc
                 rule = "contract" if isinstance(exc, build.BuildError) else "write_failed"
                 detail = str(exc).splitlines()

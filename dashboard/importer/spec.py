@@ -214,4 +214,51 @@ def header_map(table: str) -> dict[str, str]:
         for written in (labels.get("en"), labels.get("zh"), col.name):
             if written:
                 out[_fold_header(written)] = col.name
+    # The Data page's export writes its own headers (messages export.col.*): read back too,
+    # unless one would name another column of this table.
+    for col in SPEC[table]:
+        labels = catalogue.get(f"export.col.{col.name}", {})
+        for written in (labels.get("en"), labels.get("zh")):
+            if written:
+                out.setdefault(_fold_header(written), col.name)
     return out
+
+
+# Columns that say where a row came from (the Data page's export writes them): read by
+# layers.py, never imported as data. Folded header -> origin | simulated | batch_id.
+PROVENANCE = ("origin", "simulated", "batch_id")
+
+
+@cache
+def provenance_headers() -> dict[str, str]:
+    catalogue = i18n.catalogue()
+    out = {}
+    for name in PROVENANCE:
+        labels = catalogue.get(f"export.col.{name}", {})
+        for written in (name, labels.get("zh"), labels.get("en")):
+            if written:
+                out[_fold_header(written)] = name
+    return out
+
+
+@cache
+def origin_values() -> dict[str, str]:
+    """Folded origin as written (code, or its label in the export or on the pages) -> code."""
+    catalogue = i18n.catalogue()
+    out = {}
+    for code in ("article", "demo", "office"):
+        for key in (f"export.origin.{code}", f"common.origin_{code}"):
+            labels = catalogue.get(key, {})
+            for written in (labels.get("zh"), labels.get("en")):
+                if written:
+                    out[_fold(re.sub(r"^\W+", "", written))] = code
+        out[_fold(code)] = code
+    out[_fold("simulated")] = "demo"
+    return out
+
+
+@cache
+def yes_values() -> set[str]:
+    """Folded ways to write true in a yes/no column (the export writes 是 / Yes)."""
+    labels = i18n.catalogue().get("export.yes", {})
+    return {_fold(v) for v in ("true", "1", "yes", "y", "t", "是", *labels.values()) if v}

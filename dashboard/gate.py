@@ -1,0 +1,151 @@
+"""The door of the app, run by app.py before any page: login, the access list, kiosk tokens, and
+the audit lines they leave. Nothing of the data is drawn before enforce() returns a grant."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import access, ui
+
+AUDIT_ROWS = 500  # lines of the audit log shown to admins on the Data page
+# A blank dark screen for a kiosk without a valid token: no menu, no sidebar, one line of text.
+DARK_SCREEN = """<style>
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #0b1424; }
+.stApp p { color: #8a97ab; font-size: 1.4rem; }
+header, footer, [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"] { display: none !important; }
+</style>"""
+
+
+def _once(action: str, email: str, what: dict | str = "") -> None:
+    """An audit line, written once per browser session for the same action and details."""
+    done = st.session_state.setdefault("_audited", set())
+    key = (action, email, repr(what))
+    if key not in done:
+        done.add(key)
+        access.audit(action, email, what)
+
+
+def _stop(pages: list) -> None:
+    # The pages are registered (hidden), never run: no menu of them, no legacy pages/ mode.
+    st.navigation(pages, position="hidden")
+    st.stop()
+
+
+def enforce(kiosk: bool, pages: list) -> access.Grant:
+    """The grant of this session; when there is none, draws the login screen, the no-access
+    page or (kiosk) a blank dark screen, writes the audit line, and stops the run."""
+    if not access.login_enabled():
+        return access.OPEN
+    token = st.query_params.get("token") if kiosk else None
+    if token or (kiosk and not st.user.get("is_logged_in")):
+        grant = access.kiosk_grant(token)
+        if grant is None:
+            _once("denied", "-", {"page": "kiosk", "reason": "bad token" if token else "no token"})
+            st.html(DARK_SCREEN)
+            st.markdown(ui.t("access.kiosk_denied"))
+            _stop(pages)
+        _once("login", grant.email, {"kiosk": True})
+        return grant
+    if not st.user.get("is_logged_in"):
+        login_screen()
+        _stop(pages)
+    email = access.user_email() or "-"
+    grant = access.grant_for(email)
+    if grant is None:
+        _once("denied", email, {"reason": "not on the access list"})
+        st.title(ui.t("access.denied_title"))
+        st.warning(ui.t("access.denied_text", email=_code(email)))
+        logout_button(email, st)
+        _stop(pages)
+    _once("login", email, {"role": grant.role, "regions": list(grant.regions)})
+    if not kiosk:
+        st.sidebar.caption(
+            ui.t(
+                "access.signed_in",
+                email=_code(email),
+                role=ui.t(f"access.role.{grant.role}"),
+                regions=" ".join(str(r) for r in grant.regions),
+            )
+        )
+        logout_button(email, st.sidebar)
+    return grant
+
+
+def login_screen() -> None:
+    """The only thing an anonymous visitor sees: the title and a sign-in button."""
+    st.title(ui.t("access.login_title"))
+    st.write(ui.t("access.login_text"))
+    # A callback, not `if st.button(...)`: it runs whichever page the rerun lands on.
+    st.button(ui.t("access.login_button"), type="primary", key="login", on_click=st.login)
+
+
+def logout_button(email: str, where) -> None:
+    where.button(ui.t("access.logout"), key="logout", on_click=_logout, args=(email,))
+
+
+def _logout(email: str) -> None:
+    access.audit("logout", email)
+    st.logout()
+
+
+def view(grant: access.Grant, page: str) -> None:
+    """The audit line of a page view (page and its URL parameters), once per change of either."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "token"}
+    page = page or "/"  # the default page's path is ""
+    seen = (page, sorted(params.items()))
+    if st.session_state.get("_audit_view") != seen:
+        st.session_state["_audit_view"] = seen
+        access.audit("view", grant.email, {"page": page, "params": params})
+
+
+def outside_province(grant: access.Grant) -> bool:
+    """A link asking for a province outside the session's regions: the notice, an audit line,
+    and the parameter dropped (so nothing of that province is looked up); True if so."""
+    raw = st.query_params.get("province", "")
+    if not (raw.isdigit() and len(raw) == 6 and raw.endswith("0000")):
+        return False
+    if access.province_in_scope(int(raw), grant.regions):
+        return False
+    access.audit("denied", grant.email, {"province": int(raw)})
+    del st.query_params["province"]
+    st.session_state.pop("province", None)
+    st.warning(ui.t("access.outside"))
+    return True
+
+
+def access_panel() -> None:
+    """On the Data page: open mode said plainly; for admins, the latest audit lines."""
+    if not access.login_enabled():
+        st.info(ui.t("access.open_mode"))
+        return
+    grant = access.current()
+    if not (grant and grant.is_admin):
+        return
+    rows = access.read_audit()[-AUDIT_ROWS:][::-1]
+    st.subheader(ui.t("access.audit_title", n=len(rows)))
+    if not rows:
+        st.caption(ui.t("access.audit_none"))
+        return
+    frame = pd.DataFrame(
+        {
+            ui.t("access.audit_time"): [r.get("time") for r in rows],
+            ui.t("access.audit_email"): [r.get("email") for r in rows],
+            ui.t("access.audit_action"): [r.get("action") for r in rows],
+            ui.t("access.audit_what"): [_what(r.get("what")) for r in rows],
+        }
+    )
+    ui.table(frame, key="audit", filename="audit")
+
+
+def _code(text: str) -> str:
+    """An email shown as inline code: Markdown would otherwise make it a mailto link."""
+    return "`" + text.replace("`", "") + "`"
+
+
+def _what(value) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,191 @@
+"""Regions are enforced where the data are read: every named query that returns rows tied to a
+place takes $regions, and with a county's scope no row of another place comes back."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+import pytest
+
+from dashboard import db
+
+# Queries that take no scope, by decision (README, "Who may see what"): none of them returns a
+# row of a region, an institution, an alliance or its activity. A new query is scoped unless it
+# is added here.
+UNSCOPED = {
+    "boundaries": "geometry of every unit (adcode and outline, no name): the map's background",
+    "region_extents": "bounding box of every unit (adcode and four numbers, no name): map frames",
+    "map_lines": "the South China Sea dash line of the national map",
+    "meta": "when the data were built and as of which date",
+    "metric_catalogue": "the metric catalogue",
+    "export_metrics": "the metric catalogue, for download",
+    "metric_years": "the years that have data",
+    "import_available": "whether the file has an import log at all",
+    "contract/violations": "the build's and the CLI's contract check, never run by the app",
+    "contract/provenance": "the build's and the CLI's provenance check, never run by the app",
+}
+
+SCOPE = [330822]  # 常山县, in 衢州市 (330800), 浙江省 (330000)
+ANCESTORS = {330822, 330800, 330000, 100000}
+# columns naming a place; lead_* columns describe an alliance's lead, part of the alliance record
+PLACE_COLUMNS = {"adcode", "county_adcode", "province_adcode", "to_adcode", "other_adcode"}
+ID_COLUMNS = {"site_id": "sites", "alliance_id": "alliances"}
+# columns that describe the lead of an alliance in scope under another name
+LEAD_COLUMNS = {"kiosk_latest_alliances": {"province_adcode", "province_name", "province_name_en"}}
+VALUES = {
+    "province": [0, 330000, 620000, 310000],
+    "site": ["R-S002", "R-S003", "R-S001"],
+    "level": ["county", "city", "province"],
+    "metric": ["county_visit_rate"],
+    "year": [2025],
+    "limit": [10_000],
+    "n": [1_000],
+    "form": [""],
+    "scope": [""],
+    "specialty": [""],
+    "q": [""],
+    "kind": [""],
+    "tier": [""],
+    "ownership": [""],
+    "real_only": [False],
+    "year_from": [1900],
+    "year_to": [2100],
+}
+
+
+def query_names() -> list[str]:
+    return sorted(
+        str(p.relative_to(db.QUERIES_DIR).with_suffix("")) for p in db.QUERIES_DIR.rglob("*.sql")
+    )
+
+
+SCOPED = [name for name in query_names() if name not in UNSCOPED]
+
+
+@pytest.fixture(scope="module")
+def con(tiny_db):
+    """A read-only connection to the tiny database."""
+    con = db.connect(tiny_db)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def truth(con) -> dict:
+    """What a 330822 official may see, worked out here without the queries' macros."""
+
+    def ids(sql: str) -> set[str]:
+        return {row[0] for row in con.cursor().execute(f"use data; {sql}").fetchall()}
+
+    sites_in = ids("select site_id from sites where county_adcode = 330822")
+    alliances_in = ids(
+        "select alliance_id from memberships join sites using (site_id) "
+        "where county_adcode = 330822 union select alliance_id from alliances a "
+        "join sites s on s.site_id = a.lead_site_id where s.county_adcode = 330822"
+    )
+    outside_names = ids(
+        "select name from regions where adcode not in (330822, 330800, 330000) "
+        "union select name from sites where county_adcode <> 330822"
+    ) - {"上海市"} | {"甘肃省", "Gansu"}  # 上海市 is also the city's name: checked by adcode
+    alliances_out = sorted(ids("select alliance_id from alliances") - alliances_in)
+    return {
+        "sites": sites_in,
+        "alliances": alliances_in,
+        "outside_names": outside_names,
+        "alliance_values": ["R-A01", alliances_out[0]],
+    }
+
+
+def param_sets(name: str, truth: dict) -> list[dict]:
+    wanted = sorted(db.query_params(name) - {"regions"})
+    values = VALUES | {"alliance": truth["alliance_values"]}
+    return [
+        dict(zip(wanted, combo, strict=True))
+        for combo in itertools.product(*(values[k] for k in wanted))
+    ]
+
+
+def outside_rows(name: str, frame: pd.DataFrame, truth: dict) -> list[str]:
+    """Descriptions of the cells of frame that belong to a place outside the scope."""
+    if name == "province_links":  # 'in' rows name the lead's province (part of the alliance)
+        frame = frame[frame["direction"] == "out"]
+    if name == "cross_province_links":  # from_* is the lead's province
+        frame = frame.drop(columns=[c for c in frame.columns if c.startswith("from_")])
+    lead = LEAD_COLUMNS.get(name, set())
+    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("lead_") or c in lead])
+    bad = []
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if column in PLACE_COLUMNS:
+            bad += [f"{column}={v}" for v in values if int(v) not in ANCESTORS]
+        if column == "site_id":
+            bad += [f"site_id={v}" for v in values if v not in truth["sites"]]
+        if column == "alliance_id":
+            bad += [f"alliance_id={v}" for v in values if v not in truth["alliances"]]
+        bad += [
+            f"{column}={v}" for v in values if isinstance(v, str) and v in truth["outside_names"]
+        ]
+    return bad
+
+
+def test_every_query_is_scoped_or_listed_as_public():
+    for name in query_names():
+        takes = "regions" in db.query_params(name)
+        assert takes != (name in UNSCOPED), (
+            f"{name}: {'listed as unscoped but takes' if takes else 'neither takes'} $regions"
+            + ("" if takes else " nor is listed in UNSCOPED")
+        )
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_a_county_scope_returns_no_row_outside_it(con, truth, name):
+    seen = 0
+    for params in param_sets(name, truth):
+        frame = db.run(con, name, params | {"regions": SCOPE})
+        seen += len(frame)
+        assert not outside_rows(name, frame, truth), (
+            name,
+            params,
+            outside_rows(name, frame, truth),
+        )
+    national = sum(
+        len(db.run(con, name, params | {"regions": [100000]})) for params in param_sets(name, truth)
+    )
+    assert national >= seen  # the national scope loses nothing the county sees
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_an_empty_scope_returns_no_place(con, truth, name):
+    nobody = {"sites": set(), "alliances": set(), "outside_names": truth["outside_names"]}
+    for params in param_sets(name, truth):
+        frame = db.run(con, name, params | {"regions": []})
+        cells = [c for c in frame.columns if c in PLACE_COLUMNS | set(ID_COLUMNS)]
+        assert frame[cells].dropna(how="all").empty, (name, params)
+        assert not outside_rows(name, frame, nobody), name
+
+
+def test_scopes_nest(con):
+    """A city sees its counties, a province its cities' counties, 100000 every county."""
+
+    def counties(regions):
+        frame = db.run(
+            con,
+            "province_counties",
+            {"regions": regions, "province": 330000, "metric": "county_visit_rate", "year": 2025},
+        )
+        return set(frame["adcode"])
+
+    assert counties([330822]) == {330822}
+    assert counties([330800]) == {330802, 330822}
+    assert counties([330000]) == counties([100000]) == {330802, 330822}
+    assert counties([620000]) == set()
+    assert counties([330802, 330822]) == {330802, 330822}
+
+
+def test_an_alliance_outside_the_scope_is_not_found(con, truth):
+    inside, outside = truth["alliance_values"]
+    assert len(db.run(con, "alliance_detail", {"regions": SCOPE, "alliance": inside})) == 1
+    assert db.run(con, "alliance_detail", {"regions": SCOPE, "alliance": outside}).empty
+    members = db.run(con, "alliance_members", {"regions": SCOPE, "alliance": inside})
+    assert set(members["site_id"]) == {"R-S002"}  # not the Shanghai lead, not the Gansu member

@@ -1,0 +1,246 @@
+"""Login end to end: a real OpenID provider on loopback (oidc-provider-mock), `streamlit run` with
+[auth] in its secrets, an access list and a kiosk token, and headless Chromium through the real
+login. Nothing inside the app is replaced; the audit log is read at the end."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+import pytest
+
+from dashboard import access, build
+from tests.browser import chromium, free_port, require_chromium, streamlit_server
+from tests.conftest import write_data_dir
+from tests.helpers import msg
+
+ZJ = "zj.viewer@wjw.example.cn"  # 浙江省, viewer
+QZ = "qz.analyst@wjw.example.cn"  # 衢州市, analyst
+ADMIN = "admin@wjw.example.cn"  # the whole country, admin
+STRANGER = "nobody@wjw.example.cn"  # logs in, not on the list
+TOKEN = secrets.token_urlsafe(32)
+GANSU = ("甘肃", "兰州", "城关区", "七里河区")
+ACCESS_LIST = f"""email,regions,role
+{ZJ},330000,viewer
+{QZ.upper()},330800,analyst
+{ADMIN},100000,admin
+"""
+
+
+def _db(base: Path) -> Path:
+    """The tiny database with one more Zhejiang county outside 衢州 (杭州 上城区)."""
+    data_dir = write_data_dir(base / "data")
+    regions = data_dir / "boundaries" / "regions.csv"
+    with regions.open("a", encoding="utf-8") as f:
+        f.write("330100,杭州市,,city,330000,330000,120.2,30.3\n")
+        f.write("330102,上城区,,county,330100,330000,120.2,30.3\n")
+    counties = data_dir / "boundaries" / "counties.geojson"
+    shapes = json.loads(counties.read_text(encoding="utf-8"))
+    ring = [[120.0, 30.1], [120.0, 30.5], [120.4, 30.5], [120.4, 30.1], [120.0, 30.1]]
+    shapes["features"].append(
+        {
+            "type": "Feature",
+            "id": "330102",
+            "properties": {"adcode": 330102, "name": "上城区"},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+    )
+    counties.write_text(json.dumps(shapes), encoding="utf-8")
+    return build.build(base / "access.duckdb", data_dir=data_dir)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """The identity provider, one app server with login on, and where its audit log is."""
+    require_chromium()
+    from oidc_provider_mock import User, run_server_in_thread
+
+    base = tmp_path_factory.mktemp("access")
+    db = _db(base)
+    (base / "access.csv").write_text(ACCESS_LIST, encoding="gbk")  # as Excel saves it in China
+    kiosk_toml = (Path(__file__).parent.parent / "kiosk.toml").read_text(encoding="utf-8")
+    (base / "kiosk.toml").write_text(
+        kiosk_toml + f'\n[tokens.lobby]\ntoken = "{TOKEN}"\nregions = "330800"\n', encoding="utf-8"
+    )
+    users = [User(sub=e, claims={"email": e}) for e in (ZJ, QZ, ADMIN, STRANGER)]
+    port = free_port()
+    with run_server_in_thread(user_claims=users) as idp:
+        issuer = f"http://localhost:{idp.server_port}"
+        (base / "secrets.toml").write_text(
+            f"""[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "{secrets.token_hex(32)}"
+client_id = "dashboard"
+client_secret = "{secrets.token_hex(16)}"
+server_metadata_url = "{issuer}/.well-known/openid-configuration"
+""",
+            encoding="utf-8",
+        )
+        env = {
+            "STREAMLIT_SECRETS_FILES": str(base / "secrets.toml"),
+            "DASHBOARD_ACCESS": str(base / "access.csv"),
+            "DASHBOARD_AUDIT": str(base / "audit.jsonl"),
+            "KIOSK_CONFIG": str(base / "kiosk.toml"),
+        }
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in env.items():
+                mp.setenv(key, value)
+            with streamlit_server(db, port) as url:
+                yield {
+                    "url": url,
+                    "issuer": issuer,
+                    "audit": base / "audit.jsonl",
+                    "access": base / "access.csv",
+                }
+
+
+def audit_lines(world, **match) -> list[dict]:
+    rows = access.read_audit(world["audit"])
+    return [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the run (no running indicator, app drawn)."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    page.wait_for_timeout(500)
+
+
+def login(page, world, email: str) -> None:
+    """Through the login screen, the provider's form and back."""
+    page.goto(world["url"] + "/")
+    page.get_by_role("button", name=msg("access.login_button")).click()
+    page.wait_for_url(world["issuer"] + "/**", timeout=30_000)
+    page.get_by_placeholder("sub").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(world["url"] + "/**", timeout=30_000)
+
+
+def body(page) -> str:
+    return page.inner_text("body")
+
+
+def test_anonymous_sees_the_login_screen_and_no_data(world):
+    with chromium() as page:
+        page.goto(world["url"] + "/province?province=330000")
+        page.get_by_role("button", name=msg("access.login_button")).wait_for(timeout=60_000)
+        settle(page)
+        text = body(page)
+        assert "浙江" not in text and "衢州" not in text
+        assert page.locator(".js-plotly-plot").count() == 0
+        assert page.locator("[data-testid='stDataFrame']").count() == 0
+        assert not page.outside_requests
+
+
+def test_a_province_official_sees_only_the_province(world):
+    with chromium() as page:
+        login(page, world, ZJ)
+        page.goto(world["url"] + "/province?province=330000")
+        settle(page)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        assert "浙江省" in body(page)
+        # the province picker offers Zhejiang only (and "all", which is all of one's regions)
+        page.get_by_test_id("stSidebar").get_by_role("combobox").first.click()
+        options = page.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        assert sorted(options) == sorted([msg("province.all"), "浙江省"])
+        # a viewer has no download buttons, here or on the Data page
+        assert page.get_by_role("button", name=msg("common.download_csv")).count() == 0
+        page.goto(world["url"] + "/data")
+        page.get_by_text(msg("data.sources_title")).wait_for(timeout=60_000)
+        settle(page)
+        assert page.get_by_role("button", name=msg("common.download_csv")).count() == 0
+        # a link to Gansu: the notice, nothing of Gansu
+        page.goto(world["url"] + "/province?province=620000")
+        page.get_by_text(msg("access.outside")).wait_for(timeout=60_000)
+        settle(page)
+        text = body(page)
+        assert not [name for name in GANSU if name in text], text
+    assert audit_lines(world, email=ZJ, action="login")
+    assert audit_lines(world, email=ZJ, action="denied", what={"province": 620000})
+    views = audit_lines(world, email=ZJ, action="view")
+    assert {"page": "province", "params": {"province": "330000", "lang": "zh"}} in [
+        v["what"] for v in views
+    ]
+
+
+def _map_locations(page) -> set[str]:
+    return set(
+        page.evaluate(
+            """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
+                   el => (el.data || []).flatMap(trace => trace.locations || []))"""
+        )
+    )
+
+
+def test_a_city_official_sees_its_counties_and_may_download(world):
+    with chromium() as page:
+        login(page, world, QZ)  # listed in capitals: emails compare without case
+        page.goto(world["url"] + "/province?province=330000")
+        settle(page)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        settle(page)
+        assert _map_locations(page) == {"330802", "330822"}  # not Hangzhou's 330102
+        assert "上城区" not in body(page)
+        page.goto(world["url"] + "/data")
+        page.get_by_text(msg("data.download_title")).wait_for(timeout=60_000)
+        settle(page)
+        button = page.get_by_role("button", name=msg("common.download_csv"))
+        button.last.wait_for(timeout=60_000)
+        with page.expect_download(timeout=30_000) as download:
+            button.last.click()
+        csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert "R-A01" in csv_text  # the alliance with a member in 常山县
+        # logout: through the provider's end-session form, back to the login screen
+        page.get_by_role("button", name=msg("access.logout")).click()
+        page.wait_for_url(world["issuer"] + "/**", timeout=30_000)
+        page.get_by_role("button", name="End session").click()
+        page.get_by_role("button", name=msg("access.login_button")).wait_for(timeout=60_000)
+    assert audit_lines(world, email=QZ, action="download")
+    assert audit_lines(world, email=QZ, action="logout")
+
+
+def test_someone_not_on_the_list_is_told_to_ask_until_added(world):
+    path = world["access"]
+    text = path.read_text(encoding="gbk")
+    try:
+        with chromium() as page:
+            login(page, world, STRANGER)
+            page.get_by_text(msg("access.denied_title")).wait_for(timeout=60_000)
+            page.get_by_text(STRANGER).wait_for(timeout=60_000)  # in the notice below it
+            settle(page)
+            shown = body(page)
+            assert page.locator("a[href^='mailto:']").count() == 0  # data text is never a link
+            assert page.locator(".js-plotly-plot").count() == 0
+            assert "浙江" not in shown
+            # added as a Gansu admin: the list is read again, no restart
+            path.write_text(text + f"{STRANGER},620000,admin\n", encoding="gbk")
+            page.goto(world["url"] + "/data")
+            page.get_by_text(msg("access.audit_title", n=0)[:4]).first.wait_for(timeout=60_000)
+            page.goto(world["url"] + "/province?province=620000")
+            page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+            settle(page)
+            assert "甘肃省" in body(page)
+    finally:
+        path.write_text(text, encoding="gbk")
+    assert audit_lines(world, email=STRANGER, action="denied")
+
+
+def test_the_kiosk_opens_with_its_token_only(world):
+    with chromium() as page:
+        for query in ("", "?token=" + "x" * 43):
+            page.goto(world["url"] + "/kiosk" + query)
+            page.get_by_text(msg("access.kiosk_denied")).wait_for(timeout=60_000)
+            assert page.locator(".js-plotly-plot").count() == 0
+        page.goto(world["url"] + f"/kiosk?token={TOKEN}&slides=province&interval=300")
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        settle(page)
+        assert msg("access.kiosk_denied") not in body(page)
+        assert _map_locations(page) <= {"330802", "330822"}
+    denied = [r["what"]["reason"] for r in audit_lines(world, action="denied", email="-")]
+    assert {"no token", "bad token"} <= set(denied)
+    assert audit_lines(world, email="kiosk:lobby", action="login")
+    assert all(TOKEN not in json.dumps(r) for r in access.read_audit(world["audit"]))
