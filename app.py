@@ -39,6 +39,7 @@ try:
     ensure_database()
     outside = not kiosk and gate.outside_province(grant)
     if not kiosk:
+        ui.one_history_entry_per_action()
         ui.province_picker()
     if not outside:
         page.run()

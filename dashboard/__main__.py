@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from dashboard import access, build, db, i18n, importer, lock, provenance, simulate
+from dashboard.report import cli as report_cli
 
 
 def bar(step: int, total: int, label: str) -> None:
@@ -293,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--email", default=None)
     p.add_argument("--file", type=Path, default=None, help="default: $DASHBOARD_AUDIT")
     p.set_defaults(func=cmd_audit)
+    report_cli.add_parser(sub, progress=bar)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -24,6 +24,14 @@ SCHEMA = Path(__file__).with_name("schema.sql")
 MONTHLY_VIEW = Path(__file__).with_name("monthly_view.sql")
 KEEP_BACKUPS = 3
 REAL_TABLES = ["sites", "alliances", "memberships", "funding", "milestones", "figures"]
+# The articles' alliances told in structure: tags, tiers, areas, related records (built in only).
+REAL_DETAIL_TABLES = [
+    "alliance_tags",
+    "alliance_tiers",
+    "member_tiers",
+    "alliance_areas",
+    "alliance_links",
+]
 Progress = Callable[[int, int, str], None]
 
 
@@ -51,8 +59,11 @@ def read_regions(data_dir: Path = DATA_DIR) -> pd.DataFrame:
 def read_real(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
     """The hand-entered tables of data/real/ as text columns (empty cells are None)."""
     real = {}
-    for table in ["articles", *REAL_TABLES]:
-        frame = pd.read_csv(data_dir / "real" / f"{table}.csv", dtype=str, keep_default_na=False)
+    for table in ["articles", *REAL_TABLES, *REAL_DETAIL_TABLES]:
+        path = data_dir / "real" / f"{table}.csv"
+        if table in REAL_DETAIL_TABLES and not path.exists():
+            continue  # optional: a data folder without them builds as before
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         real[table] = frame.replace({"": None})
     return real
 
@@ -152,6 +163,9 @@ def _write_base(con, data_dir: Path, regions: pd.DataFrame, real: dict) -> None:
         if table != "figures":
             frame = frame.assign(simulated=False)
         db.insert_frame(con, table, frame)
+    for table in REAL_DETAIL_TABLES:
+        if table in real:
+            db.insert_frame(con, table, real[table])
 
 
 def _write_demo(con, sim: dict[str, pd.DataFrame], skip: set[str] = frozenset()) -> None:

@@ -64,6 +64,35 @@ def dates(column: pd.Series) -> pd.Series:
     return pd.to_datetime(column).dt.strftime("%Y-%m-%d").fillna("")
 
 
+PRECISIONS = ("day", "month", "year", "by")
+
+
+def dated(value, precision: str | None, lang: str) -> str:
+    """A date as exact as the source is: 2017-12-09, 2017年6月 / June 2017, 1995年 / 1995, or
+    不晚于 2024-02-29 / by 2024-02-29 (the article's date for a date it does not give)."""
+    if not given(value):
+        return ""
+    day = pd.Timestamp(value)
+    if precision == "year":
+        return i18n.text("date.year", lang, y=day.year)
+    if precision == "month":
+        return i18n.text("date.month", lang, y=day.year, m=day.month, name=day.strftime("%B"))
+    shown = day.strftime("%Y-%m-%d")
+    return i18n.text("date.by", lang, d=shown) if precision == "by" else shown
+
+
+def dates_with(column: pd.Series, precision: pd.Series, lang: str) -> pd.Series:
+    """A column of dates, each as exact as its precision (blank where there is no date)."""
+    return pd.Series(
+        [
+            dated(v, p if isinstance(p, str) else None, lang)
+            for v, p in zip(column, precision, strict=True)
+        ],
+        index=column.index,
+        dtype=object,
+    )
+
+
 def months(column: pd.Series) -> pd.Series:
     """Months as YYYY-MM text."""
     return column.dt.strftime("%Y-%m")

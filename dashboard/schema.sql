@@ -201,3 +201,59 @@ create table imports (  -- one row per published import of an office's files (py
     scope integer not null,  -- 100000: the whole country; else the province adcode replaced
     warnings varchar not null  -- JSON list of the report's warnings (file, row, column, value, rule…)
 );
+
+-- ---- The articles' alliances as the articles tell them (data/real/, built in) ----------------
+-- How exact a date is: 'day', 'month', 'year', or 'by' (on or before it: the article's date
+-- stands in for a date the article does not give). NULL reads as 'day'.
+-- (DuckDB takes no CHECK on an added column: tests/test_real_data.py checks the codes.)
+alter table alliances add column founded_precision varchar;
+alter table milestones add column date_precision varchar;
+
+create table alliance_tags (  -- cooperation forms, platforms, shares, workstations… as tags
+    alliance_id varchar not null,
+    kind varchar not null check (kind in ('form', 'platform', 'share', 'transfer', 'workstation', 'vertical', 'mechanism')),
+    tag_zh varchar not null,
+    tag_en varchar not null,
+    source varchar not null
+);
+
+create table alliance_tiers (  -- the layers of an alliance's model, e.g. Lishui's X+1+9+X
+    alliance_id varchar not null,
+    tier varchar not null,
+    position integer not null,
+    name_zh varchar not null,
+    name_en varchar not null,
+    stated_count integer,
+    detail_zh varchar,
+    detail_en varchar,
+    source varchar not null,
+    primary key (alliance_id, tier)
+);
+
+create table member_tiers (  -- which layer each member sits in
+    alliance_id varchar not null,
+    site_id varchar not null,
+    tier varchar not null,
+    source varchar not null,
+    primary key (alliance_id, site_id)
+);
+
+create table alliance_areas (  -- the places an alliance covers (province, city or county)
+    alliance_id varchar not null,
+    adcode integer not null,
+    basis varchar not null check (basis in ('stated', 'inferred')),
+    note_zh varchar,
+    note_en varchar,
+    source varchar not null,
+    primary key (alliance_id, adcode)
+);
+
+create table alliance_links (  -- related records, read both ways
+    alliance_id varchar not null,
+    related_id varchar not null,
+    relation varchar not null check (relation in ('same_lead', 'same_programme', 'parallel')),
+    note_zh varchar,
+    note_en varchar,
+    source varchar not null,
+    primary key (alliance_id, related_id)
+);

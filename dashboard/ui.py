@@ -67,6 +67,15 @@ def notice_bad_param(key: str) -> None:
     log.info("ignored invalid URL parameter %s", key)
 
 
+def history_navigation() -> bool:
+    """Whether this run was started by the browser's Back or Forward: then the URL is the view to
+    restore, every selection in it (an absent key means its default), not the widgets' state."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+
+
 def _url_changed(key: str) -> str | None:
     """The URL's value for key if someone other than this app changed it since the app last
     wrote it (browser back/forward, an edited link); None otherwise."""
@@ -84,7 +93,7 @@ def _start(key: str, parse: Callable[[str], object], default, fits: Callable = l
     """Set a URL-bound widget's value before it is drawn: the URL's if it changed under the app
     (back/forward), else the value it already has if that still fits, else the URL's if parse
     accepts it (ValueError if not: a notice), else default."""
-    if _url_changed(key) is not None:
+    if _url_changed(key) is not None or history_navigation():
         st.session_state.pop(key, None)
     elif key in st.session_state:
         # The same key on another page is another widget to Streamlit, which would drop the
@@ -132,8 +141,9 @@ def choose(
     # Labels are made now, in this run's language, not later by whoever formats the widget.
     labels = {option: str(format_func(option)) for option in options}
     value = widget(text, options, key=key, format_func=labels.__getitem__, **kwargs)
-    st.query_params[key] = str(value)
-    _sent(key, str(value))
+    # Left out while it is the default: a first visit then writes nothing to the URL, so it
+    # makes no history entry of its own (Back leaves the app instead of replaying its start).
+    _to_url(key, str(value), str(default))
     return value
 
 
@@ -215,6 +225,35 @@ def choose_facet(
     )
 
 
+def choose_tag(widget: Callable, facets: pd.DataFrame) -> str:
+    """The tag filter (cooperation forms, platforms, shares…) bound to ?tag=<the Chinese tag>;
+    each shown under its kind, in the session's language. '' means all."""
+    tags = facets[facets["facet"] == "tag"]
+    shown = {
+        value: f"{label('tag_kind', kind)} · {tag_en if lang() == 'en' else value}"
+        for value, kind, tag_en in zip(tags["value"], tags["kind"], tags["tag_en"], strict=True)
+    }
+    return choose(
+        widget,
+        t("alliances.tag"),
+        [NONE, *shown],
+        key="tag",
+        default=NONE,
+        format_func=lambda v: shown[v] if v else t("common.all"),
+    )
+
+
+def choose_city(widget: Callable, cities: pd.DataFrame) -> int:
+    """A city of the province page's province, bound to ?city= (an adcode); 0 means every city."""
+    names = {0: t("province.all_cities")} | {
+        int(code): name
+        for code, name in zip(cities["adcode"], localized(cities, "name"), strict=True)
+    }
+    return choose(
+        widget, t("common.city"), list(names), key="city", default=0, format_func=names.get
+    )
+
+
 def choose_record(
     text: str, key: str, listed: pd.DataFrame, id_column: str, detail: str, none_text: str
 ) -> tuple[str, pd.DataFrame]:
@@ -225,7 +264,10 @@ def choose_record(
     """
     from dashboard import data  # here, not at import: pages and tests import ui without a DB
 
-    wanted = str(_url_changed(key) or st.session_state.get(key, st.query_params.get(key, NONE)))
+    if history_navigation():  # Back/Forward: the record in the URL, none if it names none
+        wanted = str(st.query_params.get(key, NONE))
+    else:
+        wanted = str(_url_changed(key) or st.session_state.get(key, st.query_params.get(key, NONE)))
     # An id is short; a long URL value is not looked up (and gets the notice in choose).
     looked_up = wanted and len(wanted) <= ID_MAX_CHARS
     record = data.query(detail, **{key: wanted}) if looked_up else pd.DataFrame()
@@ -279,11 +321,66 @@ def follow_click(event, ids: list[str], key: str) -> None:
     this); a selection left as it was changes nothing, so the picker can be used meanwhile."""
     rows = list(event.selection.rows)
     seen = f"_{key}_clicked_rows"
-    if rows == st.session_state.get(seen):
+    if rows == st.session_state.get(seen) or history_navigation():
+        st.session_state[seen] = rows  # a selection left on screen by Back is not a new click
         return
     st.session_state[seen] = rows
     if rows and rows[0] < len(ids):
         st.session_state[key] = ids[rows[0]]
+
+
+def fresh_click(key: str, value) -> bool:
+    """Whether value (e.g. the province clicked on a map) is a new click to act on: not the same
+    selection seen before, and not one the browser's Back or Forward brought back on screen."""
+    seen = f"_{key}_clicked"
+    if value == st.session_state.get(seen) or history_navigation():
+        st.session_state[seen] = value
+        return False
+    st.session_state[seen] = value
+    return bool(value)
+
+
+def url_with(**changes: str) -> dict[str, str]:
+    """The URL's parameters now, with changes: what a link to another page carries along, so a
+    page switch keeps every selection and makes one history entry, not two."""
+    return {k: v for k, v in st.query_params.to_dict().items() if k not in changes} | changes
+
+
+# One browser-history entry per user action. Streamlit pushes an entry whenever a run changes
+# the URL (each st.query_params write, and the page path on a switch): several per action, e.g.
+# st.switch_page writes the query, then the path. A push with no user action (a click, a key)
+# since the last one becomes a replace, so Back goes to the previous view in one step. Back and
+# Forward themselves rerun the page with is_history_navigation, which restores every selection
+# from the URL (history_navigation above).
+_HISTORY_JS = """
+export default function () {
+  const w = window;
+  if (w.__oneEntryPerAction) return;
+  w.__oneEntryPerAction = true;
+  let acted = false;
+  const mark = (e) => { if (e.isTrusted) acted = true; };
+  for (const type of ["pointerdown", "keydown"]) w.addEventListener(type, mark, true);
+  w.addEventListener("popstate", () => { acted = false; });
+  const push = w.history.pushState.bind(w.history);
+  const replace = w.history.replaceState.bind(w.history);
+  w.history.pushState = (state, title, url) => {
+    if (acted) { acted = false; return push(state, title, url); }
+    return replace(state, title, url);
+  };
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _history_component():
+    # Registered once per process: a component name is registered once.
+    return st.components.v2.component("dashboard_history", js=_HISTORY_JS)
+
+
+def one_history_entry_per_action() -> None:
+    """Install the browser-history rule above (once per browser tab; draws nothing)."""
+    with st.sidebar:
+        _history_component()(key="dashboard_history")
 
 
 def simulated_note(frame: pd.DataFrame | bool) -> None:

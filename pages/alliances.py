@@ -1,14 +1,27 @@
 """联盟: a filterable register of alliances; one alliance's members, roles, activity, funding, source."""
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data, fmt, ui
+from dashboard.report import widget as briefing
 
 ui.through_router()
 
 REGISTER_LIMIT = 500  # rows listed; the counts cover every match
 ROLES = ["lead", "chair", "standing", "council", "member"]
+PROVINCE_PAGE = "pages/province.py"
+AREA_COLOUR = "#f0b27a"  # the places an alliance covers, apart from the members' blue
+TAG_COLOURS = {
+    "form": "blue",
+    "platform": "violet",
+    "share": "green",
+    "transfer": "orange",
+    "workstation": "red",
+    "vertical": "primary",
+    "mechanism": "gray",
+}
 
 
 def go_to(alliance_id: str) -> None:
@@ -28,12 +41,13 @@ scope = ui.choose_facet(c2.selectbox, ui.t("alliances.scope"), facets, "scope")
 specialty = ui.choose_facet(
     c3.selectbox, ui.t("alliances.specialty"), facets, "specialty", labelled=False
 )
-c4, c5, c6 = st.columns([2, 2, 1.4], vertical_alignment="bottom")
+c4, c5, c6, c7 = st.columns([2, 2, 2, 1.4], vertical_alignment="bottom")
 q = ui.search(c4.text_input, ui.t("alliances.search_help"))
+tag = ui.choose_tag(c5.selectbox, facets)
 year_from, year_to = ui.bind_range(
-    c5.slider, ui.t("alliances.years"), "years", min(years), max(years)
+    c6.slider, ui.t("alliances.years"), "years", min(years), max(years)
 )
-real_only = ui.bind_flag(c6.toggle, ui.t("alliances.real_only"), "real")
+real_only = ui.bind_flag(c7.toggle, ui.t("alliances.real_only"), "real")
 
 register = data.query(
     "alliance_register",
@@ -41,6 +55,7 @@ register = data.query(
     form=form,
     scope=scope,
     specialty=specialty,
+    tag=tag,
     year_from=year_from,
     year_to=year_to,
     q=q,
@@ -63,7 +78,7 @@ else:
         model=register["model"].fillna(""),
         form=ui.labels("form", register["form"]),
         scope=ui.labels("scope", register["scope"]),
-        founded_on=fmt.dates(register["founded_on"]),
+        founded_on=fmt.dates_with(register["founded_on"], register["founded_precision"], ui.lang()),
         data=ui.data_labels(register, "alliances"),
     )
     event = ui.table(
@@ -115,9 +130,21 @@ def show_header(a: pd.Series) -> None:
     facts[1].metric(ui.t("alliances.scope"), ui.label("scope", a["scope"]))
     facts[2].metric(ui.t("alliances.specialty"), fmt.text(a["specialty"]))
     facts[3].metric(ui.t("alliances.model"), fmt.text(a["model"]))
-    facts[4].metric(ui.t("alliances.col_founded"), str(a["founded_on"].date()))
+    facts[4].metric(
+        ui.t("alliances.col_founded"), fmt.dated(a["founded_on"], a["founded_precision"], ui.lang())
+    )
     facts[5].metric(ui.t("alliances.members_now"), f"{int(a['members']):,}")
-    st.markdown(ui.t("alliances.lead_line", name=ui.plain(a["lead_name"])))
+    if int(a["leads"]) > 1:  # co-founders: every one of them is a lead (R-A01 has four)
+        names = "、" if ui.lang() == "zh" else "; "
+        st.markdown(
+            ui.t(
+                "alliances.leads_line",
+                n=int(a["leads"]),
+                names=ui.plain(names.join(a["lead_names"].split("、"))),
+            )
+        )
+    else:
+        st.markdown(ui.t("alliances.lead_line", name=ui.plain(a["lead_name"])))
     if fmt.given(a["parent_alliance_id"]):
         st.markdown(f"**{ui.t('alliances.parent')}**")
         st.button(
@@ -137,10 +164,115 @@ def show_header(a: pd.Series) -> None:
                 on_click=go_to,
                 args=(child.alliance_id,),
             )
+    show_related(a["alliance_id"])
+    show_tags(a["alliance_id"])
     if fmt.given(a["note"]):
         with st.expander(ui.t("alliances.note")):
             st.markdown(ui.plain(a["note"]))
     ui.source_note(a, "alliances")
+
+
+def show_related(aid: str) -> None:
+    """Related records, both ways (Bengbu's 1+1+N and the regional medical centre)."""
+    related = data.query("alliance_related", alliance=aid)
+    if related.empty:
+        return
+    st.markdown(f"**{ui.t('alliances.related')}**")
+    note = "note_en" if ui.lang() == "en" else "note_zh"
+    for row in related.itertuples():
+        left, right = st.columns([2, 3], vertical_alignment="center")
+        left.button(
+            f"→ {ui.plain(row.name)}",
+            key=f"go_{row.alliance_id}",
+            on_click=go_to,
+            args=(row.alliance_id,),
+        )
+        right.caption(
+            f"{ui.label('relation', row.relation)} · {ui.plain(getattr(row, note) or '')}"
+        )
+
+
+def show_tags(aid: str) -> None:
+    """The article's cooperation forms, platforms, shares, workstations… as tags, by kind."""
+    tags = data.query("alliance_tags", alliance=aid)
+    if tags.empty:
+        return
+    column = "tag_en" if ui.lang() == "en" else "tag_zh"
+    for kind, group in tags.groupby("kind", sort=False):
+        row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        row.markdown(f"**{ui.label('tag_kind', kind)}**")
+        for text in group[column]:
+            row.badge(ui.plain(text), color=TAG_COLOURS.get(kind, "gray"))
+
+
+def show_structure(aid: str) -> None:
+    """The layers of the alliance's model (Lishui's X+1+9+X) and the places it covers."""
+    tiers = data.query("alliance_tiers", alliance=aid)
+    places = data.query("alliance_places", alliance=aid)
+    if tiers.empty and places.empty:
+        return
+    en = ui.lang() == "en"
+    if len(tiers):
+        st.subheader(ui.t("alliances.tiers_title"))
+        tiers = tiers.assign(
+            tier_label=tiers["name_en" if en else "name_zh"],
+            stated=tiers["stated_count"].map(lambda v: fmt.text(None if pd.isna(v) else int(v))),
+            detail=tiers["detail_en" if en else "detail_zh"].fillna(""),
+            member_names=tiers["member_names"].fillna(""),
+        )
+        ui.table(
+            ui.columns(
+                tiers,
+                {
+                    "tier_label": "alliances.col_alliance_tier",
+                    "stated": "alliances.col_stated_count",
+                    "members": "alliances.col_members",
+                    "member_names": "alliances.col_member_names",
+                    "detail": "alliances.col_detail",
+                },
+            ),
+            key="alliance_tiers",
+            filename=f"alliance_{aid}_tiers",
+        )
+    if len(places):
+        st.subheader(ui.t("alliances.places_title"))
+        places = places.assign(
+            basis_label=ui.labels("basis", places["basis"]),
+            level_label=ui.labels("level", places["level"]),
+            note=places["note_en" if en else "note_zh"].fillna(""),
+            province=ui.localized(places, "province_name"),
+        )
+        ui.table(
+            ui.columns(
+                places,
+                {
+                    "name": "common.name",
+                    "level_label": "alliances.col_level",
+                    "province": "common.province",
+                    "basis_label": "alliances.col_basis",
+                    "note": "alliances.col_detail",
+                },
+            ),
+            key="alliance_places",
+            filename=f"alliance_{aid}_areas",
+        )
+        # A link to the province page showing each city the alliance covers (Quzhou).
+        cities = places.dropna(subset=["city_adcode"]).drop_duplicates("city_adcode")
+        for city in cities.itertuples():
+            st.page_link(
+                PROVINCE_PAGE,
+                label=ui.t(
+                    "alliances.city_link",
+                    province=ui.plain(city.province),
+                    city=ui.plain(city.city_name),
+                ),
+                icon="🗺️",
+                query_params={
+                    "province": str(int(city.province_adcode)),
+                    "city": str(int(city.city_adcode)),
+                    "lang": ui.lang(),
+                },
+            )
 
 
 def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
@@ -151,8 +283,9 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         kind=ui.labels("kind", members["kind"]),
         tier=ui.labels("tier", members["tier"]),
         ownership=ui.labels("ownership", members["ownership"]),
-        joined_on=fmt.dates(members["joined_on"]),
+        joined_on=fmt.dates_with(members["joined_on"], members["joined_precision"], ui.lang()),
         left_on=fmt.dates(members["left_on"]),
+        alliance_tier=members["tier_name_en" if ui.lang() == "en" else "tier_name"].fillna(""),
     )
     current = members[members["left_on"] == ""]  # fmt.dates left blanks where none
     current = current.assign(hover=current["name"] + " · " + current["role_label"])
@@ -163,24 +296,47 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         level = areas["level"].iloc[0] if len(areas) else "province"
         areas["label"] = ui.localized(areas, "name")  # counties have no English names
         shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
+        shapes = data.map_shapes(level, areas["adcode"].tolist())
         fig = charts.choropleth(
             shaded,
-            data.map_shapes(level, areas["adcode"].tolist()),
+            shapes,
             value_label=ui.t("alliances.map_value"),
             hover_name="label",
             uirevision=f"alliance-{aid}",
             height=460,
             colorbar_title=ui.t("alliances.map_value"),
         )
+        # The places the alliance covers, in their own colour (Quzhou's six counties).
+        covered = areas[areas["in_area"]]  # the member points stay on top
+        if len(covered):
+            fig.add_trace(
+                go.Choropleth(
+                    geojson=shapes.url,
+                    locations=covered["adcode"].astype(str),
+                    featureidkey="id",
+                    z=[1] * len(covered),
+                    colorscale=[[0, AREA_COLOUR], [1, AREA_COLOUR]],
+                    showscale=False,
+                    text=charts.safe_text(covered["label"]),
+                    hovertemplate="%{text} · " + ui.t("alliances.in_area") + "<extra></extra>",
+                    marker={"line": {"width": 0.6, "color": "white"}},
+                    name=ui.t("alliances.places_title"),
+                    showlegend=True,
+                )
+            )
         others = current[~current["is_lead"]]
-        links = others.rename(
-            columns={
-                "lead_lon": "from_lon",
-                "lead_lat": "from_lat",
-                "lon": "to_lon",
-                "lat": "to_lat",
-            }
-        ).assign(alliances=1)
+        links = (
+            current[~current["is_main_lead"]]
+            .rename(
+                columns={
+                    "lead_lon": "from_lon",
+                    "lead_lat": "from_lat",
+                    "lon": "to_lon",
+                    "lat": "to_lat",
+                }
+            )
+            .assign(alliances=1)
+        )
         charts.add_links(fig, links, name=ui.t("alliances.map_links"), max_width=1.5)
         charts.add_points(fig, others, text="hover", name=ui.t("alliances.map_members"))
         charts.add_points(
@@ -242,10 +398,12 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         )
         ui.simulated_note(members)
     st.subheader(ui.t("alliances.members_title"))
+    has_tiers = bool((members["alliance_tier"] != "").any())
     ui.table(
         ui.columns(
             members,
-            {
+            ({"alliance_tier": "alliances.col_alliance_tier"} if has_tiers else {})
+            | {
                 "role_label": "alliances.col_role",
                 "name": "common.name",
                 "kind": "alliances.col_kind",
@@ -317,7 +475,19 @@ def show_funding(aid: str) -> None:
     funding = data.query("alliance_funding", alliance=aid)
     st.subheader(ui.t("alliances.funding_title"))
     if funding.empty:
-        st.info(ui.t("alliances.no_funding"))
+        # The article's money may sit on a related record (1+1+N → 浙大二院安徽医院): say where.
+        related = data.query("alliance_related", alliance=aid)
+        holders = related[related["has_funding"]]
+        if holders.empty:
+            st.info(ui.t("alliances.no_funding"))
+        for row in holders.itertuples():
+            st.info(ui.t("alliances.funding_elsewhere", name=ui.plain(row.name)))
+            st.button(
+                f"→ {ui.plain(row.name)}",
+                key=f"funding_go_{row.alliance_id}",
+                on_click=go_to,
+                args=(row.alliance_id,),
+            )
         return
     lang = ui.lang()
     divisor, axis = fmt.money_axis(funding.groupby("year")["amount_cny"].sum().max(), lang)
@@ -360,7 +530,9 @@ def show_milestones_and_figures(aid: str) -> None:
     if milestones.empty:
         st.info(ui.t("alliances.no_milestones"))
     else:
-        milestones["date"] = fmt.dates(milestones["date"])
+        milestones["date"] = fmt.dates_with(
+            milestones["date"], milestones["date_precision"], ui.lang()
+        )
         ui.table(
             ui.columns(
                 milestones,
@@ -403,6 +575,8 @@ def show_milestones_and_figures(aid: str) -> None:
 if len(detail):
     alliance = detail.iloc[0]
     show_header(alliance)
+    show_structure(chosen)
+    briefing.button("alliance", chosen)
     show_map_and_roles(alliance, data.query("alliance_members", alliance=chosen))
     show_growth(chosen)
     show_activity(chosen, bool(alliance["simulated"]))

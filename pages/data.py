@@ -116,6 +116,10 @@ else:
     cols[1].metric(ui.t("data.import_files_n"), int(row["n_files"]))
     cols[2].metric(ui.t("data.import_warnings_n"), int(row["n_warnings"]))
     st.caption(ui.t("data.import_files", files=ui.plain(row["files"])))
+    scope = ui.t("data.scope_national") if row["scope"] == 100000 else str(row["scope"])
+    st.caption(
+        f"{ui.t('data.import_batch')} {row['batch_id']} · {ui.t('data.import_scope')} {scope}"
+    )
     st.markdown(f"**{ui.t('data.import_tables_title')}**")
     imported = data.query("import_last_tables")
     imported["table_label"] = imported["table_name"].map(lambda name: ui.t(f"data.table.{name}"))

@@ -181,7 +181,9 @@ def show_site(site: pd.Series) -> None:
                 role=ui.labels("role", alliances["role"]),
                 form=ui.labels("form", alliances["form"]),
                 scope=ui.labels("scope", alliances["scope"]),
-                joined_on=fmt.dates(alliances["joined_on"]),
+                joined_on=fmt.dates_with(
+                    alliances["joined_on"], alliances["joined_precision"], ui.lang()
+                ),
                 left_on=fmt.dates(alliances["left_on"]),
                 data=ui.data_labels(alliances, "institutions"),
             )

@@ -70,9 +70,9 @@ event = ui.chart(
 )
 st.caption(ui.t("overview.click_hint"))
 clicked = [p.get("location") for p in (event.selection.points if event else [])]
-if clicked and clicked[0]:
+if ui.fresh_click("overview_map", clicked[0] if clicked else None):
     st.switch_page(
-        "pages/province.py", query_params={"province": str(clicked[0]), "lang": ui.lang()}
+        "pages/province.py", query_params=ui.url_with(province=str(clicked[0]), lang=ui.lang())
     )
 
 left, right = st.columns(2)

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, fmt, ui
+from dashboard.report import widget as briefing
 
 ui.through_router()
 
@@ -38,8 +39,9 @@ if ui.current_province() == 0:
 catalogue = data.query("metric_catalogue").set_index("metric_id")
 catalogue = catalogue[catalogue["level"] == "county"]
 years = data.query("metric_years")["year"].tolist()
-left, right = st.columns([3, 1])
+left, middle, right = st.columns([3, 2, 1])
 metric = ui.choose_metric(left.selectbox, catalogue)
+city = ui.choose_city(middle.selectbox, data.query("province_cities", province=province))
 year = ui.choose_year(right.selectbox, years)
 info = catalogue.loc[metric]
 metric_name = ui.metric_name(catalogue, metric)
@@ -47,8 +49,12 @@ target = None if pd.isna(info.target) else float(info.target)
 higher_is_better = info.direction != "lower"
 
 counties = data.query("province_counties", province=province, metric=metric, year=year)
+city_name = ""
+if city:  # one city's counties: the map, tiles, ranking and institutions narrow to it
+    counties = counties[counties["city_adcode"] == city].reset_index(drop=True)
+    city_name = str(counties["city_name"].iloc[0]) if len(counties) else ""
 trend = data.query("province_trend", province=province, metric=metric)
-sites = data.query("province_sites", province=province, year=year)
+sites = data.query("province_sites", province=province, city=city, year=year)
 alliances = data.query("province_alliances", province=province, year=year, limit=ALLIANCE_ROWS)
 links = data.query("province_links", province=province, year=year)
 
@@ -56,6 +62,9 @@ links = data.query("province_links", province=province, year=year)
 measured = counties.dropna(subset=["value"])
 here = trend[trend["area"] == "province"].set_index("year")["value"]
 now, before = here.get(year), here.get(year - YEARS_BACK)
+if city:  # the city's counties, averaged; their change is in the table's 5-year column
+    now = measured["value"].mean() if len(measured) else None
+    before = None
 cols = st.columns(6)
 cols[0].metric(ui.t("province.tile_counties"), f"{len(measured):,}")
 cols[1].metric(
@@ -87,10 +96,18 @@ cols[4].metric(
 )
 cols[5].metric(ui.t("province.tile_partners"), f"{links['other_adcode'].nunique():,}")
 ui.simulated_note(bool(measured["simulated"].any() or alliances["simulated"].any()))
+if city:
+    st.caption(ui.t("province.city_note", city=ui.plain(city_name), n=len(counties)))
+briefing.button("province", province, metric=metric, year=year)
 
 # The county map, diverging at the target when the metric has one.
 st.subheader(
-    ui.t("province.map_title", province=ui.plain(name), metric=ui.plain(metric_name), year=year)
+    ui.t(
+        "province.map_title",
+        province=ui.plain(name + (city_name if ui.lang() == "zh" else f" · {city_name}")),
+        metric=ui.plain(metric_name),
+        year=year,
+    )
 )
 show_sites = st.toggle(ui.t("province.show_sites"), value=True, key="province_show_sites")
 fig = charts.choropleth(

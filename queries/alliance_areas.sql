@@ -1,6 +1,16 @@
 -- The map background of one alliance's current members: when they all sit in one province, every
 -- county of it (members per county, 0 where none); otherwise the provinces they sit in.
+-- in_area marks the units inside the places the alliance covers (alliance_areas: a county, a
+-- city's counties or a province's counties), e.g. Quzhou's six counties.
 with
+
+covered as (
+    select r.adcode, r.province_adcode
+    from alliance_areas a
+    join regions r on r.adcode = a.adcode
+        or (r.level = 'county' and (r.parent_adcode = a.adcode or r.province_adcode = a.adcode))
+    where a.alliance_id = $alliance and r.level = 'county'
+),
 
 member_sites as (
     select s.county_adcode, s.county_adcode // 10000 * 10000 as province_adcode
@@ -27,7 +37,8 @@ one_province as (
 ),
 
 final as (
-    select 'county' as level, r.adcode, r.name, r.name_en, coalesce(c.members, 0) as members
+    select 'county' as level, r.adcode, r.name, r.name_en, coalesce(c.members, 0) as members,
+        r.adcode in (select adcode from covered) as in_area
     from regions r
     left join by_county c on c.county_adcode = r.adcode
     where (select yes from one_province)
@@ -35,7 +46,8 @@ final as (
         and r.province_adcode in (select province_adcode from by_province)
         and r.adcode in (select county_adcode from scope_counties($regions))
     union all
-    select 'province', r.adcode, r.name, r.name_en, p.members
+    select 'province', r.adcode, r.name, r.name_en, p.members,
+        r.adcode in (select province_adcode from covered)
     from by_province p
     join regions r on r.adcode = p.province_adcode
     where not (select yes from one_province)

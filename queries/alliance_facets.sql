@@ -1,4 +1,5 @@
--- The values the alliance register can be filtered by: forms, scopes, single specialties, years.
+-- The values the alliance register can be filtered by: forms, scopes, single specialties, years,
+-- tags (value: the Chinese tag; label_zh/label_en: the tag under its kind, e.g. 协作形式 · 远程会诊).
 with
 
 scoped as (
@@ -32,11 +33,22 @@ years as (
     from scoped
 ),
 
+tags as (
+    select distinct 'tag' as facet, tag_zh as value, tag_en,
+        list_position(
+            ['form', 'platform', 'share', 'transfer', 'workstation', 'vertical', 'mechanism'], kind)
+            as sort_key,
+        kind
+    from alliance_tags
+    where alliance_id in (select alliance_id from scoped)
+),
+
 final as (
-    select facet, value, sort_key from forms
-    union all select facet, value, sort_key from scopes
-    union all select facet, value, sort_key from specialties where value <> ''
-    union all select facet, value, sort_key from years
+    select facet, value, sort_key, null as kind, null as tag_en from forms
+    union all select facet, value, sort_key, null, null from scopes
+    union all select facet, value, sort_key, null, null from specialties where value <> ''
+    union all select facet, value, sort_key, null, null from years
+    union all select facet, value, sort_key, kind, tag_en from tags
     order by facet, sort_key, value
 )
 

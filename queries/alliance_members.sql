@@ -1,8 +1,20 @@
--- One alliance's members (present and past): role, institution, place, dates, and the lead's point.
+-- One alliance's members (present and past): role, tier in the alliance's model, institution,
+-- place, dates (a member who joined at the founding shares its precision), and the lead's point.
+-- Every member in the lead role is a lead (co-founders), not only the alliance's own lead.
 with
 
 target as (
-    select alliance_id, lead_site_id from alliances where alliance_id = $alliance
+    select alliance_id, lead_site_id, founded_on, coalesce(founded_precision, 'day') as precision
+    from alliances
+    where alliance_id = $alliance
+),
+
+tiers as (
+    select t.site_id, t.tier, l.position as tier_position, l.name_zh as tier_name,
+        l.name_en as tier_name_en
+    from member_tiers t
+    join alliance_tiers l using (alliance_id, tier)
+    where t.alliance_id = $alliance
 ),
 
 lead as (
@@ -12,19 +24,26 @@ lead as (
 ),
 
 final as (
-    select m.site_id, s.name, m.role, m.site_id = t.lead_site_id as is_lead,
+    select m.site_id, s.name, m.role, m.role = 'lead' or m.site_id = t.lead_site_id as is_lead,
+        m.site_id = t.lead_site_id as is_main_lead,
+        tiers.tier as alliance_tier, tiers.tier_name, tiers.tier_name_en,
         s.kind, s.tier, s.ownership, s.county_adcode, county.name as county_name,
         s.county_adcode // 10000 * 10000 as province_adcode, province.name as province_name,
         province.name_en as province_name_en, s.lon, s.lat, lead.lead_lon, lead.lead_lat,
-        m.joined_on, m.left_on, m.simulated or s.simulated as simulated
+        m.joined_on,
+        case when m.joined_on = t.founded_on then t.precision else 'day' end as joined_precision,
+        m.left_on, m.simulated or s.simulated as simulated
     from memberships m
     join target t using (alliance_id)
     join sites s using (site_id)
     cross join lead
+    left join tiers on tiers.site_id = m.site_id
     left join regions county on county.adcode = s.county_adcode
     left join regions province on province.adcode = s.county_adcode // 10000 * 10000
     where s.county_adcode in (select county_adcode from scope_counties($regions))
-    order by list_position(['lead', 'chair', 'standing', 'council', 'member'], m.role),
+    order by tiers.tier_position nulls last,
+        list_position(['lead', 'chair', 'standing', 'council', 'member'], m.role),
+        m.site_id <> t.lead_site_id,
         m.joined_on, s.name, m.site_id
 )
 

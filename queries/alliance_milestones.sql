@@ -2,7 +2,8 @@
 with
 
 events as (
-    select date, title, detail, source, simulated
+    select date, coalesce(date_precision, 'day') as date_precision, title, detail, source,
+        simulated
     from milestones
     where alliance_id = $alliance
         and alliance_id in (select alliance_id from scope_alliances($regions))

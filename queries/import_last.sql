@@ -12,6 +12,8 @@ last as (
 final as (
     select
         imported_at,
+        batch_id,
+        scope,
         array_to_string(from_json(files, '["VARCHAR"]'), ', ') as files,
         json_array_length(from_json(files, '["VARCHAR"]')::json) as n_files,
         (select count(*) from json_each(tables)) as n_tables,

@@ -6,7 +6,7 @@ catalogue as (
 ),
 
 counties as (
-    select c.adcode, c.name, coalesce(city.name, p.name) as city_name
+    select c.adcode, c.name, coalesce(city.name, p.name) as city_name, city.adcode as city_adcode
     from regions c
     join regions p on p.adcode = c.province_adcode
     -- a county directly under its province (省直辖) has no city: its province stands in
@@ -32,6 +32,7 @@ compared as (
         c.adcode,
         c.name,
         c.city_name,
+        c.city_adcode,
         n.value,
         round(n.value - b.value, 1) as change_5y,
         -- how far the county still has to go: positive below target, zero or less on target

@@ -1,5 +1,5 @@
--- Member institutions of grade 2 and above in one province at the end of a year, for the map;
--- member_sites counts the members of every grade.
+-- Member institutions of grade 2 and above in one province (or one of its cities: $city, 0 for
+-- all) at the end of a year, for the map; member_sites counts the members of every grade.
 with
 
 active as (
@@ -25,6 +25,8 @@ members as (
     from sites s
     join active a on a.site_id = s.site_id
     where s.county_adcode // 10000 * 10000 = $province
+        and ($city = 0
+            or s.county_adcode in (select adcode from regions where parent_adcode = $city))
         and s.county_adcode in (select county_adcode from scope_counties($regions))
     group by s.site_id
 ),

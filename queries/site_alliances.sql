@@ -1,9 +1,13 @@
--- The alliances one institution belongs (or belonged) to, with its role and dates.
+-- The alliances one institution belongs (or belonged) to, with its role and dates (joining at
+-- the founding shares the founding date's precision, e.g. 不晚于 2024-02-29).
 with
 
 joined as (
     select a.alliance_id, a.name, a.form, a.scope, m.role, a.lead_site_id = m.site_id as is_lead,
-        m.joined_on, m.left_on, a.simulated or m.simulated as simulated,
+        m.joined_on,
+        case when m.joined_on = a.founded_on then coalesce(a.founded_precision, 'day') else 'day'
+        end as joined_precision,
+        m.left_on, a.simulated or m.simulated as simulated,
         case when a.simulated or m.simulated then 'demo'
             when 'office' in (a.origin, m.origin) then 'office' else 'article' end as origin
     from memberships m

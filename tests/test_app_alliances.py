@@ -248,6 +248,7 @@ ALL = {
     "form": "",
     "scope": "",
     "specialty": "",
+    "tag": "",
     "year_from": 1900,
     "year_to": 2100,
     "q": "",

@@ -240,7 +240,7 @@ def test_province_trend_contract(con):
 
 
 def test_province_sites_contract(con):
-    frame = db.run(con, "province_sites", {"province": 330000, "year": 2025})
+    frame = db.run(con, "province_sites", {"province": 330000, "city": 0, "year": 2025})
     assert frame["site_id"].is_unique
     assert set(frame["tier"]) <= {"3A", "3", "2"}
     assert set(frame["county_adcode"] // 10000) == {33}

@@ -149,6 +149,8 @@ def test_clicking_a_province_on_the_map_opens_it(server):
         open_page(page, f"{server}/", MAP)
         page.get_by_text("显示跨省联盟连线").click()  # lines off, so the click meets the area
         page.wait_for_timeout(1500)
+        # the rerun redraws the map: wait until one map is left and a province can be hit
+        page.wait_for_function(INSIDE_A_PROVINCE, timeout=60_000)
         x, y = page.evaluate(INSIDE_A_PROVINCE)
         page.mouse.move(x - 4, y)
         page.mouse.move(x, y)  # Plotly finds the area under the pointer on hover

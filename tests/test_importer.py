@@ -52,7 +52,11 @@ def export(path: Path, table: str) -> pd.DataFrame:
         frame = con.execute(f"select * from {table}").df()
     finally:
         con.close()
-    frame = frame.drop(columns=["simulated", "origin", "batch_id"], errors="ignore")
+    # the provenance columns, and the articles' date precision (built in, not in office files)
+    frame = frame.drop(
+        columns=["simulated", "origin", "batch_id", "founded_precision", "date_precision"],
+        errors="ignore",
+    )
     return frame.astype(object).where(frame.notna(), "").astype(str)
 
 

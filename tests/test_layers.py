@@ -496,3 +496,15 @@ def test_provenance_written_as_labels_is_read_too(live, tmp_path):
     demo = [p for p in checked.problems if p.rule == "demo_row"]
     assert len(demo) >= 3 and demo[0].value == "🧪 示例"
     assert not [p for p in checked.problems if p.rule == "extra_column"]
+
+
+def test_the_data_page_names_the_last_batch_and_its_scope(live, tmp_path, monkeypatch):
+    from tests.conftest import run_app
+
+    imported(live, write_register(tmp_path / "office", "utf-8"), scope=330000)
+    batch = q(live, "select batch_id from imports")[0][0]
+    monkeypatch.setenv("DASHBOARD_DB", str(live))
+    at = run_app("pages/data.py")
+    assert not at.exception and not at.error
+    captions = " ".join(c.value for c in at.caption)
+    assert batch in captions and "330000" in captions
