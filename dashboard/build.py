@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import db, lock, provenance, simulate
+from dashboard import db, lock, precompute, provenance, simulate
 
 DATA_DIR = db.ROOT / "data"
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -140,6 +140,7 @@ def _build_file(tmp, out_path, data_dir, seed, scale, simulation, progress) -> N
         reapply_imports(con, out_path)
         if "county_metrics_monthly" in sim:
             con.execute(MONTHLY_VIEW.read_text(encoding="utf-8"))
+        precompute.store(con)
         _write_meta(con, seed, scale, simulation)
         con.execute("checkpoint")
     finally:

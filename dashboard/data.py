@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -27,7 +28,11 @@ def current_stamp() -> tuple[str, tuple[int, int, int]]:
         raise db.DatabaseUnavailable(f"database file not found: {path}") from exc
 
 
-@st.cache_data(ttl=RESULT_TTL_S, max_entries=4000, show_spinner=False)
+# Results are kept as live DataFrames (cache_resource), not pickled copies (cache_data): reading
+# a pickled result back cost a warm rerun more CPU than anything the page did with it. Callers
+# get a shallow copy: with pandas' copy-on-write, a page that adds or changes a column changes
+# its own copy, never the cached frame another session reads.
+@st.cache_resource(ttl=RESULT_TTL_S, max_entries=2000, show_spinner=False)
 def _run(name: str, path: str, stamp: tuple[int, int, int], params: tuple) -> pd.DataFrame:
     return db.run(_connection(path, stamp), name, dict(params))
 
@@ -38,12 +43,18 @@ def query(name: str, **params) -> pd.DataFrame:
     path, stamp = current_stamp()
     if "regions" in db.query_params(name):
         params["regions"] = access.scope()
-    return _run(name, path, stamp, tuple(sorted(params.items())))
+    return _run(name, path, stamp, tuple(sorted(params.items()))).copy(deep=False)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _extents(path: str, stamp: tuple[int, int, int], level: str) -> dict[int, tuple]:
-    frame = db.run(_connection(path, stamp), "boundaries", {"level": level})
+    con = _connection(path, stamp)
+    try:  # precomputed at build (dashboard/precompute.py)
+        frame = db.run(con, "region_extents", {"level": level})
+        return {int(row[0]): tuple(row[1:]) for row in frame.itertuples(index=False, name=None)}
+    except duckdb.CatalogException:  # a file built before region_extents existed
+        pass
+    frame = db.run(con, "boundaries", {"level": level})
     return {
         int(code): charts.extent(json.loads(geometry))
         for code, geometry in zip(frame["adcode"], frame["boundary"], strict=True)

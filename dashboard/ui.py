@@ -50,7 +50,8 @@ def label(group: str, code: object) -> str:
 
 def labels(group: str, codes: pd.Series) -> pd.Series:
     """Translated labels of a column of data codes, e.g. labels('form', frame['form'])."""
-    return codes.map(lambda code: label(group, code))
+    language = lang()  # once: session state is not cheap to read for every row
+    return codes.map(lambda code: i18n.code_label(group, code, language))
 
 
 def plain(value: object, max_chars: int | None = None) -> str:

@@ -15,6 +15,7 @@ from dashboard import db
 # is added here.
 UNSCOPED = {
     "boundaries": "geometry of every unit (adcode and outline, no name): the map's background",
+    "region_extents": "bounding box of every unit (adcode and four numbers, no name): map frames",
     "map_lines": "the South China Sea dash line of the national map",
     "meta": "when the data were built and as of which date",
     "metric_catalogue": "the metric catalogue",
