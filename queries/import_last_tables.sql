@@ -5,7 +5,7 @@ last as (
     select * from imports
     -- the office's files cover the whole country: their report is for a national scope only
     where list_contains($regions, 100000)
-    order by imported_at desc
+    order by imported_at desc, batch_id desc
     limit 1
 ),
 

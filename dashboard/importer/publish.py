@@ -85,7 +85,7 @@ def _write(
             con.execute("delete from imports").fetchall()  # the log of a file before batches
         record = {
             "batch_id": batch,
-            "imported_at": now,
+            "imported_at": now.replace(microsecond=0),
             "files": json.dumps([f.name for f in checked.files], ensure_ascii=False),
             "tables": json.dumps({t: len(f) for t, f in checked.frames.items()}),
             "scope": scope,
@@ -139,7 +139,7 @@ def import_files(
         tmp = _temp_name(out, os.getpid())
         try:
             try:
-                now = dt.datetime.now().replace(microsecond=0)
+                now = dt.datetime.now()
                 steps = _write(checked, out, tmp, progress, now, scope)
                 progress(steps + 1, steps + 2, "contract")
                 build.check_contract(tmp)
