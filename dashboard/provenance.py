@@ -95,6 +95,8 @@ def clear(con: duckdb.DuckDBPyConnection, tables, scope: int) -> dict[str, int]:
         if scope != NATIONAL:
             where += f" and {province_sql(table)} = $scope"
             params["scope"] = scope
+        # Names only from CLEAR_ORDER and province_sql's fixed map (identifiers cannot be bound);
+        # the one value, the scope, is bound.
         n = con.execute(f"delete from {table} where {where}", params).fetchall()  # noqa: S608
         deleted[table] = n[0][0] if n else 0
     return deleted
