@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import sys
@@ -101,14 +102,34 @@ def quantile(values: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 3) if values else None
 
 
-async def level(url: str, sessions: int, seconds: float, swap, think_s: float) -> dict:
+def cpu_s(pid: int) -> float:
+    """User and system CPU seconds a process has used so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def sample(pids: list[int], every: float, deadline: float, timeline: list) -> None:
+    """Every `every` seconds until the deadline: elapsed s, server RSS MB and CPU s."""
+    start = time.monotonic()
+    while time.monotonic() < deadline:
+        await asyncio.sleep(every)
+        rss = round(sum(rss_mb(p) for p in pids), 1)
+        timeline.append([round(time.monotonic() - start), rss, round(sum(map(cpu_s, pids)), 1)])
+
+
+async def level(
+    url: str, sessions: int, seconds: float, swap, think_s: float, sampler=None
+) -> dict:
     """Run `sessions` officials at once for `seconds`: first views and reruns timed apart."""
     times: dict[str, list[float]] = {"first_view": [], "rerun": []}
     errors: list[str] = []
+    timeline: list = []
     deadline = time.monotonic() + seconds
     tasks = [official(url, deadline, seed, times, errors, think_s) for seed in range(sessions)]
     if swap:
         tasks.append(swap())
+    if sampler:
+        tasks.append(sampler(deadline, timeline))
     await asyncio.gather(*tasks)
     return {
         "reruns": len(times["rerun"]),
@@ -118,6 +139,7 @@ async def level(url: str, sessions: int, seconds: float, swap, think_s: float) -
         "first_view_p95_s": quantile(times["first_view"], 0.95),
         "errors": len(errors),
         "error_samples": errors[:5],
+        **({"timeline_s_rss_mb_cpu_s": timeline} if sampler else {}),
     }
 
 
@@ -138,6 +160,12 @@ def main() -> int:
         type=float,
         default=0.0,
         help="mean seconds an official looks at a view before the next click",
+    )
+    parser.add_argument(
+        "--rss-every",
+        type=float,
+        default=0,
+        help="record server memory and CPU every this many seconds (a soak)",
     )
     args = parser.parse_args()
     levels = [int(n) for n in args.sessions.split(",")]
@@ -178,6 +206,9 @@ def main() -> int:
                         args.seconds,
                         swap if args.swap_db_after is not None else None,
                         args.think,
+                        (lambda d, t: sample(pids, args.rss_every, d, t))
+                        if args.rss_every and pids
+                        else None,
                     )
                 )
                 result["server_rss_mb"] = round(sum(rss_mb(p) for p in pids), 1) if pids else None

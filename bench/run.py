@@ -54,6 +54,8 @@ PARAMS = {
     "form": "",
     "scope": "",
     "specialty": "",
+    "tag": "",
+    "city": 0,
     "q": "",
     "kind": "",
     "tier": "",

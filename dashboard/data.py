@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -48,17 +45,9 @@ def query(name: str, **params) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _extents(path: str, stamp: tuple[int, int, int], level: str) -> dict[int, tuple]:
-    con = _connection(path, stamp)
-    try:  # precomputed at build (dashboard/precompute.py)
-        frame = db.run(con, "region_extents", {"level": level})
-        return {int(row[0]): tuple(row[1:]) for row in frame.itertuples(index=False, name=None)}
-    except duckdb.CatalogException:  # a file built before region_extents existed
-        pass
-    frame = db.run(con, "boundaries", {"level": level})
-    return {
-        int(code): charts.extent(json.loads(geometry))
-        for code, geometry in zip(frame["adcode"], frame["boundary"], strict=True)
-    }
+    # precomputed at build (dashboard/precompute.py)
+    frame = db.run(_connection(path, stamp), "region_extents", {"level": level})
+    return {int(row[0]): tuple(row[1:]) for row in frame.itertuples(index=False, name=None)}
 
 
 def map_shapes(level: str, adcodes=None) -> charts.Shapes:

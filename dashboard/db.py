@@ -15,6 +15,8 @@ QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "dashboard.duckdb"
 _NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)?$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# Stored at build by dashboard/precompute.py; a file built by an earlier version lacks them.
+DERIVED_TABLES = ("region_extents", "site_years", "member_years", "member_counties")
 
 
 class QueryNotFound(LookupError):
@@ -65,8 +67,15 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
         con.execute("select count(*) from meta").fetchall()
+        tables = con.execute(
+            "select table_name from duckdb_tables() where database_name = 'data'"
+        ).fetchall()
     except duckdb.Error as exc:
         raise DatabaseUnavailable(f"cannot open {path}: {exc}") from exc
+    missing = sorted(set(DERIVED_TABLES) - {name for (name,) in tables})
+    if missing:
+        con.close()
+        raise DatabaseUnavailable(f"{path} was built by an earlier version (no {missing[0]})")
     return con
 
 

@@ -122,16 +122,21 @@ fig = charts.choropleth(
     **charts.metric_scale(info, ui.lang()),
 )
 if show_sites:
-    tier_label = ui.labels("tier", sites["tier"])
-    sites = sites.assign(
-        hover=sites["name"] + " · " + tier_label + " · " + sites["county_name"],
-        size=sites["tier"].map(lambda code: TIER_MARKERS[code][0]),
-    )
-    for tier, (_, color) in TIER_MARKERS.items():
+    for tier, (size, color) in TIER_MARKERS.items():
         rows = sites[sites["tier"] == tier]
         if len(rows):
+            # Grade 2 is most of the markers (thousands at 10x): its hover names the hospital
+            # only; the tier is said once per trace.
+            hover = rows["name"] if tier == "2" else rows["name"] + " · " + rows["county_name"]
+            tier_name = ui.label("tier", tier)
             charts.add_points(
-                fig, rows, text="hover", size="size", color=color, name=ui.label("tier", tier)
+                fig,
+                rows.assign(hover=hover),
+                text="hover",
+                size=size,
+                color=color,
+                name=tier_name,
+                detail=tier_name,
             )
     fig.update_layout(
         legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "bgcolor": "rgba(0,0,0,0)"}

@@ -6,21 +6,16 @@
 -- member in 蚌埠市).
 with
 
-site_province as (
-    select site_id, county_adcode // 10000 * 10000 as province_adcode
-    from sites
-),
-
+-- member_counties: members per alliance and county, all and not left (stored at build)
 in_province as (
-    select m.alliance_id
-    from memberships m
-    join site_province p using (site_id)
-    where p.province_adcode = $province
+    select alliance_id
+    from member_counties
+    where county_adcode // 10000 * 10000 = $province
     union
     select a.alliance_id
     from alliances a
-    join site_province p on p.site_id = a.lead_site_id
-    where p.province_adcode = $province
+    join sites s on s.site_id = a.lead_site_id
+    where s.county_adcode // 10000 * 10000 = $province
     union
     select alliance_id
     from alliance_areas
@@ -72,12 +67,11 @@ tagged as (
 ),
 
 member_counts as (
-    select m.alliance_id,
-        count(*) filter (m.left_on is null) as members,
-        count(distinct p.province_adcode) filter (m.left_on is null) as provinces
-    from memberships m
-    join site_province p using (site_id)
-    group by m.alliance_id
+    select alliance_id,
+        sum(members_now)::bigint as members,
+        count(distinct county_adcode // 10000) filter (members_now > 0) as provinces
+    from member_counties
+    group by alliance_id
 ),
 
 filtered as (

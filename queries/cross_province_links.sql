@@ -9,8 +9,7 @@ pairs as (
         member.county_adcode // 10000 * 10000 as to_adcode
     from alliances a
     join sites lead on lead.site_id = a.lead_site_id
-    join memberships m on m.alliance_id = a.alliance_id
-    join sites member on member.site_id = m.site_id
+    join member_counties member on member.alliance_id = a.alliance_id
     where year(a.founded_on) <= $year
         and member.county_adcode in (select county_adcode from scope_counties($regions))
         and lead.county_adcode // 10000 <> member.county_adcode // 10000

@@ -5,14 +5,12 @@ scoped as (
     select * from alliances where alliance_id in (select alliance_id from scope_alliances($regions))
 ),
 
+-- member institutions at the end of the year (site_years: one row per site and year)
 active_members as (
-    select m.alliance_id, m.site_id, s.county_adcode // 10000 * 10000 as province_adcode,
-        s.simulated
-    from memberships m
-    join sites s using (site_id)
-    where m.joined_on <= make_date($year, 12, 31)
-        and (m.left_on is null or m.left_on > make_date($year, 12, 31))
-        and s.county_adcode in (select county_adcode from scope_counties($regions))
+    select site_id, county_adcode // 10000 * 10000 as province_adcode, simulated
+    from site_years
+    where year = least($year, (select max(year) from site_years))
+        and county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 visit as (
@@ -30,7 +28,7 @@ final as (
         (select count(*) from scoped where year(founded_on) <= $year) as alliances,
         (select count(*) from scoped where year(founded_on) <= $year and not simulated)
             as real_alliances,
-        (select count(distinct site_id) from active_members) as member_sites,
+        (select count(*) from active_members) as member_sites,
         (select count(distinct province_adcode) from active_members) as provinces_covered,
         (select count(*) from scoped
             where scope = 'cross_province' and year(founded_on) <= $year) as cross_province,

@@ -2,24 +2,29 @@
 -- first $limit of them; total and led_total count them all.
 with
 
+-- member_years: members per alliance, county and year (stored at build)
 active as (
-    select m.alliance_id, s.county_adcode // 10000 * 10000 as province_adcode,
-        s.county_adcode in (select county_adcode from scope_counties($regions)) as in_scope
-    from memberships m
-    join sites s on s.site_id = m.site_id
-    where m.joined_on <= make_date($year, 12, 31)
-        and (m.left_on is null or m.left_on > make_date($year, 12, 31))
+    select alliance_id, county_adcode // 10000 * 10000 as province_adcode, members,
+        county_adcode in (select county_adcode from scope_counties($regions)) as in_scope
+    from member_years
+    where year = least($year, (select max(year) from member_years))
+),
+
+here as (
+    select distinct alliance_id
+    from active
+    where province_adcode = $province and in_scope
 ),
 
 touching as (
     select
         alliance_id,
-        count(*) as members,
-        count(*) filter (province_adcode = $province and in_scope) as members_here,
+        sum(members)::bigint as members,
+        sum(members) filter (province_adcode = $province and in_scope)::bigint as members_here,
         count(distinct province_adcode) as provinces
     from active
+    where alliance_id in (select alliance_id from here)
     group by alliance_id
-    having count(*) filter (province_adcode = $province and in_scope) > 0
 ),
 
 described as (

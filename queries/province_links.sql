@@ -3,12 +3,10 @@
 with
 
 active as (
-    select m.alliance_id, s.county_adcode // 10000 * 10000 as province_adcode
-    from memberships m
-    join sites s on s.site_id = m.site_id
-    where m.joined_on <= make_date($year, 12, 31)
-        and (m.left_on is null or m.left_on > make_date($year, 12, 31))
-        and s.county_adcode in (select county_adcode from scope_counties($regions))
+    select distinct alliance_id, county_adcode // 10000 * 10000 as province_adcode
+    from member_years
+    where year = least($year, (select max(year) from member_years))
+        and county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 leads as (

@@ -2,33 +2,23 @@
 -- all) at the end of a year, for the map; member_sites counts the members of every grade.
 with
 
+-- site_years: one row per member institution and year (stored at build, dashboard/precompute.sql);
+-- a year after the last membership date reads as that last year
 active as (
-    select site_id, alliance_id, role
-    from memberships
-    where joined_on <= make_date($year, 12, 31)
-        and (left_on is null or left_on > make_date($year, 12, 31))
+    select site_id, county_adcode, alliances, alliances_led
+    from site_years
+    where year = least($year, (select max(year) from site_years))
+        and county_adcode // 10000 * 10000 = $province
+        and ($city = 0
+            or county_adcode in (select adcode from regions where parent_adcode = $city))
+        and county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 members as (
-    select
-        s.site_id,
-        any_value(s.name) as name,
-        any_value(s.kind) as kind,
-        any_value(s.tier) as tier,
-        any_value(s.ownership) as ownership,
-        any_value(s.county_adcode) as county_adcode,
-        any_value(s.lon) as lon,
-        any_value(s.lat) as lat,
-        any_value(s.simulated) as simulated,
-        count(distinct a.alliance_id) as alliances,
-        count(distinct a.alliance_id) filter (a.role = 'lead') as alliances_led
-    from sites s
-    join active a on a.site_id = s.site_id
-    where s.county_adcode // 10000 * 10000 = $province
-        and ($city = 0
-            or s.county_adcode in (select adcode from regions where parent_adcode = $city))
-        and s.county_adcode in (select county_adcode from scope_counties($regions))
-    group by s.site_id
+    select s.site_id, s.name, s.kind, s.tier, s.ownership, a.county_adcode, s.lon, s.lat,
+        s.simulated, a.alliances, a.alliances_led
+    from active a
+    join sites s on s.site_id = a.site_id
 ),
 
 counted as (

@@ -26,6 +26,7 @@ import pytest
 
 from dashboard import build, db, importer, lock
 from dashboard.__main__ import main
+from tests.test_precompute import assert_year_tables_match_memberships
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,6 +158,8 @@ def test_an_office_register_imports_and_the_articles_survive(live, tmp_path, fmt
     assert q(live, "select distinct batch_id from sites where origin = 'office'") == [
         (batch[0][0],)
     ]
+    # The year tables the maps and tiles read are made again from the imported memberships.
+    assert_year_tables_match_memberships(live)
 
 
 def test_an_office_membership_in_an_article_alliance_is_allowed(live, tmp_path):

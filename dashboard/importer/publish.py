@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import build, db, lock, provenance
+from dashboard import build, db, lock, precompute, provenance
 from dashboard.importer import guard
 from dashboard.importer.check import _check
 from dashboard.importer.findings import Checked, _Findings
@@ -81,6 +81,7 @@ def _write(
                 office = office.assign(simulated=False)
             db.insert_frame(con, table, office)
         provenance.cascade(con)
+        precompute.store(con)  # derived from the rows now in the file, never copied
         if ("old", "imports") in columns and "batch_id" not in columns[("old", "imports")]:
             con.execute("delete from imports").fetchall()  # the log of a file before batches
         record = {
