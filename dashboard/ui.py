@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, charts, export, fmt, i18n, safe
+from dashboard import access, charts, data, export, fmt, i18n, safe
 
 log = logging.getLogger("dashboard")
 
@@ -528,33 +528,78 @@ def downloads(
     )
 
 
-def chart(fig, key: str, frame: pd.DataFrame, filename: str, on_select: str = "ignore", **kwargs):
-    """A Plotly chart drawn offline, with the table behind it one click away."""
+def _finish(fig, language: str):
     fig.update_layout(font_family=FONT)
-    charts.localise(fig, lang())
+    charts.localise(fig, language)
+    return fig
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _made(key: tuple, _build: Callable):
+    """A finished figure per view: made once, then shared (never changed after)."""
+    return _finish(_build(), key[2])
+
+
+def chart(
+    fig,
+    key: str,
+    frame: pd.DataFrame,
+    filename: str,
+    on_select: str = "ignore",
+    view: tuple | None = None,
+    **kwargs,
+):
+    """A Plotly chart drawn offline, with the table behind it one click away.
+
+    With `view` (everything the figure depends on besides the language, the official's
+    regions and the database file), `fig` is a function that builds the figure, and it is
+    built once per view for every session: Plotly's figure building is most of a rerun."""
+    if view is None:
+        fig = _finish(fig, lang())
+    else:
+        path, stamp = data.current_stamp()
+        fig = _made((key, view, lang(), tuple(access.scope()), path, stamp), fig)
     config = charts.plotly_config(PLOTLY_CONFIG, lang())
     event = st.plotly_chart(
         fig, key=key, config=config, on_select=on_select, width="stretch", **kwargs
     )
-    with st.expander(t("common.show_table")):
-        table(frame, key=f"{key}_table", filename=filename)
+    # The table is made and sent only once the reader opens it (a rerun), not on every view.
+    with st.expander(t("common.show_table"), key=f"{key}_table_open", on_change="rerun") as box:
+        if box.open:
+            table(frame, key=f"{key}_table", filename=filename)
     return event
 
 
-def activity_chart(activity: pd.DataFrame, key: str, filename: str, table: dict[str, str]):
+def activity_chart(
+    activity: pd.DataFrame,
+    key: str,
+    filename: str,
+    table: dict[str, str],
+    view: tuple | None = None,
+):
     """Activities per month stacked by kind (activity: month, kind, count, simulated), with its
-    table of the given columns (column -> message key; month and activity are made here)."""
+    table of the given columns (column -> message key; month and activity are made here); view:
+    as for chart()."""
     activity = activity.assign(activity=labels("activity", activity["kind"]))
-    fig = charts.bars(
-        activity,
-        x="month",
-        y="count",
-        color="activity",
-        height=380,
-        labels={"month": t(table["month"]), "count": t("common.count")},
-        integer=True,
+
+    def build():
+        return charts.bars(
+            activity,
+            x="month",
+            y="count",
+            color="activity",
+            height=380,
+            labels={"month": t(table["month"]), "count": t("common.count")},
+            integer=True,
+        )
+
+    chart(
+        build if view is not None else build(),
+        key,
+        columns(activity.assign(month=fmt.months(activity["month"])), table),
+        filename,
+        view=view,
     )
-    chart(fig, key, columns(activity.assign(month=fmt.months(activity["month"])), table), filename)
     simulated_note(activity)
 
 

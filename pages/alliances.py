@@ -295,7 +295,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         areas = data.query("alliance_areas", alliance=aid)
         level = areas["level"].iloc[0] if len(areas) else "province"
         areas["label"] = ui.localized(areas, "name")  # counties have no English names
-        fig = charts.alliance_map(
+        fig = lambda: charts.alliance_map(  # noqa: E731 (built once per alliance: ui.chart)
             areas,
             data.map_shapes(level, areas["adcode"].tolist()),
             data.map_shapes("province"),
@@ -327,6 +327,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
                 },
             ),
             filename=f"alliance_{aid}_map",
+            view=(aid,),
         )
         ui.simulated_note(members)
     with right:
@@ -341,23 +342,22 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
             .reset_index()
         )
         roles["role_label"] = ui.labels("role", roles["role"])
-        fig = charts.bars(
-            roles,
-            x="members",
-            y="role_label",
-            orientation="h",
-            height=300,
-            labels={"members": ui.t("alliances.col_members"), "role_label": ""},
-            integer=True,
-        )
-        fig.update_yaxes(autorange="reversed")  # the lead on top, as in the council's own order
         ui.chart(
-            fig,
+            lambda: charts.bars(
+                roles,
+                x="members",
+                y="role_label",
+                orientation="h",
+                height=300,
+                labels={"members": ui.t("alliances.col_members"), "role_label": ""},
+                integer=True,
+            ).update_yaxes(autorange="reversed"),  # the lead on top, as in the council's order
             "alliance_roles",
             ui.columns(
                 roles, {"role_label": "alliances.col_role", "members": "alliances.col_members"}
             ),
             filename=f"alliance_{aid}_roles",
+            view=(aid,),
         )
         ui.simulated_note(members)
     st.subheader(ui.t("alliances.members_title"))
@@ -390,21 +390,18 @@ def show_growth(aid: str) -> None:
     if growth.empty:
         st.info(ui.t("common.no_data"))
         return
-    fig = charts.lines(
-        growth,
-        x="date",
-        y="members",
-        height=300,
-        labels={"date": ui.t("alliances.col_date"), "members": ui.t("alliances.col_members")},
-        integer=True,
-    )
-    fig.update_traces(line_shape="hv")  # membership changes on the day, not gradually
-    growth["date"] = fmt.dates(growth["date"])
     ui.chart(
-        fig,
+        lambda: charts.lines(
+            growth,
+            x="date",
+            y="members",
+            height=300,
+            labels={"date": ui.t("alliances.col_date"), "members": ui.t("alliances.col_members")},
+            integer=True,
+        ).update_traces(line_shape="hv"),  # membership changes on the day, not gradually
         "alliance_growth",
         ui.columns(
-            growth,
+            growth.assign(date=fmt.dates(growth["date"])),
             {
                 "date": "alliances.col_date",
                 "joined": "alliances.col_joined_n",
@@ -413,6 +410,7 @@ def show_growth(aid: str) -> None:
             },
         ),
         filename=f"alliance_{aid}_members_over_time",
+        view=(aid,),
     )
     ui.simulated_note(growth)
 
@@ -432,6 +430,7 @@ def show_activity(aid: str, simulated: bool) -> None:
             "activity": "alliances.col_activity",
             "count": "common.count",
         },
+        view=(aid,),
     )
 
 
@@ -462,17 +461,15 @@ def show_funding(aid: str) -> None:
         scaled=funding["amount_cny"] / divisor,
     )
     st.metric(ui.t("alliances.funding_total"), fmt.money(float(funding["amount_cny"].sum()), lang))
-    fig = charts.bars(
-        funding,
-        x="year",
-        y="scaled",
-        color="source_label",
-        height=300,
-        labels={"year": ui.t("common.year"), "scaled": axis},
-    )
-    fig.update_xaxes(type="category")  # whole years, also when there is only one
     ui.chart(
-        fig,
+        lambda: charts.bars(
+            funding,
+            x="year",
+            y="scaled",
+            color="source_label",
+            height=300,
+            labels={"year": ui.t("common.year"), "scaled": axis},
+        ).update_xaxes(type="category"),  # whole years, also when there is only one
         "alliance_funding",
         ui.columns(
             funding,
@@ -484,6 +481,7 @@ def show_funding(aid: str) -> None:
             },
         ),
         filename=f"alliance_{aid}_funding",
+        view=(aid,),
     )
     ui.simulated_note(funding)
 

@@ -144,23 +144,28 @@ def show_site(site: pd.Series) -> None:
         st.subheader(ui.t("institutions.map_title"))
         area = data.query("site_area", site=sid)
         home = area[area["is_home"]].assign(value=1)
-        fig = charts.choropleth(
-            home,
-            data.map_shapes("county", area["adcode"].tolist()),
-            value_label=ui.t("common.county"),
-            hover_name="name",
-            uirevision=f"site-{sid}",
-            height=320,
-            lang=ui.lang(),
-            context=data.map_shapes("province"),
-        )
-        fig.update_traces(  # one county marked: no colour scale, just its name on hover
-            showscale=False, hovertemplate="%{text}<extra></extra>", selector={"type": "choropleth"}
-        )
         point = pd.DataFrame([site])
-        charts.add_points(fig, point.assign(size=12), text="name", size="size", color="#c0392b")
+
+        def site_map():
+            fig = charts.choropleth(
+                home,
+                data.map_shapes("county", area["adcode"].tolist()),
+                value_label=ui.t("common.county"),
+                hover_name="name",
+                uirevision=f"site-{sid}",
+                height=320,
+                lang=ui.lang(),
+                context=data.map_shapes("province"),
+            )
+            fig.update_traces(  # one county marked: no colour scale, just its name on hover
+                showscale=False,
+                hovertemplate="%{text}<extra></extra>",
+                selector={"type": "choropleth"},
+            )
+            return charts.add_points(fig, point, text="name", size=12, color="#c0392b")
+
         ui.chart(
-            fig,
+            site_map,
             "site_map",
             ui.columns(
                 point.assign(province=place),
@@ -173,6 +178,7 @@ def show_site(site: pd.Series) -> None:
                 },
             ),
             filename=f"institution_{sid}_location",
+            view=(sid,),
         )
         ui.simulated_note(bool(site["simulated"]))
     with right:
@@ -224,6 +230,7 @@ def show_site(site: pd.Series) -> None:
             "count": "common.count",
             "alliances": "institutions.col_alliances_n",
         },
+        view=(sid,),
     )
 
 

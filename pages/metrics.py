@@ -114,7 +114,7 @@ with left:
         ranked = ranked.assign(
             group=ranked["on_target"].fillna(False).astype(bool).map({True: meeting, False: below})
         )
-    fig = charts.bars(
+    fig = lambda: charts.bars(  # noqa: E731 (built once per view: ui.chart)
         ranked,
         x="value",
         y="label",
@@ -127,21 +127,20 @@ with left:
         unit_label=unit,
         integer=info.unit != "%",
         colours={below: charts.BELOW_COLOUR, meeting: charts.MEETING_COLOUR},
-    )
-    fig.update_yaxes(categoryorder="total ascending")
-    ui.chart(fig, "metrics_ranking", table, filename=f"{metric}_{level}_{year}_ranking")
+    ).update_yaxes(categoryorder="total ascending")
+    view = (metric, level, province, year)
+    ui.chart(fig, "metrics_ranking", table, f"{metric}_{level}_{year}_ranking", view=view)
     ui.simulated_note(values)
 with right:
     st.subheader(ui.t("metrics.distribution_title", level=ui.label("level", level)))
-    fig = charts.histogram(
-        values, x="value", target=target, labels={"value": value_axis}, unit=unit
-    )
-    fig.update_yaxes(title_text=ui.t("metrics.tile_units"))
     ui.chart(
-        fig,
+        lambda: charts.histogram(
+            values, x="value", target=target, labels={"value": value_axis}, unit=unit
+        ).update_yaxes(title_text=ui.t("metrics.tile_units")),
         "metrics_distribution",
         table,
         filename=f"{metric}_{level}_{year}",
+        view=view,
     )
     ui.simulated_note(values)
 
@@ -149,7 +148,7 @@ left, right = st.columns(2)
 with left:
     st.subheader(ui.t("metrics.trend_title", level=ui.label("level", level), scope=ui.plain(scope)))
     ui.chart(
-        charts.lines(
+        lambda: charts.lines(
             trend,
             x="year",
             y="value",
@@ -169,6 +168,7 @@ with left:
             },
         ),
         filename=f"{metric}_{level}_trend",
+        view=(metric, level, province),
     )
     ui.simulated_note(trend)
 with right:
@@ -176,16 +176,17 @@ with right:
     if target is None:
         st.info(ui.t("metrics.share_none"))
     else:
-        fig = charts.bars(
-            trend,
-            x="year",
-            y="pct_on_target",
-            labels={"year": ui.t("common.year"), "pct_on_target": ui.t("metrics.pct_on_target")},
-            unit="%",
-        )
-        fig.update_yaxes(range=[0, 100])
         ui.chart(
-            fig,
+            lambda: charts.bars(
+                trend,
+                x="year",
+                y="pct_on_target",
+                labels={
+                    "year": ui.t("common.year"),
+                    "pct_on_target": ui.t("metrics.pct_on_target"),
+                },
+                unit="%",
+            ).update_yaxes(range=[0, 100]),
             "metrics_share",
             ui.columns(
                 trend,
@@ -198,6 +199,7 @@ with right:
                 },
             ),
             filename=f"{metric}_{level}_share_on_target",
+            view=(metric, level, province),
         )
         st.caption(ui.t("metrics.share_caption", rule=rule))
         ui.simulated_note(trend)

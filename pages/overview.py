@@ -38,21 +38,27 @@ links = data.query("cross_province_links", year=year)
 show_links = st.toggle(ui.t("overview.show_links"), value=True, key="links")
 
 st.subheader(ui.t("overview.map_title", metric=ui.metric_name(catalogue, metric), year=year))
-fig = charts.choropleth(
-    by_province,
-    data.map_shapes("province"),
-    value_label=ui.metric_name(catalogue, metric),
-    hover_name="label",
-    uirevision="china",
-    height=620,
-    national=True,
-    lang=ui.lang(),
-    **charts.metric_scale(info, ui.lang()),
-)
-if show_links:
-    charts.add_links(fig, links.head(ui.MAX_LINKS), name=ui.t("overview.links"))
+
+
+def china_map():
+    fig = charts.choropleth(
+        by_province,
+        data.map_shapes("province"),
+        value_label=ui.metric_name(catalogue, metric),
+        hover_name="label",
+        uirevision="china",
+        height=620,
+        national=True,
+        lang=ui.lang(),
+        **charts.metric_scale(info, ui.lang()),
+    )
+    if show_links:
+        charts.add_links(fig, links.head(ui.MAX_LINKS), name=ui.t("overview.links"))
+    return fig
+
+
 event = ui.chart(
-    fig,
+    china_map,
     "china_map",
     ui.columns(
         by_province,
@@ -67,6 +73,7 @@ event = ui.chart(
     filename=f"province_{metric}_{year}",
     on_select="rerun",
     selection_mode="points",
+    view=(metric, year, show_links),
 )
 st.caption(ui.t("overview.click_hint"))
 clicked = [p.get("location") for p in (event.selection.points if event else [])]
@@ -83,7 +90,7 @@ with left:
     # reversed: Plotly draws the first bar of a horizontal chart at the bottom
     top = links.head(15).assign(pair=lambda f: f["from"] + " → " + f["to"]).iloc[::-1]
     ui.chart(
-        charts.bars(
+        lambda: charts.bars(
             top,
             x="alliances",
             y="pair",
@@ -102,6 +109,7 @@ with left:
             },
         ),
         filename=f"cross_province_links_{year}",
+        view=(year,),
     )
     ui.simulated_note(links)
 with right:
@@ -109,7 +117,7 @@ with right:
     per_year = data.query("alliances_per_year", province=0)
     per_year["form_label"] = ui.labels("form", per_year["form"])
     ui.chart(
-        charts.bars(
+        lambda: charts.bars(
             per_year,
             x="year",
             y="alliances",
@@ -127,5 +135,6 @@ with right:
             },
         ),
         filename="alliances_per_year",
+        view=(),
     )
     ui.simulated_note(per_year)

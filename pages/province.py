@@ -110,18 +110,22 @@ st.subheader(
     )
 )
 show_sites = st.toggle(ui.t("province.show_sites"), value=True, key="province_show_sites")
-fig = charts.choropleth(
-    measured,
-    data.map_shapes("county", counties["adcode"].tolist()),
-    value_label=metric_name,
-    hover_name="name",
-    uirevision=f"province-{province}",
-    height=600,
-    lang=ui.lang(),
-    context=data.map_shapes("province"),
-    **charts.metric_scale(info, ui.lang()),
-)
-if show_sites:
+
+
+def county_map():
+    fig = charts.choropleth(
+        measured,
+        data.map_shapes("county", counties["adcode"].tolist()),
+        value_label=metric_name,
+        hover_name="name",
+        uirevision=f"province-{province}",
+        height=600,
+        lang=ui.lang(),
+        context=data.map_shapes("province"),
+        **charts.metric_scale(info, ui.lang()),
+    )
+    if not show_sites:
+        return fig
     for tier, (size, color) in TIER_MARKERS.items():
         rows = sites[sites["tier"] == tier]
         if len(rows):
@@ -138,14 +142,17 @@ if show_sites:
                 name=tier_name,
                 detail=tier_name,
             )
-    fig.update_layout(
+    return fig.update_layout(
         legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "bgcolor": "rgba(0,0,0,0)"}
     )
+
+
 ui.chart(
-    fig,
+    county_map,
     "province_map",
     ui.columns(counties, {"adcode": "common.adcode"} | COUNTY_COLUMNS),
     filename=f"counties_{province}_{metric}_{year}",
+    view=(province, city, metric, year, show_sites),
 )
 notes = [
     ui.t("province.map_caption_target", target=f"{target:g}", unit=info.unit)
@@ -180,23 +187,27 @@ with left:
         st.caption(ui.t("common.no_data"))
     else:
         shown = ranked.head(RANKED_BARS)
-        bars = charts.bars(
-            shown,
-            x=bar_x,
-            y="name",
-            orientation="h",
-            height=max(260, 24 * len(shown) + 60),
-            labels={
-                bar_x: ui.t("common.gap" if target is not None else "common.value"),
-                "name": "",
-            },
-            unit=info.unit,
-            unit_label=ui.label("metrics.units", info.unit),
-            integer=info.unit != "%",
-            colours={None: charts.BELOW_COLOUR},  # short of the target: warm, as on the map
+        ui.chart(
+            lambda: charts.bars(
+                shown,
+                x=bar_x,
+                y="name",
+                orientation="h",
+                height=max(260, 24 * len(shown) + 60),
+                labels={
+                    bar_x: ui.t("common.gap" if target is not None else "common.value"),
+                    "name": "",
+                },
+                unit=info.unit,
+                unit_label=ui.label("metrics.units", info.unit),
+                integer=info.unit != "%",
+                colours={None: charts.BELOW_COLOUR},  # short of the target: warm, as on the map
+            ).update_yaxes(autorange="reversed"),  # the widest gap on top
+            "province_below",
+            table,
+            filename=f"below_{province}_{metric}_{year}",
+            view=(province, city, metric, year),
         )
-        bars.update_yaxes(autorange="reversed")  # the widest gap on top
-        ui.chart(bars, "province_below", table, filename=f"below_{province}_{metric}_{year}")
         if target is not None:
             st.caption(
                 ui.t(
@@ -218,7 +229,7 @@ with right:
     else:
         trend["area_label"] = trend["area"].map({"province": name, "china": ui.t("province.all")})
         ui.chart(
-            charts.lines(
+            lambda: charts.lines(
                 trend,
                 x="year",
                 y="value",
@@ -241,6 +252,7 @@ with right:
                 },
             ),
             filename=f"trend_{province}_{metric}",
+            view=(province, metric),
         )
         st.caption(
             ui.t(
@@ -299,19 +311,17 @@ else:
     links["direction_label"] = links["direction"].map(
         {"out": ui.t("province.direction_out"), "in": ui.t("province.direction_in")}
     )
-    fig = charts.bars(
-        links,
-        x="alliances",
-        y="partner",
-        color="direction_label",
-        orientation="h",
-        height=max(260, 26 * links["partner"].nunique() + 80),
-        labels={"alliances": ui.t("overview.alliance_count"), "partner": ""},
-        integer=True,
-    )
-    fig.update_yaxes(categoryorder="total ascending")  # the strongest link on top
     ui.chart(
-        fig,
+        lambda: charts.bars(
+            links,
+            x="alliances",
+            y="partner",
+            color="direction_label",
+            orientation="h",
+            height=max(260, 26 * links["partner"].nunique() + 80),
+            labels={"alliances": ui.t("overview.alliance_count"), "partner": ""},
+            integer=True,
+        ).update_yaxes(categoryorder="total ascending"),  # the strongest link on top
         "province_links",
         ui.columns(
             links,
@@ -324,6 +334,7 @@ else:
             },
         ),
         filename=f"links_{province}_{year}",
+        view=(province, year),
     )
     st.caption(
         ui.t(

@@ -37,9 +37,22 @@ def rendered(at) -> str:
     return "\n".join(parts)
 
 
+def open_tables(at):
+    """Open every chart's "show table", as a reader clicks it: ui.chart sends a chart's table
+    only then (a rerun)."""
+    closed = [k for k in at.session_state if str(k).endswith("_table_open")]
+    for key in closed:
+        at.session_state[key] = True
+    return at.run() if closed else at
+
+
 def table_with(at, column: str):
-    """The first table shown that has this column."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    """The first table shown that has this column, the charts' tables opened if need be."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    if not found:
+        found = [d.value for d in open_tables(at).dataframe if column in d.value.columns]
+    assert found, f"no table with a column {column!r}"
+    return found[0]
 
 
 def tiny_count(tiny_db, sql: str, params=None) -> int:

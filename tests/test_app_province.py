@@ -287,3 +287,37 @@ def test_province_links_contract(con):
         frame["cross_alliances"] >= frame.groupby("direction")["alliances"].transform("max")
     ).all()
     assert pd.api.types.is_float_dtype(frame["from_lon"])
+
+
+def test_a_figure_made_for_one_official_is_never_shown_to_another(tiny_env, monkeypatch):
+    """Figures are built once per view and shared (ui.chart's view=): the regions and the
+    language are part of what is shared, so a county official gets a map of their county even
+    right after a national official drew the same view, and English readers get English."""
+    from dashboard import access
+
+    national = run(province="330000", year="2024")
+    counties = map_counties(national)
+    assert len(counties) == 2
+    one = min(counties)
+    monkeypatch.setattr(access, "OPEN", access.Grant("county@example.org", (one,), "viewer"))
+    county = run(province="330000", year="2024")
+    assert map_counties(county) == {one}
+    english = run(province="330000", year="2024", lang="en")
+    assert map_counties(english) == {one}
+    titles = [
+        json.dumps(figure(at, "province_map")["data"][-1], ensure_ascii=False)
+        for at in (county, english)
+    ]
+    assert titles[0] != titles[1]  # the same view in the other language is drawn again
+
+
+def test_a_charts_table_is_sent_only_when_the_reader_opens_it(tiny_env):
+    from dashboard import i18n
+    from tests.helpers import open_tables
+
+    adcode = i18n.text("common.adcode", "zh")
+    at = run(province="330000", year="2024")
+    assert not [d for d in at.dataframe if adcode in d.value.columns]  # closed: nothing sent
+    opened = open_tables(at)
+    tables = [d.value for d in opened.dataframe if adcode in d.value.columns]
+    assert len(tables) == 1 and set(tables[0][adcode]) == map_counties(opened)
