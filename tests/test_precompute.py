@@ -119,3 +119,25 @@ def test_a_file_from_an_earlier_version_asks_for_a_build(tiny_db, tmp_path):
     con.close()
     with pytest.raises(db.DatabaseUnavailable, match="earlier version"):
         db.connect(old)
+
+
+def test_alliances_in_scope_are_those_with_a_lead_or_member_there(tiny_db):
+    con = db.connect(tiny_db)
+    try:
+        counties = [
+            c
+            for (c,) in con.execute("select adcode from regions where level = 'county'").fetchall()
+        ]
+        for regions in ([100000], [330000], [counties[0]], [counties[-1], 620000]):
+            direct = con.execute(
+                "select m.alliance_id from memberships m join sites s using (site_id) "
+                "where s.county_adcode in (select county_adcode from scope_counties($r)) "
+                "union select a.alliance_id from alliances a join sites s "
+                "on s.site_id = a.lead_site_id "
+                "where s.county_adcode in (select county_adcode from scope_counties($r))",
+                {"r": regions},
+            ).fetchall()
+            macro = con.execute("select alliance_id from scope_alliances($r)", {"r": regions})
+            assert sorted(macro.fetchall()) == sorted(direct), regions
+    finally:
+        con.close()

@@ -67,8 +67,8 @@ def _write(
         for step, table in enumerate(tables, 1):  # every table as it is now
             progress(step, steps, table)
             old = columns.get(("old", table))
-            if old is None:
-                continue
+            if old is None or table in db.DERIVED_TABLES:
+                continue  # derived tables are made again below
             where = ""
             if table in checked.frames and scope == provenance.NATIONAL and "origin" in old:
                 where = "where origin = 'article'"  # replaced everywhere: copy only what stays
