@@ -217,7 +217,29 @@ def kiosk_grant(token: str | None) -> Grant | None:
 
 
 def login_enabled() -> bool:
-    """Whether st.login is configured: the secrets Streamlit reads have an [auth] section."""
+    """Whether st.login is configured: the secrets Streamlit reads have an [auth] section.
+    Asked again only when a secrets file appears, changes or goes: Streamlit reads the files
+    anew on every ask when there are none (a tenth of the server's time under load)."""
+    from streamlit import config
+
+    stamp = tuple(_file_stamp(Path(f)) for f in config.get_option("secrets.files"))
+    if _login_seen.get("stamp") != stamp:
+        _login_seen.update(stamp=stamp, enabled=_read_login_enabled())
+    return _login_seen["enabled"]
+
+
+_login_seen: dict = {}
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _read_login_enabled() -> bool:
     import streamlit as st
 
     try:

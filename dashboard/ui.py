@@ -605,7 +605,8 @@ def activity_chart(
 
 def columns(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     """The listed columns only, renamed to translated headers (mapping: column -> message key)."""
-    return frame[list(mapping)].rename(columns={c: t(k) for c, k in mapping.items()})
+    # references to the columns (copy-on-write), not a copy of every string column
+    return pd.DataFrame({t(k): frame[c] for c, k in mapping.items()}, copy=False)
 
 
 def language_picker(in_sidebar: bool = True) -> str:
