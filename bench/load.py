@@ -1,16 +1,20 @@
 """Many officials at once: concurrent Streamlit websocket sessions on loopback.
 
     python bench/load.py --sessions 10,25,50 --seconds 30 [--url http://127.0.0.1:8080]
-                         [--swap-db-after 10]
+                         [--swap-db-after 10 [--swap-by publish|build]] [--rss-every 30]
 
 Each virtual official arrives at a random moment within the first --think seconds, opens a
 view (its first view: a new session) and then keeps changing the selection on the province
 and alliances pages (a new province, year or alliance each time, as the URL-bound widgets do;
 now and then switching page), with about --think seconds between clicks, until the time is up.
-Reruns (p50/p95) and first views are reported apart. Without --url a server is started on a copy of data/dashboard.duckdb. --swap-db-after N
-replaces that database file with a rebuilt one N seconds into every level (the app must keep
-serving, and serve the new data afterwards). Loopback only; every loop is bounded in time.
-Prints one JSON object on its last line: sessions -> reruns, p50_s, p95_s, errors, server RSS.
+Reruns (p50/p95) and first views are reported apart. Without --url a server is started on a
+copy of data/dashboard.duckdb. --swap-db-after N replaces that database file with another build
+N seconds into every level (the app must keep serving, and serve the new data afterwards):
+--swap-by publish (default) copies in a file built before the run and renames it, as
+deploy/publish.py does; --swap-by build runs the build on this machine during the load.
+--rss-every S records the server's memory and CPU every S seconds (a soak). Loopback only;
+every loop is bounded in time. Prints one JSON object on its last line: sessions -> reruns,
+p50_s, p95_s, errors, server RSS.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -86,6 +91,7 @@ async def official(
                 while time.monotonic() < deadline:
                     seconds, failed = await rerun(ws, page, query)
                     times[kind].append(seconds)
+                    times["ends"].append((kind, time.monotonic(), seconds))
                     kind = "rerun"
                     if failed:
                         errors.append(f"{page}?{query}")
@@ -100,6 +106,18 @@ def quantile(values: list[float], q: float) -> float | None:
     """The q-quantile (0-1) of values, None if there are none."""
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 3) if values else None
+
+
+def after_swap(ends: list, at: float, window_s: float = 30) -> dict:
+    """Reruns that finished within window_s after the new file was in place, and before it."""
+    after = [s for kind, end, s in ends if kind == "rerun" and at <= end < at + window_s]
+    before = [s for kind, end, s in ends if kind == "rerun" and end < at]
+    return {
+        "before_swap_p95_s": quantile(before, 0.95),
+        "after_swap_reruns": len(after),
+        f"after_swap_{window_s:g}s_p50_s": quantile(after, 0.5),
+        f"after_swap_{window_s:g}s_p95_s": quantile(after, 0.95),
+    }
 
 
 def cpu_s(pid: int) -> float:
@@ -121,13 +139,14 @@ async def level(
     url: str, sessions: int, seconds: float, swap, think_s: float, sampler=None
 ) -> dict:
     """Run `sessions` officials at once for `seconds`: first views and reruns timed apart."""
-    times: dict[str, list[float]] = {"first_view": [], "rerun": []}
+    times: dict[str, list] = {"first_view": [], "rerun": [], "ends": []}
     errors: list[str] = []
     timeline: list = []
     deadline = time.monotonic() + seconds
     tasks = [official(url, deadline, seed, times, errors, think_s) for seed in range(sessions)]
+    swapped: list[float] = []
     if swap:
-        tasks.append(swap())
+        tasks.append(swap(swapped))
     if sampler:
         tasks.append(sampler(deadline, timeline))
     await asyncio.gather(*tasks)
@@ -140,6 +159,7 @@ async def level(
         "errors": len(errors),
         "error_samples": errors[:5],
         **({"timeline_s_rss_mb_cpu_s": timeline} if sampler else {}),
+        **(after_swap(times["ends"], swapped[0]) if swapped else {}),
     }
 
 
@@ -155,6 +175,13 @@ def main() -> int:
         help="start this many replicas behind nginx (deploy/replicas.py)",
     )
     parser.add_argument("--swap-db-after", type=float, default=None)
+    parser.add_argument(
+        "--swap-by",
+        choices=["publish", "build"],
+        default="publish",
+        help="publish: a file built before the run is copied in and renamed (deploy/publish.py);"
+        " build: `nice -n 10 python -m dashboard build` writes it during the run",
+    )
     parser.add_argument(
         "--think",
         type=float,
@@ -174,11 +201,31 @@ def main() -> int:
         db = Path(tmp) / "load.duckdb"
         shutil.copy(ROOT / "data" / "dashboard.duckdb", db)
 
-        async def swap():
-            from dashboard import build
+        seed = str(int(time.time()) % 1000)
+        build_cmd = [sys.executable, "-m", "dashboard", "build", "--seed", seed, "--out"]
+        ready = Path(tmp) / "ready.duckdb"
+        if args.swap_db_after is not None and args.swap_by == "publish":
+            subprocess.run([*build_cmd, str(ready)], cwd=ROOT, check=True, capture_output=True)
+
+        async def swap(swapped: list):
+            from deploy.publish import publish_copy
 
             await asyncio.sleep(args.swap_db_after)
-            await asyncio.to_thread(build.build, db, seed=int(time.time()) % 1000)
+            if args.swap_by == "publish":  # built before the run, copied in and renamed
+                await asyncio.to_thread(publish_copy, ready, db)
+            else:  # built on this machine during the run, as a separate low-priority process
+                proc = await asyncio.create_subprocess_exec(
+                    "nice",
+                    "-n",
+                    "10",
+                    *build_cmd,
+                    str(db),
+                    cwd=ROOT,
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=asyncio.subprocess.DEVNULL,
+                )
+                await proc.wait()
+            swapped.append(time.monotonic())
             print("database swapped", file=sys.stderr, flush=True)
 
         pids: list[int] = []
