@@ -529,9 +529,7 @@ def downloads(
 
 
 def _finish(fig, language: str):
-    fig.update_layout(font_family=FONT)
-    charts.localise(fig, language)
-    return fig
+    return charts.localise(fig, language, layout={"font": {"family": FONT}})
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
