@@ -12,24 +12,18 @@ covered as (
     where a.alliance_id = $alliance and r.level = 'county'
 ),
 
-member_sites as (
-    select s.county_adcode, s.county_adcode // 10000 * 10000 as province_adcode
-    from memberships m
-    join sites s using (site_id)
-    where m.alliance_id = $alliance and m.left_on is null
-        and s.county_adcode in (select county_adcode from scope_counties($regions))
+-- member_counties: members per alliance and county, those not left among them (stored at build)
+by_county as (
+    select county_adcode, members_now::bigint as members
+    from member_counties
+    where alliance_id = $alliance and members_now > 0
+        and county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
 by_province as (
-    select province_adcode, count(*) as members
-    from member_sites
-    group by province_adcode
-),
-
-by_county as (
-    select county_adcode, count(*) as members
-    from member_sites
-    group by county_adcode
+    select county_adcode // 10000 * 10000 as province_adcode, sum(members)::bigint as members
+    from by_county
+    group by 1
 ),
 
 one_province as (
