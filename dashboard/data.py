@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import threading
+
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard import access, charts, db, geo
 
@@ -34,13 +38,41 @@ def _run(name: str, path: str, stamp: tuple[int, int, int], params: tuple) -> pd
     return db.run(_connection(path, stamp), name, dict(params))
 
 
+def _key(name: str, params: dict) -> tuple:
+    if "regions" in db.query_params(name):
+        params = {**params, "regions": access.scope()}  # the session's, never the caller's
+    return tuple(sorted(params.items()))
+
+
 def query(name: str, **params) -> pd.DataFrame:
     """Result of the named query for the database now on disk (cached per file version and per
     scope): a query that takes $regions always gets the session's, never the caller's."""
     path, stamp = current_stamp()
-    if "regions" in db.query_params(name):
-        params["regions"] = access.scope()
-    return _run(name, path, stamp, tuple(sorted(params.items()))).copy(deep=False)
+    return _run(name, path, stamp, _key(name, params)).copy(deep=False)
+
+
+_prefetching = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="prefetch")
+
+
+def prefetch(*calls: tuple[str, dict]) -> None:
+    """Start these queries now, side by side on both cores (DuckDB runs outside the GIL), so the
+    page's query() calls further down find them done or under way (the cache computes a key once
+    and makes a second caller wait): a new alliance's dozen small queries overlap."""
+    path, stamp = current_stamp()
+    ctx = get_script_run_ctx()
+
+    def run(name: str, key: tuple) -> None:
+        add_script_run_ctx(threading.current_thread(), ctx)
+        _run(name, path, stamp, key)
+
+    for name, params in calls:
+        _prefetching.submit(run, name, _key(name, params))
+
+
+def queries(*calls: tuple[str, dict]) -> list[pd.DataFrame]:
+    """query() of each (name, params), run side by side."""
+    prefetch(*calls)
+    return [query(name, **params) for name, params in calls]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -10,6 +10,21 @@ ui.through_router()
 
 REGISTER_LIMIT = 500  # rows listed; the counts cover every match
 ROLES = ["lead", "chair", "standing", "council", "member"]
+# The queries of one alliance's page (queries/alliance_<part>.sql), started together when it opens.
+ALLIANCE_PARTS = [
+    "members",
+    "areas",
+    "growth",
+    "activity",
+    "related",
+    "children",
+    "tags",
+    "tiers",
+    "places",
+    "funding",
+    "milestones",
+    "figures",
+]
 PROVINCE_PAGE = "pages/province.py"
 TAG_COLOURS = {
     "form": "blue",
@@ -116,6 +131,8 @@ chosen, detail = ui.choose_record(
     "alliance_detail",
     ui.t("alliances.pick_none"),
 )
+if chosen:  # the dozen small queries of one alliance, started side by side
+    data.prefetch(*((f"alliance_{part}", {"alliance": chosen}) for part in ALLIANCE_PARTS))
 
 
 # ---- one alliance -------------------------------------------------------------------------------

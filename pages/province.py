@@ -48,15 +48,17 @@ metric_name = ui.metric_name(catalogue, metric)
 target = None if pd.isna(info.target) else float(info.target)
 higher_is_better = info.direction != "lower"
 
-counties = data.query("province_counties", province=province, metric=metric, year=year)
+counties, trend, sites, alliances, links = data.queries(  # run side by side
+    ("province_counties", {"province": province, "metric": metric, "year": year}),
+    ("province_trend", {"province": province, "metric": metric}),
+    ("province_sites", {"province": province, "city": city, "year": year}),
+    ("province_alliances", {"province": province, "year": year, "limit": ALLIANCE_ROWS}),
+    ("province_links", {"province": province, "year": year}),
+)
 city_name = ""
 if city:  # one city's counties: the map, tiles, ranking and institutions narrow to it
     counties = counties[counties["city_adcode"] == city].reset_index(drop=True)
     city_name = str(counties["city_name"].iloc[0]) if len(counties) else ""
-trend = data.query("province_trend", province=province, metric=metric)
-sites = data.query("province_sites", province=province, city=city, year=year)
-alliances = data.query("province_alliances", province=province, year=year, limit=ALLIANCE_ROWS)
-links = data.query("province_links", province=province, year=year)
 
 # Headline tiles.
 measured = counties.dropna(subset=["value"])
