@@ -169,22 +169,27 @@ def _caption(fig: go.Figure, lang: str, theme: str, left: bool = True) -> None:
     )
 
 
+def _plain_units(
+    shapes: Shapes, colour: str, edge: str, width: float, geo_name: str = "geo"
+) -> go.Choropleth:
+    """The units of shapes in one colour, without hover: land under what a map shows."""
+    return go.Choropleth(
+        geojson=shapes.url,
+        locations=shapes.ids,
+        featureidkey="id",
+        z=[0] * len(shapes.ids),
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        hoverinfo="skip",
+        marker={"line": {"width": width, "color": edge}},
+        geo=geo_name,
+    )
+
+
 def _context(fig: go.Figure, shapes: Shapes, theme: str, geo_name: str = "geo") -> None:
     """Land drawn plain under the units: China's provinces around a part of it."""
     colours = THEMES[theme]
-    fig.add_trace(
-        go.Choropleth(
-            geojson=shapes.url,
-            locations=shapes.ids,
-            featureidkey="id",
-            z=[0] * len(shapes.ids),
-            colorscale=[[0, colours["context"]], [1, colours["context"]]],
-            showscale=False,
-            hoverinfo="skip",
-            marker={"line": {"width": 0.6, "color": colours["context_edge"]}},
-            geo=geo_name,
-        )
-    )
+    fig.add_trace(_plain_units(shapes, colours["context"], colours["context_edge"], 0.6, geo_name))
 
 
 def add_south_sea_inset(
@@ -432,18 +437,7 @@ def alliance_map(
     fig = go.Figure()
     # China's provinces underneath: a cross-province alliance sits on the country's outline.
     _context(fig, china, theme)
-    fig.add_trace(
-        go.Choropleth(
-            geojson=shapes.url,
-            locations=shapes.ids,
-            featureidkey="id",
-            z=[0] * len(shapes.ids),
-            colorscale=[[0, colours["plain"]], [1, colours["plain"]]],
-            showscale=False,
-            hoverinfo="skip",
-            marker={"line": {"width": 0.4, "color": colours["context_edge"]}},
-        )
-    )
+    fig.add_trace(_plain_units(shapes, colours["plain"], colours["context_edge"], 0.4))
     if len(shaded):
         many = shaded["value"].nunique() > 1
         fig.add_trace(
