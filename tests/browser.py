@@ -34,11 +34,24 @@ def require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)")
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
+def free_port(following: int = 0) -> int:
+    """A TCP port nobody listens on now, and the `following` ports after it free too (as
+    `deploy/replicas.py --port P` puts its replicas on P+1, P+2…)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if all(_bindable(port + i) for i in range(1, following + 1)):
+            return port
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def wait_healthy(base: str, timeout_s: float = 60) -> None:

@@ -210,7 +210,7 @@ def alive(pid: int) -> bool:
 def test_stopping_the_launcher_leaves_no_process(tmp_path, sig):
     require_nginx()
     db = national_db(tmp_path)
-    port = free_port()
+    port = free_port(following=2)  # the launcher's replicas take the two ports after it
     launcher = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "replicas.py"), "--replicas", "2"]
         + ["--port", str(port), "--db", str(db)],
