@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import db, gate, ui
+from dashboard import db, gate, gctune, ui
 from dashboard.firststart import ensure_database
 
 ROOT = Path(__file__).resolve().parent
@@ -43,6 +43,7 @@ try:
         ui.province_picker()
     if not outside:
         page.run()
+    gctune.settle()
 except db.DatabaseUnavailable as exc:
     log.warning("database unavailable: %s", exc)
     st.error(f"**{ui.t('common.db_missing_title')}** — {ui.t('common.db_missing')}")
