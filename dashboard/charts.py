@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -117,11 +116,31 @@ def bounds(box: tuple[float, float, float, float] | None, pad: float = 0.04) -> 
     }
 
 
-def _layout(fig: go.Figure, height: int, uirevision: str, geo_: dict) -> go.Figure:
-    fig.update_layout(
-        height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0}, uirevision=uirevision, geo=geo_
+def _drop_none(part: dict) -> dict:
+    """A figure part without its unset (None) settings, as Plotly's checks used to leave it."""
+    return {
+        k: _drop_none(v) if isinstance(v, dict) else v for k, v in part.items() if v is not None
+    }
+
+
+def figure(data: Sequence[dict] = (), layout: dict | None = None) -> go.Figure:
+    """A figure made from plain dicts, without Plotly checking every property on the way: a
+    tenth of the cost of graph_objects, most of a new view's figure work. Nothing is lost:
+    tests/test_charts.py checks each kind of figure against Plotly's schema, and later
+    update_layout/update_traces calls still refuse a setting Plotly does not know."""
+    return go.Figure(
+        {"data": [_drop_none(t) for t in data], "layout": _drop_none(layout or {})},
+        _validate=False,
     )
-    return fig
+
+
+def _map_layout(height: int, uirevision: str, geo_: dict) -> dict:
+    return {
+        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
+        "uirevision": uirevision,
+        "geo": geo_,
+    }
 
 
 def number_format(unit: str) -> str:
@@ -155,25 +174,26 @@ def map_caption(lang: str = i18n.DEFAULT_LANG) -> str:
     return i18n.text("maps.caption_short", lang)
 
 
-def _caption(fig: go.Figure, lang: str, theme: str, left: bool = True) -> None:
-    fig.add_annotation(
-        text=map_caption(lang),
-        xref="paper",
-        yref="paper",
-        x=0 if left else 1,
-        y=0,
-        xanchor="left" if left else "right",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 11, "color": THEMES[theme]["frame"]},
-    )
+def _caption(lang: str, theme: str) -> dict:
+    return {
+        "text": map_caption(lang),
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 11, "color": THEMES[theme]["frame"]},
+    }
 
 
 def _plain_units(
     shapes: Shapes, colour: str, edge: str, width: float, geo_name: str = "geo"
-) -> go.Choropleth:
+) -> dict:
     """The units of shapes in one colour, without hover: land under what a map shows."""
-    return go.Choropleth(
+    return dict(
+        type="choropleth",
         geojson=shapes.url,
         locations=shapes.ids,
         featureidkey="id",
@@ -186,23 +206,23 @@ def _plain_units(
     )
 
 
-def _context(fig: go.Figure, shapes: Shapes, theme: str, geo_name: str = "geo") -> None:
+def _context(shapes: Shapes, theme: str, geo_name: str = "geo") -> dict:
     """Land drawn plain under the units: China's provinces around a part of it."""
     colours = THEMES[theme]
-    fig.add_trace(_plain_units(shapes, colours["context"], colours["context_edge"], 0.6, geo_name))
+    return _plain_units(shapes, colours["context"], colours["context_edge"], 0.6, geo_name)
 
 
-def add_south_sea_inset(
-    fig: go.Figure, lang: str = i18n.DEFAULT_LANG, theme: str = "light"
-) -> go.Figure:
+def south_sea_inset(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> list[dict]:
     """The 南海诸岛 inset at the lower right of the national map, as official maps draw it: the
     coast, every island as a dot, the ten-dash line, in a frame with its title. It is drawn in the
     map's own coordinates, so it stays in the corner at any width."""
     colours = THEMES[theme]
     frame_lon, frame_lat = geo.inset_frame()
     url = geo.url("inset")
-    fig.add_trace(  # the background, among the choropleths: nothing of the main map shows through
-        go.Choropleth(
+    data: list[dict] = []
+    data.append(  # the background, among the choropleths: nothing of the main map shows through
+        dict(
+            type="choropleth",
             geojson=url,
             locations=[geo.INSET_BACKGROUND],
             featureidkey="id",
@@ -211,11 +231,12 @@ def add_south_sea_inset(
             showscale=False,
             hoverinfo="skip",
             marker={"line": {"width": 0}},
-        )
+        ),
     )
     ids = geo.inset_ids()
-    fig.add_trace(
-        go.Choropleth(
+    data.append(
+        dict(
+            type="choropleth",
             geojson=url,
             locations=ids,
             featureidkey="id",
@@ -224,45 +245,49 @@ def add_south_sea_inset(
             showscale=False,
             hoverinfo="skip",
             marker={"line": {"width": 0.6, "color": colours["context_edge"]}},
-        )
+        ),
     )
-    fig.add_trace(
-        go.Scattergeo(
+    data.append(
+        dict(
+            type="scattergeo",
             lon=frame_lon,
             lat=frame_lat,
             mode="lines",
             line={"width": 1.2, "color": colours["frame"]},
             hoverinfo="skip",
             showlegend=False,
-        )
+        ),
     )
     lons, lats = geo.south_sea_islands(inset=True)
-    fig.add_trace(
-        go.Scattergeo(
+    data.append(
+        dict(
+            type="scattergeo",
             lon=list(lons),
             lat=list(lats),
             mode="markers",
             marker={"size": 3, "color": colours["island"]},
             hoverinfo="skip",
             showlegend=False,
-        )
+        ),
     )
     dash_lon, dash_lat = geo.dashline(inset=True)
-    fig.add_trace(
-        go.Scattergeo(
+    data.append(
+        dict(
+            type="scattergeo",
             lon=dash_lon,
             lat=dash_lat,
             mode="lines",
             line={"width": 1.6, "color": colours["dash"]},
             hoverinfo="skip",
             showlegend=False,
-        )
+        ),
     )
     title_lon, title_lat = geo.to_inset(
         geo.SOUTH_SEA["lon"][1] - 0.6, geo.SOUTH_SEA["lat"][0] + 0.6
     )
-    fig.add_trace(
-        go.Scattergeo(
+    data.append(
+        dict(
+            type="scattergeo",
             lon=[title_lon],
             lat=[title_lat],
             mode="text",
@@ -271,23 +296,22 @@ def add_south_sea_inset(
             textfont={"color": colours["text"]},  # the figure's font size: large on the kiosk
             hoverinfo="skip",
             showlegend=False,
-        )
+        ),
     )
-    return fig
+    return data
 
 
-def _dash_on_main(fig: go.Figure, theme: str) -> None:
+def _dash_on_main(theme: str) -> dict:
     # Only the dashes inside the main window (east of Taiwan); the rest is in the inset.
     lons, lats = geo.dashline(main=True)
-    fig.add_trace(
-        go.Scattergeo(
-            lon=lons,
-            lat=lats,
-            mode="lines",
-            hoverinfo="skip",
-            line={"width": 1.2, "color": THEMES[theme]["dash"]},
-            showlegend=False,
-        )
+    return dict(
+        type="scattergeo",
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        hoverinfo="skip",
+        line={"width": 1.2, "color": THEMES[theme]["dash"]},
+        showlegend=False,
     )
 
 
@@ -310,13 +334,15 @@ def choropleth(
     integer: bool = False,
     caption: bool = True,
     colorbar: dict | None = None,
+    on_top: Sequence[dict] = (),
 ) -> go.Figure:
     """Areas coloured by value; with a target, the scale diverges at the target (and a
     percentage scale stops at 0 and 100). The boundaries come from shapes.url, so the figure
     carries only ids and values.
 
     national: all of China with the 南海诸岛 inset; context: land drawn plain underneath (the
-    provinces around a part of China); integer: a colour bar of whole numbers (counts)."""
+    provinces around a part of China); integer: a colour bar of whole numbers (counts);
+    on_top: more traces drawn over it (points(), links())."""
     colours = THEMES[theme]
     frame = frame[frame["adcode"].astype(str).isin(set(shapes.ids))]
     z = frame["value"]
@@ -365,14 +391,31 @@ def choropleth(
         )
     else:
         trace.update(colorscale=SEQUENTIAL)
-    fig = go.Figure()
-    if context is not None:
-        _context(fig, context, theme)
+    annotations = [_caption(lang, theme)] if caption else []
+    if shapes.sea and not national:  # Hainan: the main island fills the frame, a note on the sea
+        annotations.insert(
+            0,
+            {
+                "text": i18n.text("maps.sea_note", lang),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 12, "color": colours["text"]},
+            },
+        )
+    geo_ = CHINA_GEO if national else bounds(shapes.box)
+    data = [_context(context, theme)] if context is not None else []
     # Regions without a value still show, in grey, underneath, so the map never has holes.
     missing = sorted(set(shapes.ids) - set(trace["locations"]))
     if missing:
-        fig.add_trace(
-            go.Choropleth(
+        data.append(
+            dict(
+                type="choropleth",
                 geojson=shapes.url,
                 locations=missing,
                 featureidkey="id",
@@ -381,31 +424,13 @@ def choropleth(
                 showscale=False,
                 hoverinfo="skip",
                 marker={"line": line},
-            )
+            ),
         )
-    fig.add_trace(go.Choropleth(**trace))
+    data.append(dict(type="choropleth", **trace))
     if national:
-        _dash_on_main(fig, theme)
-        _layout(fig, height, uirevision, CHINA_GEO)
-        add_south_sea_inset(fig, lang, theme)
-    else:
-        _layout(fig, height, uirevision, bounds(shapes.box))
-        if shapes.sea:  # Hainan: the main island fills the frame, its sea areas get a note
-            fig.add_annotation(
-                text=i18n.text("maps.sea_note", lang),
-                xref="paper",
-                yref="paper",
-                x=0,
-                y=1,
-                xanchor="left",
-                yanchor="top",
-                showarrow=False,
-                align="left",
-                font={"size": 12, "color": colours["text"]},
-            )
-    if caption:
-        _caption(fig, lang, theme)
-    return fig
+        data += [_dash_on_main(theme), *south_sea_inset(lang, theme)]
+    data += on_top
+    return figure(data, _map_layout(height, uirevision, geo_) | {"annotations": annotations})
 
 
 def alliance_map(
@@ -434,14 +459,16 @@ def alliance_map(
     colours = THEMES[theme]
     national = len(shapes.ids) and all(int(i) % 10000 == 0 for i in shapes.ids)
     shaded = areas[areas["members"] > 0].rename(columns={"members": "value"})
-    fig = go.Figure()
     # China's provinces underneath: a cross-province alliance sits on the country's outline.
-    _context(fig, china, theme)
-    fig.add_trace(_plain_units(shapes, colours["plain"], colours["context_edge"], 0.4))
+    data = [
+        _context(china, theme),
+        _plain_units(shapes, colours["plain"], colours["context_edge"], 0.4),
+    ]
     if len(shaded):
         many = shaded["value"].nunique() > 1
-        fig.add_trace(
-            go.Choropleth(
+        data.append(
+            dict(
+                type="choropleth",
                 geojson=shapes.url,
                 locations=shaded["adcode"].astype(str),
                 featureidkey="id",
@@ -461,7 +488,7 @@ def alliance_map(
                 text=safe_text(shaded["label"]),
                 hovertemplate="%{text}<br>" + labels["value"] + ": %{z:,d}<extra></extra>",
                 marker={"line": {"width": 0.6, "color": colours["edge"]}},
-            )
+            ),
         )
     wanted = {str(c) for c in highlight}
     names = dict(zip(areas["adcode"].astype(str), areas["label"], strict=True))
@@ -472,8 +499,9 @@ def alliance_map(
         by_file.setdefault(url, []).append(code)
     for i, (url, codes) in enumerate(by_file.items()):
         area = labels.get("area", "")
-        fig.add_trace(
-            go.Choropleth(
+        data.append(
+            dict(
+                type="choropleth",
                 geojson=url,
                 locations=codes,
                 featureidkey="id",
@@ -485,7 +513,7 @@ def alliance_map(
                 marker={"line": {"width": 2, "color": "#d35400"}},
                 name=area,
                 showlegend=bool(area) and i == 0,
-            )
+            ),
         )
     # Lines to the lead: from every member but the main lead (co-leads too, where there are)
     main_lead = "is_main_lead" if "is_main_lead" in members else "is_lead"
@@ -502,28 +530,25 @@ def alliance_map(
         )
         .assign(alliances=1)
     )
-    add_links(fig, links, name=labels["links"], color=colours["link"], max_width=1.5)
+    data += lines_between(links, name=labels["links"], color=colours["link"], max_width=1.5)
     if len(others):
-        add_points(fig, others, text="hover", color=colours["member"], name=labels["members"])
+        data.append(points(others, text="hover", color=colours["member"], name=labels["members"]))
     leads = members[members["is_lead"].astype(bool)]
     if len(leads):
-        add_points(
-            fig,
-            leads.assign(size=14),
-            text="hover",
-            size="size",
-            color=colours["lead"],
-            name=labels["lead"],
+        data.append(
+            points(
+                leads.assign(size=14),
+                text="hover",
+                size="size",
+                color=colours["lead"],
+                name=labels["lead"],
+            )
         )
     if national:
-        _dash_on_main(fig, theme)
-        _layout(fig, height, uirevision, CHINA_GEO)
-        add_south_sea_inset(fig, lang, theme)
-    else:
-        _layout(fig, height, uirevision, bounds(shapes.box))
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
-    _caption(fig, lang, theme)
-    return fig
+        data += [_dash_on_main(theme), *south_sea_inset(lang, theme)]
+    layout = _map_layout(height, uirevision, CHINA_GEO if national else bounds(shapes.box))
+    legend = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}
+    return figure(data, layout | {"legend": legend, "annotations": [_caption(lang, theme)]})
 
 
 def safe_text(values: pd.Series) -> pd.Series:
@@ -551,39 +576,18 @@ def metric_scale(info: pd.Series, lang: str = i18n.DEFAULT_LANG) -> dict:
     }
 
 
-def add_lines(fig: go.Figure, geojson_text: str, color: str = "#555555") -> go.Figure:
-    """Draw (Multi)LineString features, e.g. the South China Sea dash line."""
-    data = json.loads(geojson_text)
-    features = data.get("features", [data])
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for feature in features:
-        geometry = feature.get("geometry", feature)
-        parts = geometry["coordinates"]
-        if geometry["type"] == "LineString":
-            parts = [parts]
-        for part in parts:
-            lons += [p[0] for p in part] + [None]
-            lats += [p[1] for p in part] + [None]
-    fig.add_trace(
-        go.Scattergeo(
-            lon=lons,
-            lat=lats,
-            mode="lines",
-            hoverinfo="skip",
-            line={"width": 1, "color": color},
-            showlegend=False,
-        )
-    )
-    return fig
+def add_links(fig: go.Figure, links: pd.DataFrame, **kwargs) -> go.Figure:
+    """lines_between() added to a figure made elsewhere."""
+    return fig.add_traces(lines_between(links, **kwargs)) if len(links) else fig
 
 
-def add_links(
-    fig: go.Figure, links: pd.DataFrame, name: str, color: str = "#7b241c", max_width: float = 4.0
-) -> go.Figure:
+def lines_between(
+    links: pd.DataFrame, name: str, color: str = "#7b241c", max_width: float = 4.0
+) -> list[dict]:
     """Lines between places, thicker for more alliances (links: from_/to_ lon, lat; alliances)."""
+    data: list[dict] = []
     if links.empty:
-        return fig
+        return data
     top = float(links["alliances"].max())
     # One trace per width band keeps the figure small even with hundreds of links.
     bands = pd.cut(
@@ -599,8 +603,9 @@ def add_links(
             lons += [r.from_lon, r.to_lon, None]
             lats += [r.from_lat, r.to_lat, None]
         share = float(band.right) / top
-        fig.add_trace(
-            go.Scattergeo(
+        data.append(
+            dict(
+                type="scattergeo",
                 lon=lons,
                 lat=lats,
                 mode="lines",
@@ -609,44 +614,46 @@ def add_links(
                 showlegend=False,
                 line={"width": max(0.5, max_width * share), "color": color},
                 opacity=0.25 + 0.5 * share,
-            )
+            ),
         )
-    return fig
+    return data
 
 
-def add_points(
-    fig: go.Figure,
-    points: pd.DataFrame,
+def add_points(fig: go.Figure, rows: pd.DataFrame, **kwargs) -> go.Figure:
+    """points() added to a figure made elsewhere."""
+    return fig.add_trace(points(rows, **kwargs))
+
+
+def points(
+    rows: pd.DataFrame,
     text: str = "name",
     size: str | float | None = None,
     color: str = "#2c3e50",
     name: str = "",
     detail: str = "",
-) -> go.Figure:
+) -> dict:
     """Markers at lon/lat with hover text, and `detail` (the same for every marker: sent once,
     not once per marker) after it; size: a column (pixels) or one size for all."""
     suffix = " · " + safe_text(pd.Series([detail])).iloc[0] if detail else ""
-    fig.add_trace(
-        go.Scattergeo(
-            # float32: a metre's precision, half the bytes of a province's thousand markers
-            lon=points["lon"].astype("float32"),
-            lat=points["lat"].astype("float32"),
-            text=safe_text(
-                points[text].map(lambda v: safe.short(v, HOVER_MAX_CHARS), na_action="ignore")
-            ),
-            mode="markers",
-            name=name,
-            marker={
-                "size": points[size] if isinstance(size, str) else (size or 6),
-                "color": color,
-                "opacity": 0.8,
-                "line": {"width": 0.5, "color": "white"},
-            },
-            hovertemplate="%{text}" + suffix + "<extra></extra>",
-            showlegend=bool(name),
-        )
+    return dict(
+        type="scattergeo",
+        # float32: a metre's precision, half the bytes of a province's thousand markers
+        lon=rows["lon"].astype("float32"),
+        lat=rows["lat"].astype("float32"),
+        text=safe_text(
+            rows[text].map(lambda v: safe.short(v, HOVER_MAX_CHARS), na_action="ignore")
+        ),
+        mode="markers",
+        name=name,
+        marker={
+            "size": rows[size] if isinstance(size, str) else (size or 6),
+            "color": color,
+            "opacity": 0.8,
+            "line": {"width": 0.5, "color": "white"},
+        },
+        hovertemplate="%{text}" + suffix + "<extra></extra>",
+        showlegend=bool(name),
     )
-    return fig
 
 
 PALETTE = [
@@ -889,12 +896,13 @@ def bars(
     value, category = (x, y) if orientation == "h" else (y, x)
     value_label = (labels or {}).get(value, "")
     traces = [
-        go.Bar(
+        dict(
+            type="bar",
             x=rows[x],
             y=rows[y],
             name=name,
             orientation=orientation,
-            marker_color=colour,
+            marker={"color": colour},
             text=rows[text] if text else None,
             showlegend=color is not None,
             hovertemplate=_value_hover(
@@ -914,7 +922,7 @@ def bars(
     if integer and len(frame):
         totals = frame.groupby(category)[value].sum() if color else frame[value]
         layout[f"{value_axis}axis"] |= _integer_ticks(float(totals.max()))
-    return go.Figure(data=traces, layout=layout)
+    return figure(traces, layout)
 
 
 def lines(
@@ -932,12 +940,13 @@ def lines(
     """Line chart over time with an optional target line; the time axis ends at the data's end."""
     value_label = (labels or {}).get(y, "")
     traces = [
-        go.Scatter(
+        dict(
+            type="scatter",
             x=rows[x],
             y=rows[y],
             name=name,
             mode="lines+markers",
-            line_color=colour,
+            line={"color": colour},
             showlegend=color is not None,
             hovertemplate=_value_hover(
                 "x", "y", value_label, unit if not integer else "", unit_label
@@ -960,7 +969,7 @@ def lines(
             layout["xaxis"]["range"] = [first, last]
     if integer and len(frame):
         layout["yaxis"] |= _integer_ticks(float(frame[y].max()))
-    return go.Figure(data=traces, layout=layout)
+    return figure(traces, layout)
 
 
 def histogram(
@@ -972,16 +981,15 @@ def histogram(
     unit: str = "",
 ) -> go.Figure:
     """Distribution of one value with an optional target line; the count axis in whole units."""
-    fig = go.Figure(
-        go.Histogram(
-            x=frame[x],
-            nbinsx=40,
-            marker_color=PALETTE[1],
-            hovertemplate="%{x}" + with_unit(unit) + "<br>%{y:,d}<extra></extra>",
-        )
-    )
+    trace = {
+        "type": "histogram",
+        "x": frame[x],
+        "nbinsx": 40,
+        "marker": {"color": PALETTE[1]},
+        "hovertemplate": "%{x}" + with_unit(unit) + "<br>%{y:,d}<extra></extra>",
+    }
     layout = _axes(x, "count", labels, height)
     layout["yaxis"] |= _integer_ticks()
     if target is not None:
         layout["shapes"] = [target_line("x", target)]
-    return fig.update_layout(layout)
+    return figure([trace], layout)

@@ -41,7 +41,7 @@ st.subheader(ui.t("overview.map_title", metric=ui.metric_name(catalogue, metric)
 
 
 def china_map():
-    fig = charts.choropleth(
+    return charts.choropleth(
         by_province,
         data.map_shapes("province"),
         value_label=ui.metric_name(catalogue, metric),
@@ -50,11 +50,11 @@ def china_map():
         height=620,
         national=True,
         lang=ui.lang(),
+        on_top=charts.lines_between(links.head(ui.MAX_LINKS), name=ui.t("overview.links"))
+        if show_links
+        else (),
         **charts.metric_scale(info, ui.lang()),
     )
-    if show_links:
-        charts.add_links(fig, links.head(ui.MAX_LINKS), name=ui.t("overview.links"))
-    return fig
 
 
 event = ui.chart(

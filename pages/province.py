@@ -114,6 +114,29 @@ st.subheader(
 show_sites = st.toggle(ui.t("province.show_sites"), value=True, key="province_show_sites")
 
 
+def site_markers() -> list[dict]:
+    """The member institutions of grade 2 and above, one trace per grade."""
+    markers = []
+    for tier, (size, color) in TIER_MARKERS.items():
+        rows = sites[sites["tier"] == tier]
+        if len(rows):
+            # Grade 2 is most of the markers (thousands at 10x): its hover names the hospital
+            # only; the tier is said once per trace.
+            hover = rows["name"] if tier == "2" else rows["name"] + " · " + rows["county_name"]
+            tier_name = ui.label("tier", tier)
+            markers.append(
+                charts.points(
+                    rows.assign(hover=hover),
+                    text="hover",
+                    size=size,
+                    color=color,
+                    name=tier_name,
+                    detail=tier_name,
+                )
+            )
+    return markers
+
+
 def county_map():
     fig = charts.choropleth(
         measured,
@@ -124,26 +147,11 @@ def county_map():
         height=600,
         lang=ui.lang(),
         context=data.map_shapes("province"),
+        on_top=site_markers() if show_sites else (),
         **charts.metric_scale(info, ui.lang()),
     )
     if not show_sites:
         return fig
-    for tier, (size, color) in TIER_MARKERS.items():
-        rows = sites[sites["tier"] == tier]
-        if len(rows):
-            # Grade 2 is most of the markers (thousands at 10x): its hover names the hospital
-            # only; the tier is said once per trace.
-            hover = rows["name"] if tier == "2" else rows["name"] + " · " + rows["county_name"]
-            tier_name = ui.label("tier", tier)
-            charts.add_points(
-                fig,
-                rows.assign(hover=hover),
-                text="hover",
-                size=size,
-                color=color,
-                name=tier_name,
-                detail=tier_name,
-            )
     return fig.update_layout(
         legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "bgcolor": "rgba(0,0,0,0)"}
     )

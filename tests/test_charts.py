@@ -155,3 +155,80 @@ def test_alliance_map_shades_the_counties_it_covers():
     assert list(choropleths[0].locations) == ["330000", "310000"]  # the outline underneath
     shaded = [t for t in choropleths if list(t.locations) == ["330802", "330822"]]
     assert shaded and shaded[-1].geojson.endswith("330000.json")
+
+
+def test_every_kind_of_figure_is_valid_plotly():
+    """Figures are made from plain dicts without Plotly's checks (they cost ten times the
+    figure): a misspelt setting would be dropped silently by the browser, so each kind is
+    checked here against Plotly's schema, which refuses any setting it does not know."""
+    import plotly.graph_objects as go
+
+    china = charts.Shapes("./app/static/geo/provinces.json", ["330000", "460000"], None)
+    hainan = charts.Shapes(
+        "./app/static/geo/460000.json", ["460105", "460301"], (108, 18, 111, 20), sea=True
+    )
+    frame = pd.DataFrame(
+        {"adcode": [330000, 460000], "name": ["浙江省", None], "value": [91.0, None]}
+    )
+    members = pd.DataFrame(
+        {
+            "lon": [118.8, 118.5],
+            "lat": [28.9, 28.9],
+            "lead_lon": [118.8, 118.8],
+            "lead_lat": [28.9, 28.9],
+            "is_lead": [True, False],
+            "hover": ["牵头", "成员"],
+        }
+    )
+    areas = pd.DataFrame(
+        {"adcode": [330802, 330822], "label": ["柯城区", "常山县"], "members": [3, 1]}
+    )
+    labels = {
+        "value": "成员数",
+        "members": "成员单位",
+        "lead": "牵头单位",
+        "links": "连线",
+        "area": "覆盖",
+    }
+    points = pd.DataFrame({"lon": [118.8], "lat": [28.9], "name": ["院"], "size": [9]})
+    links = pd.DataFrame(
+        {
+            "from_lon": [118.8],
+            "from_lat": [28.9],
+            "to_lon": [120.1],
+            "to_lat": [30.2],
+            "alliances": [2],
+        }
+    )
+    years = pd.DataFrame({"year": [2023, 2024, 2023], "v": [1.0, 2.0, 3.0], "g": ["a", "a", "b"]})
+    figures = [
+        charts.choropleth(frame, china, "率", national=True, percent=True, target=90.0),
+        charts.choropleth(counties(), SHAPES, "率", context=china, target=90.0, integer=True),
+        charts.choropleth(frame, hainan, "率"),
+        charts.alliance_map(areas, SHAPES, china, members, labels, highlight=[330802, 330000]),
+        charts.alliance_map(areas, china, china, members, labels),
+        charts.add_points(
+            charts.choropleth(counties(), SHAPES, "率"),
+            points,
+            size="size",
+            name="三级",
+            detail="三级",
+        ),
+        charts.add_links(charts.choropleth(counties(), SHAPES, "率"), links, name="往来"),
+        charts.choropleth(
+            frame,
+            china,
+            "率",
+            national=True,
+            on_top=[charts.points(points), *charts.lines_between(links, name="往来")],
+        ),
+        charts.bars(years, x="year", y="v", color="g", target=2.0, text="v", integer=True),
+        charts.bars(years, x="v", y="g", orientation="h", unit="%"),
+        charts.lines(years, x="year", y="v", color="g", target=2.0, integer=True),
+        charts.histogram(years, x="v", target=2.0, unit="%"),
+    ]
+    for fig in figures:
+        fig = charts.localise(fig, "zh", layout={"font": {"family": "sans-serif"}})
+        spec = fig.to_dict()
+        assert go.Figure(spec).to_dict()["data"]  # raises on any setting Plotly does not know
+        assert all(value is not None for trace in spec["data"] for value in trace.values())
