@@ -14,6 +14,7 @@ deploy/replicas.py and the systemd units start the app this way.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -31,6 +32,8 @@ def no_address_lookups() -> None:
 
 def main() -> None:
     no_address_lookups()
+    # One DuckDB thread per query in a replica: the replicas fill the cores (dashboard/db.py).
+    os.environ.setdefault("DASHBOARD_QUERY_THREADS", "1")
     from streamlit.web.cli import main as streamlit_main
 
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *sys.argv[1:]]
