@@ -532,10 +532,18 @@ def _finish(fig, language: str):
     return charts.localise(fig, language, layout={"font": {"family": FONT}})
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _made(key: tuple, _build: Callable):
-    """A finished figure per view: made once, then shared (never changed after)."""
-    return _finish(_build(), key[2])
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _kept(key: tuple, _make: Callable):
+    """Made once per key, then shared by every session (never changed after)."""
+    return _make()
+
+
+def shared(name: str, view: tuple, make: Callable):
+    """make() once per view (everything it depends on besides the language, the official's
+    regions and the database file), then shared by every session and rerun: figures and
+    display tables a rerun would otherwise make again."""
+    path, stamp = data.current_stamp()
+    return _kept((name, view, lang(), tuple(access.scope()), path, stamp), make)
 
 
 def chart(
@@ -555,8 +563,8 @@ def chart(
     if view is None:
         fig = _finish(fig, lang())
     else:
-        path, stamp = data.current_stamp()
-        fig = _made((key, view, lang(), tuple(access.scope()), path, stamp), fig)
+        build = fig
+        fig = shared(key, view, lambda: _finish(build(), lang()))
     config = charts.plotly_config(PLOTLY_CONFIG, lang())
     event = st.plotly_chart(
         fig, key=key, config=config, on_select=on_select, width="stretch", **kwargs

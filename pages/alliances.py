@@ -9,6 +9,19 @@ from dashboard.report import widget as briefing
 ui.through_router()
 
 REGISTER_LIMIT = 500  # rows listed; the counts cover every match
+REGISTER_COLUMNS = {  # the register's columns (column -> message key)
+    "alliance_id": "alliances.col_id",
+    "name": "common.name",
+    "form": "common.form",
+    "specialty": "alliances.specialty",
+    "scope": "alliances.scope",
+    "model": "alliances.model",
+    "founded_on": "alliances.col_founded",
+    "lead_name": "alliances.col_lead",
+    "members": "alliances.col_members",
+    "provinces": "alliances.col_provinces",
+    "data": "alliances.col_data",
+}
 ROLES = ["lead", "chair", "standing", "council", "member"]
 # The queries of one alliance's page (queries/alliance_<part>.sql), started together when it opens.
 ALLIANCE_PARTS = [
@@ -86,31 +99,23 @@ if register.empty:
     st.info(ui.t("alliances.none_found"))
 else:
     st.caption(ui.t("alliances.register_hint"))
-    shown = register.assign(
-        specialty=register["specialty"].fillna(""),
-        model=register["model"].fillna(""),
-        form=ui.labels("form", register["form"]),
-        scope=ui.labels("scope", register["scope"]),
-        founded_on=fmt.dates_with(register["founded_on"], register["founded_precision"], ui.lang()),
-        data=ui.data_labels(register, "alliances"),
-    )
+
+    def register_table() -> pd.DataFrame:  # the same for every alliance picked below it
+        shown = register.assign(
+            specialty=register["specialty"].fillna(""),
+            model=register["model"].fillna(""),
+            form=ui.labels("form", register["form"]),
+            scope=ui.labels("scope", register["scope"]),
+            founded_on=fmt.dates_with(
+                register["founded_on"], register["founded_precision"], ui.lang()
+            ),
+            data=ui.data_labels(register, "alliances"),
+        )
+        return ui.columns(shown, REGISTER_COLUMNS)
+
+    filters = (province, form, scope, specialty, tag, year_from, year_to, q, real_only)
     event = ui.table(
-        ui.columns(
-            shown,
-            {
-                "alliance_id": "alliances.col_id",
-                "name": "common.name",
-                "form": "common.form",
-                "specialty": "alliances.specialty",
-                "scope": "alliances.scope",
-                "model": "alliances.model",
-                "founded_on": "alliances.col_founded",
-                "lead_name": "alliances.col_lead",
-                "members": "alliances.col_members",
-                "provinces": "alliances.col_provinces",
-                "data": "alliances.col_data",
-            },
-        ),
+        ui.shared("alliance_register", filters, register_table),
         key="register",
         filename="alliances",
         on_select="rerun",
@@ -231,33 +236,39 @@ def show_structure(aid: str) -> None:
     en = ui.lang() == "en"
     if len(tiers):
         st.subheader(ui.t("alliances.tiers_title"))
-        tiers = tiers.assign(
-            tier_label=tiers["name_en" if en else "name_zh"],
-            stated=tiers["stated_count"].map(lambda v: fmt.text(None if pd.isna(v) else int(v))),
-            detail=tiers["detail_en" if en else "detail_zh"].fillna(""),
-            member_names=tiers["member_names"].fillna(""),
+        shown = lambda: ui.columns(  # noqa: E731 (made once per alliance: ui.shared)
+            tiers.assign(
+                tier_label=tiers["name_en" if en else "name_zh"],
+                stated=tiers["stated_count"].map(
+                    lambda v: fmt.text(None if pd.isna(v) else int(v))
+                ),
+                detail=tiers["detail_en" if en else "detail_zh"].fillna(""),
+                member_names=tiers["member_names"].fillna(""),
+            ),
+            {
+                "tier_label": "alliances.col_alliance_tier",
+                "stated": "alliances.col_stated_count",
+                "members": "alliances.col_members",
+                "member_names": "alliances.col_member_names",
+                "detail": "alliances.col_detail",
+            },
         )
         ui.table(
-            ui.columns(
-                tiers,
-                {
-                    "tier_label": "alliances.col_alliance_tier",
-                    "stated": "alliances.col_stated_count",
-                    "members": "alliances.col_members",
-                    "member_names": "alliances.col_member_names",
-                    "detail": "alliances.col_detail",
-                },
-            ),
+            ui.shared("alliance_tiers", (aid,), shown),
             key="alliance_tiers",
             filename=f"alliance_{aid}_tiers",
         )
     if len(places):
         st.subheader(ui.t("alliances.places_title"))
-        places = places.assign(
-            basis_label=ui.labels("basis", places["basis"]),
-            level_label=ui.labels("level", places["level"]),
-            note=places["note_en" if en else "note_zh"].fillna(""),
-            province=ui.localized(places, "province_name"),
+        places = ui.shared(
+            "alliance_places",
+            (aid,),
+            lambda: places.assign(
+                basis_label=ui.labels("basis", places["basis"]),
+                level_label=ui.labels("level", places["level"]),
+                note=places["note_en" if en else "note_zh"].fillna(""),
+                province=ui.localized(places, "province_name"),
+            ),
         )
         ui.table(
             ui.columns(
@@ -292,8 +303,9 @@ def show_structure(aid: str) -> None:
             )
 
 
-def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
-    aid = a["alliance_id"]
+def member_frames(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The members in the reader's words, the current ones (with their hover text) and the
+    count per role: made once per alliance and language (ui.shared), not on every rerun."""
     members = members.assign(
         role_label=ui.labels("role", members["role"]),
         province=ui.localized(members, "province_name"),
@@ -306,6 +318,22 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
     )
     current = members[members["left_on"] == ""]  # fmt.dates left blanks where none
     current = current.assign(hover=current["name"] + " · " + current["role_label"])
+    roles = (
+        current.groupby("role")
+        .size()
+        .reindex(ROLES)
+        .dropna()
+        .astype(int)
+        .rename("members")
+        .reset_index()
+    )
+    roles["role_label"] = ui.labels("role", roles["role"])
+    return members, current, roles
+
+
+def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
+    aid = a["alliance_id"]
+    members, current, roles = ui.shared("alliance_members", (aid,), lambda: member_frames(members))
     left, right = st.columns([3, 2])
     with left:
         st.subheader(ui.t("alliances.map_title"))
@@ -349,16 +377,6 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         ui.simulated_note(members)
     with right:
         st.subheader(ui.t("alliances.roles_title"))
-        roles = (
-            current.groupby("role")
-            .size()
-            .reindex(ROLES)
-            .dropna()
-            .astype(int)
-            .rename("members")
-            .reset_index()
-        )
-        roles["role_label"] = ui.labels("role", roles["role"])
         ui.chart(
             lambda: charts.bars(
                 roles,
@@ -509,17 +527,22 @@ def show_milestones_and_figures(aid: str) -> None:
     if milestones.empty:
         st.info(ui.t("alliances.no_milestones"))
     else:
-        milestones["date"] = fmt.dates_with(
-            milestones["date"], milestones["date_precision"], ui.lang()
-        )
         ui.table(
-            ui.columns(
-                milestones,
-                {
-                    "date": "alliances.col_date",
-                    "title": "alliances.col_event",
-                    "detail": "alliances.col_detail",
-                },
+            ui.shared(
+                "alliance_milestones",
+                (aid,),
+                lambda: ui.columns(
+                    milestones.assign(
+                        date=fmt.dates_with(
+                            milestones["date"], milestones["date_precision"], ui.lang()
+                        )
+                    ),
+                    {
+                        "date": "alliances.col_date",
+                        "title": "alliances.col_event",
+                        "detail": "alliances.col_detail",
+                    },
+                ),
             ),
             key="alliance_milestones",
             filename=f"alliance_{aid}_milestones",

@@ -7,6 +7,7 @@ from dashboard import charts, data, fmt, ui
 
 ui.through_router()
 
+SITE_PARTS = ["site_alliances", "site_area", "site_activity"]  # one institution's queries
 DIRECTORY_LIMIT = 500  # rows listed (≈34,000 institutions nationally); the counts cover all
 
 # ---- the directory -----------------------------------------------------------------------------
@@ -112,6 +113,8 @@ chosen, detail = ui.choose_record(
     "site_detail",
     ui.t("institutions.pick_none"),
 )
+if len(detail):  # one institution's queries, started side by side
+    data.prefetch(*((name, {"site": chosen}) for name in SITE_PARTS))
 
 
 # ---- one institution ---------------------------------------------------------------------------
