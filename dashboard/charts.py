@@ -396,7 +396,8 @@ def choropleth(
         annotations.insert(
             0,
             {
-                "text": i18n.text("maps.sea_note", lang),
+                # two lines: on a phone one line would be cut before "the national map"
+                "text": "<br>".join(i18n.text(f"maps.sea_note_{n}", lang) for n in (1, 2)),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

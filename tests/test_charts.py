@@ -232,3 +232,17 @@ def test_every_kind_of_figure_is_valid_plotly():
         spec = fig.to_dict()
         assert go.Figure(spec).to_dict()["data"]  # raises on any setting Plotly does not know
         assert all(value is not None for trace in spec["data"] for value in trace.values())
+
+
+def test_hainan_map_points_to_the_national_inset_on_two_lines():
+    """On a phone one line of the note was cut after "see the inset", on a map with no inset."""
+    hainan = charts.Shapes("./app/static/geo/460000.json", ["460105"], (108, 18, 111, 20), sea=True)
+    frame = pd.DataFrame({"adcode": [460105], "name": ["秀英区"], "value": [91.0]})
+    for lang, words in (
+        ("zh", "见全国地图的“南海诸岛”插图"),
+        ("en", "see the inset of the national map"),
+    ):
+        note = charts.choropleth(frame, hainan, "率", lang=lang).layout.annotations[0].text
+        first, second = note.split("<br>")
+        assert "南海" in first or "South China Sea" in first
+        assert second == words
