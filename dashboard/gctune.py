@@ -5,8 +5,8 @@ frames and figures), and Python walks all of them in every full collection: 0.2-
 every session of that process waiting, about every six seconds after a new database file.
 Freezing what the first page leaves behind (imports, mostly: they live as long as the process)
 takes them out of every later walk, and a larger first generation makes collections rarer.
-Measured with bench/load.py (50 sessions, 2 replicas, a swap): 3.7 s of collection per replica
-in 75 s before, 2.0 s after (bench/README.md, "Garbage collection")."""
+Measured with bench/load.py (50 sessions, 2 replicas, a swap): 3.2-4.0 s of collection per
+replica in 75 s before, 1.6-2.2 s after (bench/README.md, "Second pass")."""
 
 from __future__ import annotations
 

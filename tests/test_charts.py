@@ -134,12 +134,9 @@ def test_hainan_is_framed_without_its_sea_areas():
     assert min(box[1] for code, box in boxes.items() if code not in at_sea) > 18
 
 
-def test_alliance_map_shades_the_counties_it_covers():
-    china = charts.Shapes("./app/static/geo/provinces.json", ["330000", "310000"], None)
-    areas = pd.DataFrame(
-        {"adcode": [330802, 330822], "label": ["柯城区", "常山县"], "members": [1, 0]}
-    )
-    members = pd.DataFrame(
+def two_members() -> pd.DataFrame:
+    """A lead and one member in 衢州, as alliance_map takes them."""
+    return pd.DataFrame(
         {
             "lon": [118.8, 118.5],
             "lat": [28.9, 28.9],
@@ -149,6 +146,14 @@ def test_alliance_map_shades_the_counties_it_covers():
             "hover": ["牵头", "成员"],
         }
     )
+
+
+def test_alliance_map_shades_the_counties_it_covers():
+    china = charts.Shapes("./app/static/geo/provinces.json", ["330000", "310000"], None)
+    areas = pd.DataFrame(
+        {"adcode": [330802, 330822], "label": ["柯城区", "常山县"], "members": [1, 0]}
+    )
+    members = two_members()
     labels = {"value": "成员数", "members": "成员单位", "lead": "牵头单位", "links": "连线"}
     fig = charts.alliance_map(areas, SHAPES, china, members, labels, highlight=[330802, 330822])
     choropleths = [t for t in fig.data if t.type == "choropleth"]
@@ -170,16 +175,7 @@ def test_every_kind_of_figure_is_valid_plotly():
     frame = pd.DataFrame(
         {"adcode": [330000, 460000], "name": ["浙江省", None], "value": [91.0, None]}
     )
-    members = pd.DataFrame(
-        {
-            "lon": [118.8, 118.5],
-            "lat": [28.9, 28.9],
-            "lead_lon": [118.8, 118.8],
-            "lead_lat": [28.9, 28.9],
-            "is_lead": [True, False],
-            "hover": ["牵头", "成员"],
-        }
-    )
+    members = two_members()
     areas = pd.DataFrame(
         {"adcode": [330802, 330822], "label": ["柯城区", "常山县"], "members": [3, 1]}
     )
