@@ -29,6 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections import Counter
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import websockets
@@ -75,6 +78,17 @@ async def rerun(ws, page: str, query: str) -> tuple[float, bool]:
             return time.perf_counter() - start, failed
 
 
+def replica_cookie(ws_url: str) -> str:
+    """As a browser does: load the page first and keep the cookie nginx sets (the replica that
+    will hold this session); empty when served by Streamlit alone."""
+    page = ws_url.replace("ws", "http", 1).removesuffix("/_stcore/stream") + "/"
+    with urllib.request.urlopen(page, timeout=30) as answer:
+        cookies = SimpleCookie()
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+    return "; ".join(f"{k}={m.value}" for k, m in cookies.items())
+
+
 async def official(
     url: str, deadline: float, seed: int, times: dict, errors: list, think_s: float
 ) -> None:
@@ -82,10 +96,16 @@ async def official(
     rng = random.Random(seed)
     page, query = selection(rng)
     await asyncio.sleep(rng.uniform(0, think_s))  # officials do not all arrive in one instant
+    cookie = await asyncio.to_thread(replica_cookie, url)
+    times["cookies"].append(cookie)
     while time.monotonic() < deadline:
         try:
             async with websockets.connect(
-                url, subprotocols=["streamlit"], max_size=None, open_timeout=30
+                url,
+                subprotocols=["streamlit"],
+                max_size=None,
+                open_timeout=30,
+                additional_headers={"Cookie": cookie} if cookie else None,
             ) as ws:
                 kind = "first_view"
                 while time.monotonic() < deadline:
@@ -139,7 +159,7 @@ async def level(
     url: str, sessions: int, seconds: float, swap, think_s: float, sampler=None
 ) -> dict:
     """Run `sessions` officials at once for `seconds`: first views and reruns timed apart."""
-    times: dict[str, list] = {"first_view": [], "rerun": [], "ends": []}
+    times: dict[str, list] = {"first_view": [], "rerun": [], "ends": [], "cookies": []}
     errors: list[str] = []
     timeline: list = []
     deadline = time.monotonic() + seconds
@@ -158,6 +178,7 @@ async def level(
         "first_view_p95_s": quantile(times["first_view"], 0.95),
         "errors": len(errors),
         "error_samples": errors[:5],
+        "sessions_per_replica": dict(Counter(times["cookies"])),
         **({"timeline_s_rss_mb_cpu_s": timeline} if sampler else {}),
         **(after_swap(times["ends"], swapped[0]) if swapped else {}),
     }

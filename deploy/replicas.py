@@ -17,8 +17,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import ipaddress
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +45,16 @@ def nginx_config(
     compress=False turns gzip off (to measure what it saves)."""
     upstreams = [f"127.0.0.1:{p}" if isinstance(p, int) else p for p in ports]
     servers = "\n".join(f"        server {u} max_fails=1 fail_timeout=5s;" for u in upstreams)
+    routes, served_by, pinned = [], [], []
+    for i, upstream in enumerate(upstreams):
+        routes.append(f"        r{i} dashboard_r{i};")
+        for address in _addresses(upstream):  # as nginx reports it in $upstream_addr
+            served_by.append(f'        "~(^|, ){re.escape(address)}$" r{i};')
+        others = [f"        server {u} backup;" for u in upstreams if u != upstream]
+        pinned.append(
+            "\n".join([f"    upstream dashboard_r{i} {{", f"        server {upstream};", *others])
+            + "\n    }"
+        )
     address = f"127.0.0.1:{listen}" if isinstance(listen, int) else listen
     tls_lines = ""
     if tls:
@@ -56,9 +69,27 @@ def nginx_config(
         )
     listen_line = f"        listen {address}{' ssl' if tls else ''};"
     config = TEMPLATE.read_text(encoding="utf-8").format(
-        listen=listen_line, tls=tls_lines, servers=servers, prefix=prefix
+        listen=listen_line,
+        tls=tls_lines,
+        servers=servers,
+        routes="\n".join(routes),
+        served_by="\n".join(served_by),
+        pinned="\n".join(pinned),
+        prefix=prefix,
     )
     return config if compress else config.replace("gzip on;", "gzip off;")
+
+
+def _addresses(upstream: str) -> list[str]:
+    """host:port as nginx writes it in $upstream_addr: a host name becomes its IPv4 addresses
+    (nginx resolves it once, when it loads the config)."""
+    host, _, port = upstream.rpartition(":")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return [upstream]
+    except ValueError:
+        infos = socket.getaddrinfo(host, int(port), socket.AF_INET, socket.SOCK_STREAM)
+        return sorted({f"{info[4][0]}:{port}" for info in infos})
 
 
 def _die_with_parent() -> None:

@@ -18,7 +18,7 @@ import pytest
 import requests
 import websockets
 
-from deploy.replicas import replicas
+from deploy.replicas import nginx_config, replicas
 from tests.browser import ROOT, chromium, free_port, national_db, require_chromium
 
 MAP = ".js-plotly-plot .choroplethlayer path"
@@ -82,6 +82,82 @@ def test_a_killed_replica_hands_its_browser_to_another(proxied):
         page.wait_for_selector(MAP, state="attached", timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.outside_requests == []
+
+
+def held_per_port(ports: list[int]) -> dict[int, int]:
+    """How many established connections each replica port holds now."""
+    counts = dict.fromkeys(ports, 0)
+    with open("/proc/net/tcp") as f:
+        for line in f.read().splitlines()[1:]:
+            fields = line.split()
+            port = int(fields[1].split(":")[1], 16)
+            if fields[3] == "01" and port in counts:
+                counts[port] += 1
+    return counts
+
+
+def test_new_browsers_are_spread_evenly_and_each_keeps_its_replica(tmp_path):
+    """Officials arriving one after another are shared out in turn (not by chance, which left
+    one of two replicas with 29 of 50), and each browser's websocket reaches the replica its
+    page came from. A made-up cookie cannot send a request anywhere else."""
+    require_nginx()
+    ports = [free_port(), free_port()]
+    with replicas(2, free_port(), national_db(tmp_path), ports=ports) as (base, _):
+        url = base.replace("http", "ws", 1) + "/_stcore/stream"
+
+        def page_cookie(cookie: str | None = None) -> str:
+            headers = {"Cookie": f"dashboard_replica={cookie}"} if cookie else {}
+            r = requests.get(f"{base}/", headers=headers, timeout=10)
+            assert r.status_code == 200
+            return r.cookies["dashboard_replica"]
+
+        arrivals = [page_cookie() for _ in range(8)]
+        assert sorted(arrivals) == ["r0"] * 4 + ["r1"] * 4
+
+        async def hold(cookies: list[str]) -> dict[int, int]:
+            before = held_per_port(ports)
+            sockets = [
+                await websockets.connect(
+                    url,
+                    subprotocols=["streamlit"],
+                    additional_headers={"Cookie": f"dashboard_replica={c}"},
+                )
+                for c in cookies
+            ]
+            try:
+                await asyncio.sleep(0.5)
+                now = held_per_port(ports)
+                return {p: now[p] - before[p] for p in ports}
+            finally:
+                for ws in sockets:
+                    await ws.close()
+
+        # Each browser's websocket goes where its page came from: 4 and 4.
+        assert asyncio.run(hold(arrivals)) == {ports[0]: 4, ports[1]: 4}
+        # A browser that came back keeps its replica, page after page.
+        assert {page_cookie("r1") for _ in range(5)} == {"r1"}
+        assert asyncio.run(hold(["r1"] * 3)) == {ports[0]: 0, ports[1]: 3}
+        # A forged value is no address: it counts as no cookie and names a replica.
+        for forged in ["127.0.0.1:22", "dashboard_r0;", "r9", "http://evil.example"]:
+            assert page_cookie(forged) in {"r0", "r1"}
+
+
+def test_the_config_for_several_hosts_names_each_replica_nginx_can_reach(tmp_path):
+    """deploy/README's recipe prints the config for replicas on other hosts, by name or by
+    address: nginx accepts it, and the cookie can name each of them (nginx reports a named
+    host by its address, so the config names it by address too)."""
+    require_nginx()
+    config = nginx_config(8080, ["localhost:9001", "10.0.0.2:9002", "[::1]:9003"], tmp_path)
+    (tmp_path / "nginx.conf").write_text(config, encoding="utf-8")
+    check = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    assert r'"~(^|, )127\.0\.0\.1:9001$" r0;' in config
+    assert r'"~(^|, )10\.0\.0\.2:9002$" r1;' in config
+    assert r'"~(^|, )\[::1\]:9003$" r2;' in config
 
 
 # --- the hardened proxy: TLS with a self-signed certificate, headers, limits, compression ---
