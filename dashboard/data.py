@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import threading
+import time
+import zlib
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -14,19 +18,71 @@ from dashboard import access, charts, db, geo
 RESULT_TTL_S = 600  # results are also keyed by the file's identity, so new data show at once
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+_open: dict[tuple[str, tuple[int, int, int]], object] = {}  # (path, stamp) -> connection
+_open_lock = threading.Lock()
+KEEP_OPEN = 2  # per process: the file now on disk and the one before it
+_seen: dict[tuple[str, tuple[int, int, int]], float] = {}  # when this process first saw a file
+PINNED = "_database_file"  # session state: the (path, stamp) this session reads
+
+
 def _connection(path: str, stamp: tuple[int, int, int]):
-    # One connection per file version; a swapped-in file gets a new one, the old is dropped.
-    return db.connect(path)
+    """One read-only connection per file version; a swapped-in file gets a new one, and the one
+    before it stays open while sessions still read it."""
+    with _open_lock:
+        con = _open.get((path, stamp))
+        if con is None:
+            if db.file_stamp(Path(path)) != stamp:  # replaced in the meantime: never open the
+                # new file under the old one's name (its results would be cached as the old's)
+                raise db.DatabaseUnavailable(f"{path} was replaced while a page was reading it")
+            con = _open[(path, stamp)] = db.connect(path)
+            for older in list(_open)[:-KEEP_OPEN]:
+                del _open[older]  # closed once the last cursor on it is gone
+        return con
+
+
+def switch_spread_s() -> float:
+    """Seconds over which a process moves its sessions to a new file: $DASHBOARD_SWITCH_SPREAD_S
+    (deploy/serve.py sets it), else 0: every session reads the new file at its next query."""
+    try:
+        return max(0.0, float(os.environ.get("DASHBOARD_SWITCH_SPREAD_S", "") or 0))
+    except ValueError:
+        return 0.0
+
+
+def _session_due(session_id: str, first_seen: float, spread_s: float) -> bool:
+    """Whether this session's turn to read the new file has come: each session has a fixed
+    moment within the spread, from its id."""
+    share = zlib.crc32(session_id.encode()) / 2**32
+    return time.monotonic() >= first_seen + share * spread_s
 
 
 def current_stamp() -> tuple[str, tuple[int, int, int]]:
-    """The database path and the identity of the file on disk now; DatabaseUnavailable if none."""
+    """The database path and the file version this session reads; DatabaseUnavailable if none.
+
+    Normally the file on disk now. In a replica (deploy/serve.py) a session that was reading
+    the previous file moves to a new one at its own moment within switch_spread_s(), so that
+    a publish does not make every official's next click rebuild every figure at once (the
+    caches are per file): the two files are open side by side meanwhile, and a new session
+    reads the new file at once."""
     path = db.db_path()
     try:
-        return str(path), db.file_stamp(path)
+        on_disk = db.file_stamp(path)
     except FileNotFoundError as exc:
         raise db.DatabaseUnavailable(f"database file not found: {path}") from exc
+    path = str(path)
+    spread = switch_spread_s()
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if not spread or ctx is None:
+        return path, on_disk
+    state = ctx.session_state
+    pinned = state[PINNED] if PINNED in state else None
+    if pinned and pinned[0] == path and pinned[1] != on_disk and (path, pinned[1]) in _open:
+        first_seen = _seen.setdefault((path, on_disk), time.monotonic())
+        if not _session_due(ctx.session_id, first_seen, spread):
+            return path, pinned[1]
+    if pinned != (path, on_disk):
+        state[PINNED] = (path, on_disk)
+    return path, on_disk
 
 
 # Results are kept as live DataFrames (cache_resource), not pickled copies (cache_data): reading

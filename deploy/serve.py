@@ -34,6 +34,9 @@ def main() -> None:
     no_address_lookups()
     # One DuckDB thread per query in a replica: the replicas fill the cores (dashboard/db.py).
     os.environ.setdefault("DASHBOARD_QUERY_THREADS", "1")
+    # Open pages move to a newly published file over 30 s, not all at the next click
+    # (dashboard/data.py: current_stamp); a page opened after the publish reads it at once.
+    os.environ.setdefault("DASHBOARD_SWITCH_SPREAD_S", "30")
     from streamlit.web.cli import main as streamlit_main
 
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *sys.argv[1:]]
