@@ -25,13 +25,17 @@ def test_queries_take_the_threads_asked_for(tiny_db, monkeypatch, asked, expecte
         con.close()
 
 
-def test_a_replica_asks_for_one_thread_per_query(monkeypatch):
+def test_a_replica_asks_for_one_thread_per_query_and_a_publish_spread(monkeypatch):
     import runpy
 
-    monkeypatch.setenv("DASHBOARD_QUERY_THREADS", "")  # restored after the test
-    monkeypatch.delenv("DASHBOARD_QUERY_THREADS")
+    from dashboard import data
+
+    for name in ("DASHBOARD_QUERY_THREADS", "DASHBOARD_SWITCH_SPREAD_S"):
+        monkeypatch.setenv(name, "")  # restored after the test, for the tests after it
+        monkeypatch.delenv(name)
     monkeypatch.setattr(sys, "argv", ["serve.py"])
     started = []
     monkeypatch.setattr("streamlit.web.cli.main", lambda: started.append(sys.argv))
     runpy.run_path(str(db.ROOT / "deploy" / "serve.py"), run_name="__main__")
     assert started and os.environ["DASHBOARD_QUERY_THREADS"] == "1"
+    assert data.switch_spread_s() == 30
