@@ -1,0 +1,90 @@
+"""Figure builders: DataFrame in, Plotly figure out. No Streamlit, no SQL.
+
+In the order a figure is made:
+
+- common.py: the figure made from plain dicts, colours, number formats, the target line, names
+  made safe for Plotly;
+- frame.py: a map's projection, extent, theme, caption and the 南海诸岛 inset;
+- marks.py: markers and links on a map, a metric's colour scale;
+- maps.py: the choropleth and the alliance map;
+- plots.py: bars, lines, histograms;
+- localised.py: numbers, dates and Plotly's own words the reader's way, last.
+"""
+
+from dashboard.charts.common import (
+    BELOW_COLOUR,
+    DIVERGING,
+    MEETING_COLOUR,
+    MISSING_GREY,
+    PALETTE,
+    SEQUENTIAL,
+    TARGET_LINE,
+    figure,
+    gap_phrase,
+    number_format,
+    safe_text,
+    target_line,
+    with_unit,
+)
+from dashboard.charts.frame import (
+    CHINA_GEO,
+    GEO,
+    NATIONAL_COLORBAR,
+    THEMES,
+    Shapes,
+    bounds,
+    extent,
+    map_caption,
+    south_sea_inset,
+)
+from dashboard.charts.localised import DATE_TICKS, LOCALE_ZH, localise, plotly_config
+from dashboard.charts.maps import alliance_map, choropleth
+from dashboard.charts.marks import (
+    HOVER_MAX_CHARS,
+    add_links,
+    add_points,
+    lines_between,
+    metric_scale,
+    points,
+)
+from dashboard.charts.plots import bars, histogram, lines
+
+__all__ = [
+    "BELOW_COLOUR",
+    "CHINA_GEO",
+    "DATE_TICKS",
+    "DIVERGING",
+    "GEO",
+    "HOVER_MAX_CHARS",
+    "LOCALE_ZH",
+    "MEETING_COLOUR",
+    "MISSING_GREY",
+    "NATIONAL_COLORBAR",
+    "PALETTE",
+    "SEQUENTIAL",
+    "TARGET_LINE",
+    "THEMES",
+    "Shapes",
+    "add_links",
+    "add_points",
+    "alliance_map",
+    "bars",
+    "bounds",
+    "choropleth",
+    "extent",
+    "figure",
+    "gap_phrase",
+    "histogram",
+    "lines",
+    "lines_between",
+    "localise",
+    "map_caption",
+    "metric_scale",
+    "number_format",
+    "plotly_config",
+    "points",
+    "safe_text",
+    "south_sea_inset",
+    "target_line",
+    "with_unit",
+]

@@ -1,0 +1,268 @@
+"""A map's frame: the projection, the extent of the units, the colours of what is not data, the
+caption, and the 南海诸岛 inset with the dash line."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from dashboard import geo, i18n
+from dashboard.charts.common import MISSING_GREY
+
+# Conic equal-area centred on China; the base map is hidden, only our own boundaries draw.
+GEO = {
+    "visible": False,
+    "projection": {
+        "type": "conic equal area",
+        "rotation": {"lon": geo.CENTRE_LON},
+        "parallels": list(geo.PARALLELS),
+    },
+    "fitbounds": "locations",
+    "bgcolor": "rgba(0,0,0,0)",
+}
+# The mainland down to Hainan; the South China Sea islands go into the 南海诸岛 inset.
+CHINA_GEO = GEO | {
+    "fitbounds": False,
+    "lonaxis": {"range": list(geo.CHINA_LON)},
+    "lataxis": {"range": list(geo.CHINA_LAT)},
+}
+NATIONAL_COLORBAR = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 0.07,
+    "yanchor": "bottom",
+    "len": 0.3,
+    "thickness": 10,
+}
+
+
+# Colours of what is not data: land around the units, islands, the dash line, the inset frame.
+THEMES = {
+    "light": {
+        "context": "#eceff2",
+        "plain": "#fbfcfd",
+        "context_edge": "#a9b3bd",
+        "edge": "#ffffff",
+        "missing": MISSING_GREY,
+        "island": "#1f3a5f",
+        "dash": "#34495e",
+        "frame": "#7f8c8d",
+        "inset_bg": "#ffffff",
+        "text": "#2c3e50",
+        "lead": "#c0392b",
+        "member": "#2c3e50",
+        "link": "#7b241c",
+    },
+    "dark": {
+        "context": "#1a2840",
+        "plain": "#22324f",
+        "context_edge": "#4d6382",
+        "edge": "#0b1424",
+        "missing": "#2a3a55",
+        "island": "#f5d76e",
+        "dash": "#c9d6e3",
+        "frame": "#6f89a8",
+        "inset_bg": "#0b1424",
+        "text": "#e8eef7",
+        "lead": "#ff6b5b",
+        "member": "#e8eef7",
+        "link": "#f5b041",
+    },
+}
+
+
+class Shapes(NamedTuple):
+    """What a choropleth draws: the URL of the boundaries, the ids to draw, their bounding box
+    (lon0, lat0, lon1, lat1)."""
+
+    url: str
+    ids: list[str]
+    box: tuple[float, float, float, float] | None
+    sea: bool = False  # some units lie out in the South China Sea, outside box: draw the inset
+
+
+def extent(geometry: dict) -> tuple[float, float, float, float]:
+    """Bounding box (lon0, lat0, lon1, lat1) of a GeoJSON geometry."""
+    lons: list[float] = []
+    lats: list[float] = []
+
+    def walk(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(coords[0])
+            lats.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    walk(geometry["coordinates"])
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def bounds(box: tuple[float, float, float, float] | None, pad: float = 0.04) -> dict:
+    """Explicit lon/lat ranges around a box (fitbounds misjudges the conic projection)."""
+    if box is None:
+        return CHINA_GEO
+    lon0, lat0, lon1, lat1 = box
+    dx, dy = (lon1 - lon0) * pad + 0.05, (lat1 - lat0) * pad + 0.05
+    return GEO | {
+        "fitbounds": False,
+        "projection": GEO["projection"] | {"rotation": {"lon": (lon0 + lon1) / 2}},
+        "lonaxis": {"range": [lon0 - dx, lon1 + dx]},
+        "lataxis": {"range": [lat0 - dy, lat1 + dy]},
+    }
+
+
+def _map_layout(height: int, uirevision: str, geo_: dict) -> dict:
+    return {
+        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
+        "uirevision": uirevision,
+        "geo": geo_,
+    }
+
+
+def map_caption(lang: str = i18n.DEFAULT_LANG) -> str:
+    """What every map says under it: a schematic map, and whose boundaries it draws (short
+    enough for a phone's width; the Data page and data/boundaries/ATTRIBUTION.md say more)."""
+    return i18n.text("maps.caption_short", lang)
+
+
+def _caption(lang: str, theme: str) -> dict:
+    return {
+        "text": map_caption(lang),
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 11, "color": THEMES[theme]["frame"]},
+    }
+
+
+def _plain_units(
+    shapes: Shapes, colour: str, edge: str, width: float, geo_name: str = "geo"
+) -> dict:
+    """The units of shapes in one colour, without hover: land under what a map shows."""
+    return dict(
+        type="choropleth",
+        geojson=shapes.url,
+        locations=shapes.ids,
+        featureidkey="id",
+        z=[0] * len(shapes.ids),
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        hoverinfo="skip",
+        marker={"line": {"width": width, "color": edge}},
+        geo=geo_name,
+    )
+
+
+def _context(shapes: Shapes, theme: str, geo_name: str = "geo") -> dict:
+    """Land drawn plain under the units: China's provinces around a part of it."""
+    colours = THEMES[theme]
+    return _plain_units(shapes, colours["context"], colours["context_edge"], 0.6, geo_name)
+
+
+def south_sea_inset(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> list[dict]:
+    """The 南海诸岛 inset at the lower right of the national map, as official maps draw it: the
+    coast, every island as a dot, the ten-dash line, in a frame with its title. It is drawn in the
+    map's own coordinates, so it stays in the corner at any width."""
+    colours = THEMES[theme]
+    frame_lon, frame_lat = geo.inset_frame()
+    url = geo.url("inset")
+    data: list[dict] = []
+    data.append(  # the background, among the choropleths: nothing of the main map shows through
+        dict(
+            type="choropleth",
+            geojson=url,
+            locations=[geo.INSET_BACKGROUND],
+            featureidkey="id",
+            z=[0],
+            colorscale=[[0, colours["inset_bg"]], [1, colours["inset_bg"]]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0}},
+        ),
+    )
+    ids = geo.inset_ids()
+    data.append(
+        dict(
+            type="choropleth",
+            geojson=url,
+            locations=ids,
+            featureidkey="id",
+            z=[0] * len(ids),
+            colorscale=[[0, colours["context"]], [1, colours["context"]]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"width": 0.6, "color": colours["context_edge"]}},
+        ),
+    )
+    data.append(
+        dict(
+            type="scattergeo",
+            lon=frame_lon,
+            lat=frame_lat,
+            mode="lines",
+            line={"width": 1.2, "color": colours["frame"]},
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+    )
+    lons, lats = geo.south_sea_islands(inset=True)
+    data.append(
+        dict(
+            type="scattergeo",
+            lon=list(lons),
+            lat=list(lats),
+            mode="markers",
+            marker={"size": 3, "color": colours["island"]},
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+    )
+    dash_lon, dash_lat = geo.dashline(inset=True)
+    data.append(
+        dict(
+            type="scattergeo",
+            lon=dash_lon,
+            lat=dash_lat,
+            mode="lines",
+            line={"width": 1.6, "color": colours["dash"]},
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+    )
+    title_lon, title_lat = geo.to_inset(
+        geo.SOUTH_SEA["lon"][1] - 0.6, geo.SOUTH_SEA["lat"][0] + 0.6
+    )
+    data.append(
+        dict(
+            type="scattergeo",
+            lon=[title_lon],
+            lat=[title_lat],
+            mode="text",
+            text=[i18n.text("maps.south_sea", lang)],
+            textposition="top left",
+            textfont={"color": colours["text"]},  # the figure's font size: large on the kiosk
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+    )
+    return data
+
+
+def _dash_on_main(theme: str) -> dict:
+    # Only the dashes inside the main window (east of Taiwan); the rest is in the inset.
+    lons, lats = geo.dashline(main=True)
+    return dict(
+        type="scattergeo",
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        hoverinfo="skip",
+        line={"width": 1.2, "color": THEMES[theme]["dash"]},
+        showlegend=False,
+    )

@@ -1,0 +1,184 @@
+"""Bars, lines and histograms over a DataFrame."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.common import (
+    PALETTE,
+    figure,
+    number_format,
+    safe_text,
+    target_line,
+    with_unit,
+)
+
+
+def _groups(frame: pd.DataFrame, color: str | None, colours: dict | None = None):
+    """(name, rows, colour) per colour group in order of first appearance (one group if none);
+    text columns escaped, since Plotly reads a few HTML tags in axis labels and legends.
+    colours: a fixed colour per group name (e.g. below target red, meeting it blue); the
+    colour of all bars under None when there are no groups."""
+    texts = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+    ]
+    frame = frame.assign(**{c: safe_text(frame[c]) for c in texts})
+    if color is None:
+        return [("", frame, (colours or {}).get(None, PALETTE[1]))]
+    names = list(dict.fromkeys(frame[color]))
+    colours = colours or {}
+    return [
+        (str(n), frame[frame[color] == n], colours.get(n, PALETTE[i % len(PALETTE)]))
+        for i, n in enumerate(names)
+    ]
+
+
+def _axes(x: str, y: str, labels: dict | None, height: int) -> dict:
+    """The layout every bar, line and histogram chart shares: height, margins, axis titles."""
+    labels = labels or {}
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "legend": {"title": {"text": ""}},
+        "xaxis": {"title": {"text": labels.get(x, x)}},
+        "yaxis": {"title": {"text": labels.get(y, y)}},
+    }
+
+
+def _value_hover(category: str, value: str, name: str, unit: str, unit_label: str) -> str:
+    """Hover of one bar or point: the category, then the value with its unit."""
+    number = "%{" + value + ":" + number_format(unit) + "}" + with_unit(unit_label or unit)
+    head = "%{" + category + "}"
+    return head + "<br>" + (f"{name}: " if name else "") + number + "<extra></extra>"
+
+
+def _integer_ticks(top: float | None = None) -> dict:
+    """Whole-number ticks on a count axis (no 0.5 members)."""
+    settings = {"tickformat": ",d", "rangemode": "tozero"}
+    if top is not None and top <= 8:
+        settings |= {"dtick": 1, "tick0": 0}
+    return settings
+
+
+def bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str | None = None,
+    height: int = 360,
+    orientation: str = "v",
+    labels: dict | None = None,
+    target: float | None = None,
+    text: str | None = None,
+    unit: str = "",
+    unit_label: str = "",
+    integer: bool = False,
+    colours: dict | None = None,
+) -> go.Figure:
+    """Bar chart (stacked by color) with an optional target line. unit "%" writes values with
+    one decimal and a %, unit_label names another unit in hovers; integer: counts, whole ticks."""
+    # Plain graph_objects, and the layout made as one dict: plotly.express costs ~20x more per
+    # figure, and every update_layout call about a millisecond.
+    value, category = (x, y) if orientation == "h" else (y, x)
+    value_label = (labels or {}).get(value, "")
+    traces = [
+        dict(
+            type="bar",
+            x=rows[x],
+            y=rows[y],
+            name=name,
+            orientation=orientation,
+            marker={"color": colour},
+            text=rows[text] if text else None,
+            showlegend=color is not None,
+            hovertemplate=_value_hover(
+                "y" if orientation == "h" else "x",
+                "x" if orientation == "h" else "y",
+                value_label,
+                unit if not integer else "",
+                unit_label,
+            ),
+        )
+        for name, rows, colour in _groups(frame, color, colours)
+    ]
+    layout = _axes(x, y, labels, height) | {"barmode": "stack"}
+    value_axis = "x" if orientation == "h" else "y"
+    if target is not None:
+        layout["shapes"] = [target_line(value_axis, target)]
+    if integer and len(frame):
+        totals = frame.groupby(category)[value].sum() if color else frame[value]
+        layout[f"{value_axis}axis"] |= _integer_ticks(float(totals.max()))
+    return figure(traces, layout)
+
+
+def lines(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str | None = None,
+    height: int = 360,
+    labels: dict | None = None,
+    target: float | None = None,
+    unit: str = "",
+    unit_label: str = "",
+    integer: bool = False,
+) -> go.Figure:
+    """Line chart over time with an optional target line; the time axis ends at the data's end."""
+    value_label = (labels or {}).get(y, "")
+    traces = [
+        dict(
+            type="scatter",
+            x=rows[x],
+            y=rows[y],
+            name=name,
+            mode="lines+markers",
+            line={"color": colour},
+            showlegend=color is not None,
+            hovertemplate=_value_hover(
+                "x", "y", value_label, unit if not integer else "", unit_label
+            ).replace("<extra></extra>", "<extra>" + (name or "") + "</extra>"),
+        )
+        for name, rows, colour in _groups(frame, color)
+    ]
+    layout = _axes(x, y, labels, height)
+    if target is not None:
+        layout["shapes"] = [target_line("y", target)]
+    if len(frame):
+        first, last = frame[x].min(), frame[x].max()
+        if pd.api.types.is_integer_dtype(frame[x]):  # years: one tick each, no 2019.5
+            layout["xaxis"] |= {
+                "tickformat": "d",
+                "dtick": 1 if last - first <= 12 else 2,
+                "range": [first - 0.3, last + 0.3],
+            }
+        elif pd.api.types.is_datetime64_any_dtype(frame[x]):
+            layout["xaxis"]["range"] = [first, last]
+    if integer and len(frame):
+        layout["yaxis"] |= _integer_ticks(float(frame[y].max()))
+    return figure(traces, layout)
+
+
+def histogram(
+    frame: pd.DataFrame,
+    x: str,
+    height: int = 360,
+    labels: dict | None = None,
+    target: float | None = None,
+    unit: str = "",
+) -> go.Figure:
+    """Distribution of one value with an optional target line; the count axis in whole units."""
+    trace = {
+        "type": "histogram",
+        "x": frame[x],
+        "nbinsx": 40,
+        "marker": {"color": PALETTE[1]},
+        "hovertemplate": "%{x}" + with_unit(unit) + "<br>%{y:,d}<extra></extra>",
+    }
+    layout = _axes(x, "count", labels, height)
+    layout["yaxis"] |= _integer_ticks()
+    if target is not None:
+        layout["shapes"] = [target_line("x", target)]
+    return figure([trace], layout)
