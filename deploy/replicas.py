@@ -88,7 +88,10 @@ def _addresses(upstream: str) -> list[str]:
         ipaddress.ip_address(host.strip("[]"))
         return [upstream]
     except ValueError:
-        infos = socket.getaddrinfo(host, int(port), socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            infos = socket.getaddrinfo(host, int(port), socket.AF_INET, socket.SOCK_STREAM)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"cannot resolve the replica host {upstream!r}: {exc}") from exc
         return sorted({f"{info[4][0]}:{port}" for info in infos})
 
 
@@ -234,6 +237,12 @@ def main() -> int:
     parser.add_argument("--print-config", action="store_true", help="print the nginx config")
     args = parser.parse_args()
     tls = (args.tls_cert.resolve(), args.tls_key.resolve()) if args.tls_cert else None
+    try:  # nginx resolves the other hosts when it starts: say so now, before starting anything
+        for upstream in args.upstream:
+            _addresses(upstream)
+    except ValueError as exc:
+        print(f"replicas.py: {exc}", file=sys.stderr)
+        return 2
     if args.print_config:
         ports = [f"{args.bind}:{args.port + 1 + i}" for i in range(args.replicas)]
         ports += args.upstream

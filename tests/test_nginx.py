@@ -160,6 +160,23 @@ def test_the_config_for_several_hosts_names_each_replica_nginx_can_reach(tmp_pat
     assert r'"~(^|, )\[::1\]:9003$" r2;' in config
 
 
+def test_a_replica_host_that_does_not_resolve_is_named_before_anything_starts(capsys, monkeypatch):
+    import socket
+
+    from deploy import replicas as launcher
+
+    def unknown(*args, **kwargs):  # the name the intranet's DNS does not know (asked offline)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    monkeypatch.setattr(
+        sys, "argv", ["replicas.py", "--print-config", "--upstream", "no-such-host.invalid:8501"]
+    )
+    assert launcher.main() == 2
+    err = capsys.readouterr().err
+    assert "no-such-host.invalid:8501" in err and "Traceback" not in err
+
+
 # --- the hardened proxy: TLS with a self-signed certificate, headers, limits, compression ---
 
 
