@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import db, gate, gctune, ui
+from dashboard import data, db, gate, gctune, ui
 from dashboard.firststart import ensure_database
 
 ROOT = Path(__file__).resolve().parent
@@ -41,6 +41,10 @@ try:
     if not kiosk:
         ui.one_history_entry_per_action()
         ui.province_picker()
+    if not kiosk:
+        data.current_stamp()  # which file this page reads: the new one once its turn has come
+        if data.newer_file_waiting():
+            st.caption(ui.t("common.newer_file"))
     if not outside:
         page.run()
     gctune.settle()

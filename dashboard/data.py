@@ -85,6 +85,19 @@ def current_stamp() -> tuple[str, tuple[int, int, int]]:
     return path, on_disk
 
 
+def newer_file_waiting() -> bool:
+    """Whether a newer file is on disk than the one this session still reads (during the
+    spread): the page says so, so nobody takes the old figures for the new."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None or PINNED not in ctx.session_state:
+        return False
+    path, stamp = ctx.session_state[PINNED]
+    try:
+        return path == str(db.db_path()) and stamp != db.file_stamp(Path(path))
+    except FileNotFoundError:
+        return False
+
+
 # Results are kept as live DataFrames (cache_resource), not pickled copies (cache_data): reading
 # a pickled result back cost a warm rerun more CPU than anything the page did with it. Callers
 # get a shallow copy: with pandas' copy-on-write, a page that adds or changes a column changes

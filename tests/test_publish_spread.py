@@ -18,6 +18,10 @@ def as_of(at) -> str:
     return metrics(at)[msg("data.as_of")]
 
 
+def captions(at) -> list[str]:
+    return [c.value for c in at.caption]
+
+
 def publish(tiny_db, tmp_path, live):
     staged = tiny_copy(
         tiny_db,
@@ -37,13 +41,18 @@ def test_open_pages_move_to_a_published_file_within_the_spread(tiny_db, tmp_path
     open_page = run_app("pages/data.py")
     assert as_of(open_page) == before
 
+    notice = msg("common.newer_file")
+    assert notice not in captions(open_page)
     publish(tiny_db, tmp_path, live)
     assert as_of(open_page.run()) == before  # still the file it was reading, not yet its turn
     assert not open_page.exception
-    assert as_of(run_app("pages/data.py")) == NEW_AS_OF  # a page opened now reads the new file
+    assert notice in captions(open_page)  # and the page says a newer file is coming
+    opened_now = run_app("pages/data.py")  # a page opened now reads the new file
+    assert as_of(opened_now) == NEW_AS_OF and notice not in captions(opened_now)
 
     monkeypatch.setenv("DASHBOARD_SWITCH_SPREAD_S", "0.001")  # the spread is over
     assert as_of(open_page.run()) == NEW_AS_OF
+    assert notice not in captions(open_page)
 
 
 def test_without_a_spread_every_page_reads_a_published_file_at_once(tiny_db, tmp_path, monkeypatch):
