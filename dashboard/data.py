@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from dashboard import access, charts, db, geo
 
-RESULT_TTL_S = 600  # results are also keyed by the file's identity, so new data show at once
+RESULT_TTL_S = 600  # results are also keyed by the file's identity: a new file, new results
 
 
 _open: dict[tuple[str, tuple[int, int, int]], object] = {}  # (path, stamp) -> connection
@@ -114,8 +114,9 @@ def _key(name: str, params: dict) -> tuple:
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Result of the named query for the database now on disk (cached per file version and per
-    scope): a query that takes $regions always gets the session's, never the caller's."""
+    """Result of the named query on the file this session reads (current_stamp; cached per file
+    version and per scope): a query that takes $regions always gets the session's, never the
+    caller's."""
     path, stamp = current_stamp()
     return _run(name, path, stamp, _key(name, params)).copy(deep=False)
 
