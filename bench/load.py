@@ -9,7 +9,8 @@ and alliances pages (a new province, year or alliance each time, as the URL-boun
 now and then switching page), with about --think seconds between clicks, until the time is up.
 Reruns (p50/p95) and first views are reported apart. Without --url a server is started on a
 copy of data/dashboard.duckdb. --swap-db-after N replaces that database file with another build
-N seconds into every level (the app must keep serving, and serve the new data afterwards):
+N seconds into every level (the app must keep serving, and serve the new data afterwards:
+at once to new sessions, within the replicas' 30-s spread to open ones):
 --swap-by publish (default) copies in a file built before the run and renames it, as
 deploy/publish.py does; --swap-by build runs the build on this machine during the load.
 --rss-every S records the server's memory and CPU every S seconds (a soak). Loopback only;
