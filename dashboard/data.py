@@ -77,7 +77,11 @@ def current_stamp() -> tuple[str, tuple[int, int, int]]:
     state = ctx.session_state
     pinned = state[PINNED] if PINNED in state else None
     if pinned and pinned[0] == path and pinned[1] != on_disk and (path, pinned[1]) in _open:
-        first_seen = _seen.setdefault((path, on_disk), time.monotonic())
+        first_seen = _seen.get((path, on_disk))
+        if first_seen is None:  # the first sight of this file: forget the files before it
+            for older in [k for k in list(_seen) if k[0] == path]:
+                _seen.pop(older, None)
+            first_seen = _seen.setdefault((path, on_disk), time.monotonic())
         if not _session_due(ctx.session_id, first_seen, spread):
             return path, pinned[1]
     if pinned != (path, on_disk):

@@ -170,75 +170,30 @@ def south_sea_inset(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> list
     coast, every island as a dot, the ten-dash line, in a frame with its title. It is drawn in the
     map's own coordinates, so it stays in the corner at any width."""
     colours = THEMES[theme]
-    frame_lon, frame_lat = geo.inset_frame()
     url = geo.url("inset")
-    data: list[dict] = []
-    data.append(  # the background, among the choropleths: nothing of the main map shows through
-        dict(
-            type="choropleth",
-            geojson=url,
-            locations=[geo.INSET_BACKGROUND],
-            featureidkey="id",
-            z=[0],
-            colorscale=[[0, colours["inset_bg"]], [1, colours["inset_bg"]]],
-            showscale=False,
-            hoverinfo="skip",
-            marker={"line": {"width": 0}},
-        ),
+    islands_lon, islands_lat = geo.south_sea_islands(inset=True)
+    title_lon, title_lat = geo.to_inset(
+        geo.SOUTH_SEA["lon"][1] - 0.6, geo.SOUTH_SEA["lat"][0] + 0.6
     )
-    ids = geo.inset_ids()
-    data.append(
-        dict(
-            type="choropleth",
-            geojson=url,
-            locations=ids,
-            featureidkey="id",
-            z=[0] * len(ids),
-            colorscale=[[0, colours["context"]], [1, colours["context"]]],
-            showscale=False,
-            hoverinfo="skip",
-            marker={"line": {"width": 0.6, "color": colours["context_edge"]}},
+    return [
+        # the background, among the choropleths: nothing of the main map shows through
+        _plain_units(
+            Shapes(url, [geo.INSET_BACKGROUND], None), colours["inset_bg"], colours["inset_bg"], 0
         ),
-    )
-    data.append(
+        _plain_units(
+            Shapes(url, geo.inset_ids(), None), colours["context"], colours["context_edge"], 0.6
+        ),
+        _path(*geo.inset_frame(), 1.2, colours["frame"]),
         dict(
             type="scattergeo",
-            lon=frame_lon,
-            lat=frame_lat,
-            mode="lines",
-            line={"width": 1.2, "color": colours["frame"]},
-            hoverinfo="skip",
-            showlegend=False,
-        ),
-    )
-    lons, lats = geo.south_sea_islands(inset=True)
-    data.append(
-        dict(
-            type="scattergeo",
-            lon=list(lons),
-            lat=list(lats),
+            lon=list(islands_lon),
+            lat=list(islands_lat),
             mode="markers",
             marker={"size": 3, "color": colours["island"]},
             hoverinfo="skip",
             showlegend=False,
         ),
-    )
-    dash_lon, dash_lat = geo.dashline(inset=True)
-    data.append(
-        dict(
-            type="scattergeo",
-            lon=dash_lon,
-            lat=dash_lat,
-            mode="lines",
-            line={"width": 1.6, "color": colours["dash"]},
-            hoverinfo="skip",
-            showlegend=False,
-        ),
-    )
-    title_lon, title_lat = geo.to_inset(
-        geo.SOUTH_SEA["lon"][1] - 0.6, geo.SOUTH_SEA["lat"][0] + 0.6
-    )
-    data.append(
+        _path(*geo.dashline(inset=True), 1.6, colours["dash"]),
         dict(
             type="scattergeo",
             lon=[title_lon],
@@ -250,19 +205,22 @@ def south_sea_inset(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> list
             hoverinfo="skip",
             showlegend=False,
         ),
-    )
-    return data
+    ]
 
 
-def _dash_on_main(theme: str) -> dict:
-    # Only the dashes inside the main window (east of Taiwan); the rest is in the inset.
-    lons, lats = geo.dashline(main=True)
+def _path(lons, lats, width: float, colour: str) -> dict:
+    """A line through lon/lat points that is only drawing: no hover, no legend entry."""
     return dict(
         type="scattergeo",
         lon=lons,
         lat=lats,
         mode="lines",
+        line={"width": width, "color": colour},
         hoverinfo="skip",
-        line={"width": 1.2, "color": THEMES[theme]["dash"]},
         showlegend=False,
     )
+
+
+def _dash_on_main(theme: str) -> dict:
+    # Only the dashes inside the main window (east of Taiwan); the rest is in the inset.
+    return _path(*geo.dashline(main=True), 1.2, THEMES[theme]["dash"])
