@@ -27,6 +27,8 @@ pages = [
         ROOT / "pages/institutions.py", title=ui.t("nav.institutions"), url_path="institutions"
     ),
     st.Page(ROOT / "pages/metrics.py", title=ui.t("nav.metrics"), url_path="metrics"),
+    st.Page(ROOT / "pages/scorecard.py", title=ui.t("nav.scorecard"), url_path="scorecard"),
+    st.Page(ROOT / "pages/county.py", title=ui.t("nav.county"), url_path="county"),
     st.Page(ROOT / "pages/data.py", title=ui.t("nav.data"), url_path="data"),
     st.Page(ROOT / "pages/kiosk.py", title=ui.t("nav.kiosk"), url_path="kiosk"),
 ]

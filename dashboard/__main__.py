@@ -284,9 +284,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(_both("import.report.db_missing", detail=exc), file=sys.stderr)
         return 2
     tables = list(export.EXPORTS) if args.table == "all" else [args.table]
+    if args.table == "scorecard":
+        return _export_scorecard(con, args)
     try:
         written = export.write(
-            lambda name: _whole(con, name), tables, args.format, args.out, args.lang
+            lambda name: _whole(con, name), tables, args.format, args.out, args.lang, args.headers
         )
     except (export.ExportTooLarge, OSError) as exc:
         print(exc, file=sys.stderr)
@@ -296,6 +298,62 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(i18n.text("export.written", args.lang, n=len(written)))
     for path in written:
         print(f"  {path}")
+    return 0
+
+
+def _export_scorecard(con, args: argparse.Namespace) -> int:
+    """export scorecard --province ADCODE [--year YYYY]: one row per county and indicator and the
+    province's own row, with value, numerator, denominator, rank and number ranked."""
+    try:
+        if args.province is None:
+            print(_both("export.scorecard_province"), file=sys.stderr)
+            return 2
+        provinces = set(_whole(con, "provinces")["adcode"].astype(int))
+        if args.province not in provinces:
+            print(_both("export.scorecard_unknown", code=args.province), file=sys.stderr)
+            return 2
+        years = _whole(con, "metric_years")["year"].tolist()
+        year = args.year or (years[0] if years else None)
+        if year not in years:
+            print(_both("export.scorecard_no_year", year=year), file=sys.stderr)
+            return 2
+        cells = db.run(
+            con,
+            "scorecard",
+            {
+                "regions": [access.NATIONAL],
+                "province": args.province,
+                "year": year,
+                "districts": True,
+            },
+        )
+        catalogue = _whole(con, "metric_catalogue")
+        frame = export.scorecard_frame(cells, catalogue, year)
+        names = dict(zip(catalogue["area"], catalogue[f"area_{args.lang}"], strict=False))
+        area_names = frame["area"].map(names)
+    finally:
+        con.close()
+    if args.headers == "labels":
+        frame = export.localise(frame.assign(area=area_names), "scorecard", args.lang)
+    else:
+        frame = export.keyed(frame)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        stem = i18n.text("export.scorecard_file", args.lang, province=args.province, year=year)
+        out = out / export.file_name(stem, args.format)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        data = (
+            export.xlsx_bytes({str(year): frame}, args.lang)
+            if out.suffix.lower() == ".xlsx"
+            else export.csv_bytes(frame, args.lang)
+        )
+        out.write_bytes(data)
+    except OSError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(i18n.text("export.written", args.lang, n=1))
+    print(f"  {out}")
     return 0
 
 
@@ -357,10 +415,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", type=Path, default=None)
     p.set_defaults(func=cmd_template)
     p = sub.add_parser("export", help="write tables as the Data page's downloads (inert cells)")
-    p.add_argument("table", choices=[*export.EXPORTS, "all"])
+    p.add_argument("table", choices=[*export.EXPORTS, "scorecard", "all"])
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     p.add_argument("--out", type=Path, required=True, help="file, or folder for several CSVs")
     p.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    p.add_argument(
+        "--headers",
+        choices=("labels", "keys"),
+        default="labels",
+        help="labels: translated headers and codes (default); keys: the contract's column "
+        "names and codes, for scripts",
+    )
+    p.add_argument("--province", type=int, default=None, help="scorecard: the province's adcode")
+    p.add_argument("--year", type=int, default=None, help="scorecard: default the newest year")
     p.add_argument("--db", type=Path, default=None)
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("audit", help="print the audit log (logins, refusals, views, downloads)")

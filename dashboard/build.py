@@ -20,6 +20,15 @@ import pandas as pd
 from dashboard import db, lock, precompute, provenance, simulate
 
 DATA_DIR = db.ROOT / "data"
+# The catalogue (data/catalogue/): file -> table. Versioned and sourced; an office corrects a
+# definition or a target by editing a file and rebuilding, without code.
+CATALOGUE = {
+    "sets.csv": "indicator_sets",
+    "areas.csv": "indicator_areas",
+    "measures.csv": "measures",
+    "indicators.csv": "indicators",
+    "references.csv": "reference_values",
+}
 SCHEMA = Path(__file__).with_name("schema.sql")
 MONTHLY_VIEW = Path(__file__).with_name("monthly_view.sql")
 KEEP_BACKUPS = 3
@@ -53,7 +62,39 @@ def read_regions(data_dir: Path = DATA_DIR) -> pd.DataFrame:
             shapes[int(feature["id"])] = json.dumps(feature["geometry"], separators=(",", ":"))
     boundary = regions["adcode"].map(shapes)
     regions["boundary"] = boundary.where(regions["level"] != "city")
+    regions["district"] = is_district(regions)
     return regions
+
+
+# County-level units named …区 that are 县域 all the same: a forestry area and a special area.
+_NOT_DISTRICTS = ("林区", "特区")
+
+
+def is_district(regions: pd.DataFrame) -> pd.Series:
+    """Whether each region is a 市辖区 (an urban district): a county-level unit named …区, except
+    林区 and 特区 (神农架林区, 六枝特区), which are 县域 like counties, county-level cities and 旗."""
+    name = regions["name"].astype(str)
+    return (
+        (regions["level"] == "county")
+        & name.str.endswith("区")
+        & ~name.str.endswith(_NOT_DISTRICTS)
+    )
+
+
+def read_catalogue(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
+    """The indicator catalogue of data/catalogue/: table -> rows (empty cells are None)."""
+    folder = data_dir / "catalogue"
+    out = {}
+    for file, table in CATALOGUE.items():
+        frame = pd.read_csv(folder / file, dtype=str, keep_default_na=False)
+        out[table] = frame.replace({"": None})
+    return out
+
+
+def catalogue_version(data_dir: Path = DATA_DIR) -> str:
+    """The catalogue's version (data/catalogue/version.txt)."""
+    path = data_dir / "catalogue" / "version.txt"
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
 
 
 def read_real(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
@@ -127,21 +168,23 @@ def _build_file(tmp, out_path, data_dir, seed, scale, simulation, progress) -> N
     regions = read_regions(data_dir)
     real = read_real(data_dir)
     real["sites"] = _place_sites(real["sites"], regions)
+    catalogue = read_catalogue(data_dir)
+    stock = frozenset(catalogue["measures"].query("stock == 'true'")["measure_id"])
     progress(2, steps, "simulation" if simulation else "no simulation")
-    sim = simulate.simulate(regions, seed=seed, scale=scale) if simulation else {}
+    sim = simulate.simulate(regions, seed=seed, scale=scale, stock=stock) if simulation else {}
     progress(3, steps, "write")
     con = duckdb.connect(str(tmp))
     try:
         con.execute(SCHEMA.read_text(encoding="utf-8"))
-        _write_base(con, data_dir, regions, real)
+        _write_base(con, data_dir, regions, real, catalogue)
         progress(4, steps, "simulated rows")
         _write_demo(con, sim, skip=replaced_nationally(out_path))
         progress(5, steps, "imports")
         reapply_imports(con, out_path)
-        if "county_metrics_monthly" in sim:
+        if "county_measures_monthly" in sim:
             con.execute(MONTHLY_VIEW.read_text(encoding="utf-8"))
         precompute.store(con)
-        _write_meta(con, seed, scale, simulation)
+        _write_meta(con, seed, scale, simulation, catalogue_version(data_dir))
         con.execute("checkpoint")
     finally:
         con.close()
@@ -151,12 +194,15 @@ def _build_file(tmp, out_path, data_dir, seed, scale, simulation, progress) -> N
     publish(tmp, out_path)
 
 
-def _write_base(con, data_dir: Path, regions: pd.DataFrame, real: dict) -> None:
-    """Geography, the metric catalogue and the articles' rows (origin 'article')."""
+def _write_base(
+    con, data_dir: Path, regions: pd.DataFrame, real: dict, catalogue: dict[str, pd.DataFrame]
+) -> None:
+    """Geography, the indicator catalogue and the articles' rows (origin 'article')."""
     db.insert_frame(con, "regions", regions)
     dashline = (data_dir / "boundaries" / "dashline.geojson").read_text(encoding="utf-8")
     con.execute("insert into map_lines values ('dashline', $g)", {"g": dashline})
-    db.insert_frame(con, "metrics", pd.read_csv(data_dir / "metrics.csv"))
+    for table, frame in catalogue.items():
+        db.insert_frame(con, table, frame)
     db.insert_frame(con, "articles", real["articles"])
     for table in REAL_TABLES:
         frame = real[table].assign(origin="article")
@@ -195,8 +241,9 @@ def replaced_nationally(out_path: Path) -> set[str]:
     return {table for (tables,) in rows for table in json.loads(tables)}
 
 
-def _write_meta(con, seed: int, scale: int, simulation: bool) -> None:
+def _write_meta(con, seed: int, scale: int, simulation: bool, catalogue: str = "") -> None:
     meta = {
+        "catalogue_version": catalogue,
         "built_at": dt.datetime.now().isoformat(timespec="seconds"),
         "as_of": str(simulate.AS_OF),
         "seed": str(seed),

@@ -26,12 +26,15 @@ EXPORTS = {
     "alliances": "export_alliances",
     "sites": "export_sites",
     "memberships": "export_memberships",
+    "county_measures": "export_county_measures",
+    "county_judgements": "export_county_judgements",
     "county_metrics": "export_county_metrics",
     "activities": "export_activities",
     "funding": "export_funding",
     "milestones": "export_milestones",
     "figures": "export_figures",
-    "metrics": "export_metrics",
+    "indicators": "export_indicators",
+    "measures": "export_measures",
     "articles": "export_articles",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +60,9 @@ TABLE_CODE_COLUMNS = {
     ("sites", "kind"): "kind",
     ("activities", "kind"): "activity",
     ("funding", "source"): "funding",
-    ("metrics", "level"): "level",
+    ("indicators", "kind"): "indicator_kind",
+    ("scorecard", "kind"): "indicator_kind",
+    ("scorecard", "unit"): "metrics.units",
 }
 # date columns shown to the month only
 MONTH_COLUMNS = {("activities", "month")}
@@ -131,7 +136,7 @@ def localise(frame: pd.DataFrame, table: str, lang: str, metric_names: dict | No
             out[name] = out[name].map(
                 lambda v, g=group: i18n.code_label(g, v, lang) if pd.notna(v) else None
             )
-        elif name == "metric" and metric_names:
+        elif name in ("metric", "indicator_id") and metric_names:
             out[name] = out[name].map(lambda v: metric_names.get(v, v))
         if (table, name) in MONTH_COLUMNS and pd.api.types.is_datetime64_any_dtype(out[name]):
             out[name] = out[name].dt.to_period("M")
@@ -139,14 +144,71 @@ def localise(frame: pd.DataFrame, table: str, lang: str, metric_names: dict | No
     return out.rename(columns={c: header(c, lang, table) for c in out.columns})
 
 
-def table_frame(run: Callable[[str], pd.DataFrame], table: str, lang: str) -> pd.DataFrame:
-    """A whole table (one of EXPORTS) localised for download; run(query name) -> DataFrame."""
+# The scorecard for scripts (export scorecard --province): these columns, named by the contract.
+SCORECARD_KEYS = [
+    "county_adcode",
+    "county_name",
+    "is_province",
+    "district",
+    "year",
+    "indicator_id",
+    "area",
+    "number",
+    "name_zh",
+    "name_en",
+    "unit",
+    "kind",
+    "direction",
+    "target",
+    "provisional",
+    "value",
+    "numerator",
+    "denominator",
+    "weighted",
+    "on_target",
+    "rank",
+    "ranked",
+    "change_1y",
+    "simulated",
+]
+
+
+def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame for scripts: yes/no columns as true/false, everything else as stored."""
+    out = frame.copy()
+    for name in out.columns:
+        if _is_bool(out[name]):
+            out[name] = out[name].map(lambda v: None if pd.isna(v) else str(bool(v)).lower())
+    return out
+
+
+def scorecard_frame(cells: pd.DataFrame, catalogue: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per county and indicator and the province's own row (query scorecard's rows
+    joined with the catalogue, query metric_catalogue), in the contract's keys."""
+    info = catalogue.set_index("indicator_id")[
+        ["area", "number", "name_zh", "name_en", "unit", "kind", "direction", "target"]
+        + ["provisional", "area_position", "set_id"]
+    ]
+    frame = cells.rename(columns={"adcode": "county_adcode", "name": "county_name"})
+    frame = frame.drop(columns=["name_en"]).join(info, on="indicator_id").assign(year=year)
+    order = ["is_province", "county_adcode", "area_position", "number"]
+    frame = frame.sort_values(order, ascending=[False, True, True, True], ignore_index=True)
+    return frame[SCORECARD_KEYS]
+
+
+def table_frame(
+    run: Callable[[str], pd.DataFrame], table: str, lang: str, headers: str = "labels"
+) -> pd.DataFrame:
+    """A whole table (one of EXPORTS) localised for download; run(query name) -> DataFrame.
+    headers="keys": the contract's column names and codes as they are, for scripts."""
     frame = run(EXPORTS[table])
+    if headers == "keys":
+        return keyed(frame)
     names = None
-    if table == "county_metrics":
-        catalogue = run(EXPORTS["metrics"])
+    if table in ("county_metrics", "county_judgements"):
+        catalogue = run(EXPORTS["indicators"])
         column = "name_en" if lang == "en" else "name_zh"
-        names = dict(zip(catalogue["metric_id"], catalogue[column], strict=True))
+        names = dict(zip(catalogue["indicator_id"], catalogue[column], strict=True))
     return localise(frame, table, lang, names)
 
 
@@ -352,14 +414,16 @@ def write(
     kind: str,
     out: Path,
     lang: str = i18n.DEFAULT_LANG,
+    headers: str = "labels",
 ) -> list[Path]:
     """Write tables as the Data page's downloads do: csv (one file per table; out is a .csv file
     for one table, else a folder) or xlsx (one workbook, a sheet per table; out is an .xlsx file
-    or a folder). The written files are returned."""
+    or a folder). headers="keys" writes the contract's column names and codes. The written files
+    are returned."""
     tables = list(tables)
     out = Path(out)
     if kind == "xlsx":
-        sheets = {sheet_title(t, lang): table_frame(run, t, lang) for t in tables}
+        sheets = {sheet_title(t, lang): table_frame(run, t, lang, headers) for t in tables}
         if out.suffix.lower() != ".xlsx":  # a folder
             stem = table_file_stem(tables[0], lang) if len(tables) == 1 else None
             out = out / file_name(stem or i18n.text("export.all_file", lang), kind)
@@ -373,6 +437,6 @@ def write(
     written = []
     for table, path in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(csv_bytes(table_frame(run, table, lang), lang))
+        path.write_bytes(csv_bytes(table_frame(run, table, lang, headers), lang))
         written.append(path)
     return written

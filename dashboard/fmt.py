@@ -24,11 +24,44 @@ def number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def metric_value(value, unit: str) -> str:
-    """A metric value for a tile: one decimal for %, thousands separators for counts."""
+def metric_value(value, unit: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """An indicator's value for a tile (indicator_value, with its unit)."""
+    return indicator_value(value, unit, lang)
+
+
+# Decimals of an indicator's value by its unit (the same as schema.sql's indicator_round).
+UNIT_DECIMALS = {"%": 1, "per_100k": 1, "per_10k": 2, "ratio": 2}
+
+
+def indicator_value(value, unit: str, lang: str = i18n.DEFAULT_LANG, with_unit: bool = True) -> str:
+    """An indicator's value as officials read it: 88.4%, 1.96 人/万人口, 9,375 元, 0.62; a dash
+    where there is none."""
     if value is None or pd.isna(value):
         return DASH
-    return f"{value:.1f} %" if unit == "%" else f"{value:,.0f}"
+    decimals = UNIT_DECIMALS.get(unit, 0)
+    number = f"{value:,.{decimals}f}"
+    if unit == "%":
+        return number + "%"
+    if not with_unit or unit in ("ratio", "count"):
+        return number
+    label = i18n.code_label("metrics.units", unit, lang)
+    return f"{number} {label}" if lang == "en" or unit != "per_100k" else f"{number}{label}"
+
+
+def change(value, unit: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """A change on the year before with its sign and unit: +0.3 个百分点 / +0.3 pts, −120 元."""
+    if value is None or pd.isna(value):
+        return DASH
+    decimals = UNIT_DECIMALS.get(unit, 0)
+    if round(float(value), decimals) == 0:
+        return i18n.text("fmt.no_change", lang)
+    sign = "+" if value > 0 else "−"
+    number = f"{abs(value):,.{decimals}f}"
+    if unit == "%":
+        return sign + i18n.text("fmt.points", lang, n=number)
+    if unit in ("ratio", "count"):
+        return sign + number
+    return sign + indicator_value(abs(value), unit, lang)
 
 
 def money(amount_cny: float, lang: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from dashboard import db, i18n
 
 log = logging.getLogger("dashboard.kiosk")
-SLIDES = ("overview", "province", "links", "attainment", "latest")
+SLIDES = ("overview", "province", "areas", "links", "attainment", "latest")
 MIN_INTERVAL_S, MAX_INTERVAL_S = 2, 300
 MAX_SCALE = 3
 DEFAULTS = {

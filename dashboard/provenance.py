@@ -19,6 +19,9 @@ DATA_TABLES = (
     "memberships",
     "county_metrics",
     "county_metrics_monthly",
+    "county_measures",
+    "county_measures_monthly",
+    "county_judgements",
     "activities",
     "funding",
     "milestones",
@@ -35,6 +38,9 @@ PROVINCE = {
     "sites": _COUNTY,
     "county_metrics": _COUNTY,
     "county_metrics_monthly": _COUNTY,
+    "county_measures": _COUNTY,
+    "county_measures_monthly": _COUNTY,
+    "county_judgements": _COUNTY,
     "alliances": _LEAD,
     "memberships": _ALLIANCE,
     "activities": _ALLIANCE,
@@ -53,6 +59,19 @@ CLEAR_ORDER = (
     "sites",
     "county_metrics",
     "county_metrics_monthly",
+    "county_measures",
+    "county_measures_monthly",
+    "county_judgements",
+)
+# A county's figures are one family: real rates, measures or judgements of a province replace the
+# demo's figures of every kind there, or an indicator would mix simulated and real terms (a
+# demo denominator under a real rate) in one province.
+COUNTY_DATA = (
+    "county_metrics",
+    "county_metrics_monthly",
+    "county_measures",
+    "county_measures_monthly",
+    "county_judgements",
 )
 # Demo rows that point at rows no longer there.
 _DANGLING = {
@@ -99,6 +118,16 @@ def clear(con: duckdb.DuckDBPyConnection, tables, scope: int) -> dict[str, int]:
         # the one value, the scope, is bound.
         n = con.execute(f"delete from {table} where {where}", params).fetchall()  # noqa: S608
         deleted[table] = n[0][0] if n else 0
+    if set(tables) & set(COUNTY_DATA):
+        for table in COUNTY_DATA:
+            if table in tables or table not in present:
+                continue
+            where, params = "origin = 'demo'", {}
+            if scope != NATIONAL:
+                where += f" and {province_sql(table)} = $scope"
+                params["scope"] = scope
+            n = con.execute(f"delete from {table} where {where}", params).fetchall()  # noqa: S608
+            deleted[table] = n[0][0] if n else 0
     return deleted
 
 

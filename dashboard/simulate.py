@@ -15,8 +15,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from dashboard import simulate_measures
+
 SEED = 20171
-FIRST_YEAR, LAST_YEAR = 2015, 2025
+FIRST_YEAR, LAST_YEAR = simulate_measures.FIRST_YEAR, simulate_measures.LAST_YEAR
 FIRST_ACTIVITY_MONTH = dt.date(2018, 1, 1)
 AS_OF = dt.date(LAST_YEAR, 12, 31)
 SOURCE = "simulated"
@@ -26,12 +28,6 @@ MARK = "示例"
 # Hong Kong, Macao and Taiwan run other health systems: no simulated rows there.
 EXCLUDED_PROVINCES = {710000, 810000, 820000}
 MONTHLY_FROM_SCALE = 10
-RATE_METRICS = {
-    "county_visit_rate",
-    "county_inpatient_share",
-    "primary_visit_share",
-    "family_doctor_coverage",
-}
 
 # How developed a province's county health system is, 0..1 (east high, west low).
 DEVELOPMENT = {
@@ -82,16 +78,6 @@ SPECIALTIES = [
     "康复医学",
 ]
 NATIONAL_CENTRES = [110000, 310000, 440000, 510000, 420000, 330000, 320000, 500000]
-COUNTY_METRICS = [
-    "county_visit_rate",
-    "county_inpatient_share",
-    "primary_visit_share",
-    "referral_down",
-    "referral_up",
-    "remote_consult",
-    "experts_sent",
-    "family_doctor_coverage",
-]
 ACTIVITY_KINDS = {
     "county_community": {
         "referral_up": 40,
@@ -160,19 +146,31 @@ def _date(rng: np.random.Generator, first: int, last: int) -> dt.date:
     return dt.date(year, int(rng.integers(1, 13)), int(rng.integers(1, 29)))
 
 
-def simulate(regions: pd.DataFrame, seed: int = SEED, scale: int = 1) -> dict[str, pd.DataFrame]:
-    """All simulated tables, the same for the same seed, regions and scale."""
+def simulate(
+    regions: pd.DataFrame, seed: int = SEED, scale: int = 1, stock: frozenset[str] = frozenset()
+) -> dict[str, pd.DataFrame]:
+    """All simulated tables, the same for the same seed, regions and scale. stock: the measures
+    that are levels at year end (the catalogue's), held, not split, over months at 10x."""
     rng = np.random.default_rng(seed)
     regions = regions[~regions["province_adcode"].isin(EXCLUDED_PROVINCES)]
     counties = regions[regions["level"] == "county"].sort_values("adcode").reset_index(drop=True)
+    if "district" not in counties:
+        counties = counties.assign(district=counties["name"].str.endswith("区"))
     provinces = regions[regions["level"] == "province"].sort_values("adcode")
     cities = regions[regions["level"] == "city"].sort_values("adcode")
 
-    metrics = _county_metrics(counties, rng)
-    # From 10x on, county metrics come by month (the yearly table becomes a view over them).
-    metric_table = "county_metrics" if scale < MONTHLY_FROM_SCALE else "county_metrics_monthly"
+    # The county measures draw from a stream of their own: changing them moves no alliance.
+    county_rng = np.random.default_rng([seed, 1])
+    development = counties["province_adcode"].floordiv(10000).map(DEVELOPMENT).fillna(0.5)
+    development = development.to_numpy()
+    measures = simulate_measures.long_table(
+        counties, simulate_measures.county_measures(counties, development, county_rng), SOURCE
+    )
+    judgements = simulate_measures.judgements(counties, development, county_rng, SOURCE)
+    # From 10x on, county measures come by month (the yearly table is filled from them).
+    measure_table = "county_measures" if scale < MONTHLY_FROM_SCALE else "county_measures_monthly"
     if scale >= MONTHLY_FROM_SCALE:
-        metrics = _monthly(metrics, rng)
+        measures = simulate_measures.monthly(measures, set(stock), county_rng)
     sites, by_county, by_city, by_province = _sites(counties, cities, provinces, rng, scale)
     alliances, members = _alliances(
         counties, cities, provinces, by_county, by_city, by_province, sites, rng, scale
@@ -184,92 +182,13 @@ def simulate(regions: pd.DataFrame, seed: int = SEED, scale: int = 1) -> dict[st
         "sites": sites,
         "alliances": alliances,
         "memberships": members,
-        metric_table: metrics,
+        measure_table: measures,
+        "county_judgements": judgements,
         "activities": activities,
         "funding": funding,
         "milestones": milestones,
     }
     return {name: frame.assign(origin="demo") for name, frame in tables.items()}
-
-
-def _monthly(yearly: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Twelve months per yearly row: rates wobble around the year's value, counts are split."""
-    n = len(yearly)
-    months = np.tile(np.arange(1, 13), n)
-    value = np.repeat(yearly["value"].to_numpy(), 12)
-    rate = np.repeat(yearly["metric"].isin(RATE_METRICS).to_numpy(), 12)
-    season = 1 - 0.25 * (months == 2) - 0.1 * (months == 1)  # the Spring Festival dip
-    weights = season * rng.uniform(0.9, 1.1, n * 12)
-    weights = weights / np.repeat(weights.reshape(n, 12).sum(axis=1), 12)
-    monthly = np.where(
-        rate, np.clip(value + rng.normal(0, 0.4, n * 12), 0, 100), np.round(value * weights)
-    )
-    return pd.DataFrame(
-        {
-            "county_adcode": np.repeat(yearly["county_adcode"].to_numpy(), 12),
-            "month": pd.to_datetime(
-                {"year": np.repeat(yearly["year"].to_numpy(), 12), "month": months, "day": 1}
-            ).dt.date,
-            "metric": np.repeat(yearly["metric"].to_numpy(), 12),
-            "value": np.round(monthly, 1),
-            "source": SOURCE,
-            "simulated": True,
-        }
-    )
-
-
-def _county_metrics(counties: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    n = len(counties)
-    years = np.arange(FIRST_YEAR, LAST_YEAR + 1)
-    t = years - FIRST_YEAR
-    dev = counties["province_adcode"].floordiv(10000).map(DEVELOPMENT).fillna(0.5).to_numpy()
-    urban = counties["name"].str.endswith("区").to_numpy()
-    pop_k = np.exp(rng.normal(np.log(450), 0.6, n))  # residents, thousands
-
-    def grow(start, gain, noise, lo, hi):
-        base = start[:, None] + gain[:, None] * t[None, :]
-        return np.clip(base + rng.normal(0, noise, (n, len(years))), lo, hi)
-
-    visit0 = 72.5 + 15 * dev + 3 * urban + rng.normal(0, 4, n)
-    visit_gain = np.clip(rng.normal(0.55 + 0.9 * (1 - dev), 0.35, n), 0.05, 2.0)
-    visit = grow(visit0, visit_gain, 0.6, 40, 98.5)
-    inpatient = np.clip(visit - rng.normal(6, 2, n)[:, None], 30, 97)
-    primary = grow(44 + 14 * dev + rng.normal(0, 5, n), rng.normal(0.7, 0.3, n), 1.0, 20, 85)
-    family = grow(12 + 14 * dev + rng.normal(0, 5, n), rng.normal(4.2, 0.8, n), 1.5, 2, 95)
-    # Referrals and outreach grow after the 2017 guideline on medical alliances.
-    policy = np.clip((years - 2016) / 6, 0.15, 1.0)[None, :]
-    scale_k = pop_k[:, None] * policy * rng.lognormal(0, 0.15, (n, len(years)))
-    down = scale_k * rng.uniform(8, 25, n)[:, None]
-    up = scale_k * rng.uniform(20, 45, n)[:, None]
-    tele_start = np.clip((years - 2017) / 5, 0.02, 1.2)[None, :]
-    remote = pop_k[:, None] * tele_start * rng.uniform(5, 30, n)[:, None]
-    experts = scale_k * rng.uniform(0.3, 1.2, n)[:, None]
-
-    values = {
-        "county_visit_rate": np.round(visit, 1),
-        "county_inpatient_share": np.round(inpatient, 1),
-        "primary_visit_share": np.round(primary, 1),
-        "referral_down": np.round(down),
-        "referral_up": np.round(up),
-        "remote_consult": np.round(remote),
-        "experts_sent": np.round(experts),
-        "family_doctor_coverage": np.round(family, 1),
-    }
-    frames = [
-        pd.DataFrame(
-            {
-                "county_adcode": np.repeat(counties["adcode"].to_numpy(), len(years)),
-                "year": np.tile(years, n),
-                "metric": metric,
-                "value": values[metric].ravel(),
-            }
-        )
-        for metric in COUNTY_METRICS
-    ]
-    out = pd.concat(frames, ignore_index=True)
-    out["source"] = SOURCE
-    out["simulated"] = True
-    return out
 
 
 def _sites(counties, cities, provinces, rng, scale):

@@ -453,20 +453,28 @@ def table(
     height: int | None = None,
     on_select: str = "ignore",
     selection_mode: str = "multi-row",
+    styles: pd.DataFrame | None = None,
+    column_config: dict | None = None,
 ):
     """A table with CSV and Excel downloads beside it (files made only when clicked); with
-    on_select="rerun" its rows can be picked and the selection event is returned."""
+    on_select="rerun" its rows can be picked and the selection event is returned. styles: CSS
+    per cell (the frame's shape), e.g. a cell coloured against its target; column_config:
+    Streamlit's, e.g. a small trend (a column of lists, left out of the downloads)."""
     pickable = on_select != "ignore"
+    shown = frame if styles is None else frame.style.apply(lambda _: styles, axis=None)
     event = st.dataframe(
-        frame,
+        shown,
         hide_index=True,
         width="stretch",
         height=height or "auto",
         key=key if pickable else None,
         on_select=on_select,
         selection_mode=selection_mode,
+        column_config=column_config,
     )
-    downloads(lambda: frame, key, download_stem(key, filename), sheet=download_title(key))
+    lists = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, list)).any()]
+    plain_frame = frame.drop(columns=lists)
+    downloads(lambda: plain_frame, key, download_stem(key, filename), sheet=download_title(key))
     return event if pickable else None
 
 

@@ -12,7 +12,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, db, kiosk, ui
+from dashboard import charts, data, db, fmt, kiosk, scorecard, ui
 
 ui.through_router()
 log = logging.getLogger("dashboard.kiosk")
@@ -347,6 +347,41 @@ def slide_latest(s: kiosk.Settings, year: int) -> bool:
     return bool(latest["simulated"].any())
 
 
+def slide_areas(s: kiosk.Settings, year: int) -> bool:
+    """The national monitoring set's five areas for the kiosk's province: each indicator's
+    value for the province as a whole and how many of its counties (县域) meet it."""
+    catalogue = data.query("metric_catalogue").set_index("metric_id")
+    cells = data.query("scorecard", province=s.province, year=year, districts=False)
+    whole = cells[cells["is_province"].astype(bool)].set_index("indicator_id")
+    counties = cells[~cells["is_province"].astype(bool)]
+    columns = st.columns(len(scorecard.MONITOR_AREAS), gap="medium")
+    for column, area in zip(columns, scorecard.MONITOR_AREAS, strict=True):
+        rows = catalogue[catalogue["area"] == area]
+        if rows.empty:
+            continue
+        title = rows["area_en" if s.lang == "en" else "area_zh"].iloc[0]
+        items = []
+        for indicator, row in rows.iterrows():
+            mine = counties[counties["indicator_id"] == indicator].dropna(subset=["value"])
+            value = whole.at[indicator, "value"] if indicator in whole.index else None
+            met = int(mine["on_target"].fillna(False).astype(bool).sum())
+            if row["kind"] == "qualitative":
+                shown, small = scorecard.fraction(met, len(mine)), ""
+            else:
+                shown = fmt.indicator_value(value, row["unit"], s.lang, with_unit=False)
+                small = "" if row["unit"] in ("ratio", "count") else ui.label("metrics.units", row["unit"])
+            label = row["short_en"] if s.lang == "en" else row["short_zh"]
+            items.append((label, shown, small))
+        with column:
+            panel(title)
+            tiles(items)
+    return _simulated(cells)
+
+
+def _simulated(frame: pd.DataFrame) -> bool:
+    return bool(frame["simulated"].fillna(False).astype(bool).any()) if len(frame) else False
+
+
 def waiting() -> None:
     """The calm placeholder: no data yet, or data being replaced; the next tick tries again."""
     st.markdown(f"# {ui.t('kiosk.updating')}\n## {dt.datetime.now():%H:%M}")
@@ -379,7 +414,7 @@ def show_screen() -> None:
         with screen.container():
             key = "kiosk.slide.province_named" if slide == "province" else f"kiosk.slide.{slide}"
             name = ""
-            if slide == "province":
+            if slide in ("province", "areas"):
                 row = provinces[provinces["adcode"] == province].iloc[0]
                 name = ui.province_name(row)
             st.html(
@@ -393,6 +428,7 @@ def show_screen() -> None:
                 simulated = screen_province(s, catalogue, year, province)
             else:
                 simulated = {
+                    "areas": slide_areas,
                     "links": slide_links,
                     "attainment": slide_attainment,
                     "latest": slide_latest,

@@ -63,18 +63,39 @@ st.markdown(
         ]
     )
 )
-if level != "county":
-    st.caption(ui.t("metrics.aggregation_pct" if info.unit == "%" else "metrics.aggregation_sum"))
+st.caption(
+    ui.t(
+        "indicator.aggregation_qualitative"
+        if info.kind == "qualitative"
+        else "indicator.aggregation_count"
+        if info.kind == "count"
+        else "indicator.aggregation"
+    )
+)
+if info.provisional:
+    st.caption(f"**{ui.t('indicator.provisional')}** · {ui.t('indicator.provisional_help')}")
 
 values = data.query("metric_values", metric=metric, year=year, level=level, province=province)
 trend = data.query("metric_trend", metric=metric, level=level, province=province)
+# 县域 in rankings and counts unless asked: 市辖区 are urban districts.
+districts = level != "county" or ui.bind_flag(
+    st.toggle, ui.t("scorecard.districts"), key="districts"
+)
+if not districts:
+    values = values[~values["district"].astype(bool)].reset_index(drop=True)
 values["label"] = fmt.unit_names(values, level, with_province=province == 0, lang=ui.lang())
 
 scope_line = ui.t("metrics.scope", level=ui.label("level", level), scope=ui.plain(scope), year=year)
 st.markdown(f"##### {scope_line}")
 tiles = st.columns(4)
 tiles[0].metric(ui.t("metrics.tile_units"), f"{len(values):,}")
-tiles[1].metric(ui.t("metrics.tile_mean"), fmt.metric_value(values["value"].mean(), info.unit))
+# the whole area's value: Σ numerators ÷ Σ denominators over all its counties (not a mean)
+whole = trend.set_index("year")["value"].get(year)
+tiles[1].metric(
+    ui.t("metrics.tile_mean"),
+    fmt.indicator_value(whole, info.unit, ui.lang()),
+    help=ui.t("indicator.aggregation"),
+)
 tiles[2].metric(ui.t("metrics.tile_median"), fmt.metric_value(values["value"].median(), info.unit))
 meeting = int(values["on_target"].fillna(False).astype(bool).sum())
 tiles[3].metric(
@@ -128,7 +149,7 @@ with left:
         integer=info.unit != "%",
         colours={below: charts.BELOW_COLOUR, meeting: charts.MEETING_COLOUR},
     ).update_yaxes(categoryorder="total ascending")
-    view = (metric, level, province, year)
+    view = (metric, level, province, year, districts)
     ui.chart(fig, "metrics_ranking", table, f"{metric}_{level}_{year}_ranking", view=view)
     ui.simulated_note(values)
 with right:

@@ -48,12 +48,16 @@ metric_name = ui.metric_name(catalogue, metric)
 target = None if pd.isna(info.target) else float(info.target)
 higher_is_better = info.direction != "lower"
 
-counties, trend, sites, alliances, links = data.queries(  # run side by side
+counties, trend, sites, alliances, links, cities = data.queries(  # run side by side
     ("province_counties", {"province": province, "metric": metric, "year": year}),
     ("province_trend", {"province": province, "metric": metric}),
     ("province_sites", {"province": province, "city": city, "year": year}),
     ("province_alliances", {"province": province, "year": year, "limit": ALLIANCE_ROWS}),
     ("province_links", {"province": province, "year": year}),
+    (
+        "metric_values",
+        {"metric": metric, "year": year, "level": "city", "province": province},
+    ),
 )
 city_name = ""
 if city:  # one city's counties: the map, tiles, ranking and institutions narrow to it
@@ -64,8 +68,9 @@ if city:  # one city's counties: the map, tiles, ranking and institutions narrow
 measured = counties.dropna(subset=["value"])
 here = trend[trend["area"] == "province"].set_index("year")["value"]
 now, before = here.get(year), here.get(year - YEARS_BACK)
-if city:  # the city's counties, averaged; their change is in the table's 5-year column
-    now = measured["value"].mean() if len(measured) else None
+if city:  # the city as a whole (Σ its counties' terms); their change is in the table
+    here_city = cities.loc[cities["adcode"] == city, "value"]
+    now = here_city.iloc[0] if len(here_city) else None
     before = None
 cols = st.columns(6)
 cols[0].metric(ui.t("province.tile_counties"), f"{len(measured):,}")
@@ -157,13 +162,24 @@ def county_map():
     )
 
 
-ui.chart(
+event = ui.chart(
     county_map,
     "province_map",
     ui.columns(counties, {"adcode": "common.adcode"} | COUNTY_COLUMNS),
     filename=f"counties_{province}_{metric}_{year}",
+    on_select="rerun",
+    selection_mode="points",
     view=(province, city, metric, year, show_sites),
 )
+# A county clicked on the map opens its scorecard.
+clicked = [
+    p.get("location") for p in (event.selection.points if event else []) if p.get("location")
+]
+if ui.fresh_click("province_map", clicked[0] if clicked else None):
+    st.switch_page(
+        "pages/county.py",
+        query_params=ui.url_with(county=str(clicked[0]), year=str(year), lang=ui.lang()),
+    )
 notes = [
     ui.t("province.map_caption_target", target=f"{target:g}", unit=info.unit)
     if target is not None
@@ -173,13 +189,17 @@ if show_sites and len(sites):
     notes.append(
         ui.t("province.sites_caption", shown=len(sites), total=int(sites["member_sites"].iloc[0]))
     )
+notes.append(ui.t("province.click_hint"))
 st.caption(" ".join(notes))
 ui.simulated_note(counties)
 
 left, right = st.columns(2)
 with left:
     # The counties still short of the target, the widest gap first; without a target, the
-    # weakest counties by value.
+    # weakest counties by value. 县域 only unless asked: 市辖区 are urban districts.
+    with_districts = ui.bind_flag(st.toggle, ui.t("scorecard.districts"), key="districts")
+    if not with_districts:
+        measured = measured[~measured["district"].astype(bool)]
     if target is not None:
         ranked = measured[measured["gap"] > 0].sort_values(
             ["gap", "adcode"], ascending=[False, True]
@@ -216,7 +236,7 @@ with left:
             "province_below",
             table,
             filename=f"below_{province}_{metric}_{year}",
-            view=(province, city, metric, year),
+            view=(province, city, metric, year, with_districts),
         )
         if target is not None:
             st.caption(

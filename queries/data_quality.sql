@@ -2,18 +2,22 @@
 with
 
 latest as (
-    select max(year) as year from county_metrics
+    select max(year) as year from county_measures
+),
+
+with_visit_rate as (
+    select adcode
+    from indicator_values(
+        $regions, ['county_visit_rate'], (select year from latest), (select year from latest),
+        'county', 0
+    )
 ),
 
 counties_without_visit_rate as (
     select count(*) as n
     from regions r
     where r.level = 'county' and r.adcode in (select county_adcode from scope_counties($regions))
-        and not exists (
-            select 1 from county_metrics c
-            where c.county_adcode = r.adcode and c.metric = 'county_visit_rate'
-                and c.year = (select year from latest)
-        )
+        and r.adcode not in (select adcode from with_visit_rate)
 ),
 
 sites_at_county_point as (

@@ -1,62 +1,55 @@
--- One metric by year over the units of a level ('county', 'city' or 'province') in one province
--- or all of China ($province = 0): their mean and how many meet the target (units as in
--- metric_values: a city or province is the mean of its counties for %, the sum for counts).
+-- One indicator by year over the units of a level ('county', 'city' or 'province') in one
+-- province or all of China ($province = 0): the value of the whole area (Σ terms over all its
+-- counties, then the formula; not a mean of the units' values), and how many units meet the
+-- target.
 with
 
 catalogue as (
-    select unit, target, direction from metrics where metric_id = $metric
+    select target, direction, kind from indicators where indicator_id = $metric
 ),
 
-counties as (
-    select
-        c.adcode as county_adcode,
-        case $level
-            when 'county' then c.adcode
-            when 'city' then coalesce(city.adcode, c.province_adcode)
-            when 'province' then c.province_adcode
-        end as unit_adcode
-    from regions c
-    left join regions city on city.adcode = c.parent_adcode and city.level = 'city'
-    where c.level = 'county' and ($province = 0 or c.province_adcode = $province)
-        and c.adcode in (select county_adcode from scope_counties($regions))
+whole as (
+    select *
+    from indicator_values(
+        $regions, [$metric], 1900, 2100, case when $province = 0 then 'nation' else 'province' end,
+        $province
+    )
 ),
 
-by_unit as (
+units as (
     select
-        m.year,
-        k.unit_adcode,
-        round(case when (select unit from catalogue) = '%' then avg(m.value) else sum(m.value) end,
-            1) as value,
-        bool_or(m.simulated) as simulated
-    from county_metrics m
-    join counties k on k.county_adcode = m.county_adcode
-    where m.metric = $metric and k.unit_adcode is not null
-    group by m.year, k.unit_adcode
-),
-
-judged as (
-    select
-        u.*,
+        v.year,
         case
-            when cat.target is null then null
-            when cat.direction = 'lower' then u.value <= cat.target
-            else u.value >= cat.target
+            when cat.kind = 'qualitative' and $level = 'county' then v.value = 100
+            when cat.target is null or cat.direction = 'monitor' then null
+            when cat.direction = 'lower' then v.value <= cat.target
+            else v.value >= cat.target
         end as on_target
-    from by_unit u
+    from indicator_values($regions, [$metric], 1900, 2100, $level, $province) v
     left join catalogue cat on true
+),
+
+by_year as (
+    select
+        year,
+        count(*) as units,
+        count(*) filter (where on_target) as units_on_target
+    from units
+    group by year
 ),
 
 final as (
     select
-        year,
-        round(avg(value), 1) as value,
-        count(*) as units,
-        count(*) filter (on_target) as units_on_target,
-        round(100.0 * count(*) filter (on_target) / count(*), 1) as pct_on_target,
-        bool_or(simulated) as simulated
-    from judged
-    group by year
-    order by year
+        w.year,
+        w.value,
+        w.weighted,
+        b.units,
+        b.units_on_target,
+        round(100.0 * b.units_on_target / b.units, 1) as pct_on_target,
+        w.simulated
+    from whole w
+    join by_year b using (year)
+    order by w.year
 )
 
 select * from final

@@ -13,14 +13,10 @@ active_members as (
         and county_adcode in (select county_adcode from scope_counties($regions))
 ),
 
+-- counties reaching the county visit rate's target (its own value, from its measures)
 visit as (
-    select count(*) as counties,
-        count(*) filter (value >= (select target from metrics where metric_id = 'county_visit_rate'))
-            as counties_on_target,
-        bool_or(simulated) as simulated
-    from county_metrics
-    where metric = 'county_visit_rate' and year = $year
-        and county_adcode in (select county_adcode from scope_counties($regions))
+    select counties, counties_on_target, simulated
+    from indicator_values($regions, ['county_visit_rate'], $year, $year, 'nation', 0)
 ),
 
 final as (
@@ -32,12 +28,13 @@ final as (
         (select count(distinct province_adcode) from active_members) as provinces_covered,
         (select count(*) from scoped
             where scope = 'cross_province' and year(founded_on) <= $year) as cross_province,
-        visit.counties,
-        visit.counties_on_target,
+        coalesce(visit.counties, 0) as counties,
+        coalesce(visit.counties_on_target, 0) as counties_on_target,
         visit.counties_on_target / nullif(visit.counties, 0) * 100 as pct_on_target,
         coalesce(visit.simulated or (select bool_or(simulated) from active_members), false)
             as simulated
-    from visit
+    from (select 1) as one
+    left join visit on true
 )
 
 select * from final

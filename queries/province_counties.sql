@@ -1,12 +1,15 @@
--- The counties of one province with one metric in one year: value, gap to target, 5-year change.
+-- The counties of one province with one indicator in one year: value, gap to the target, change
+-- on the year before and on five years before, whether a 市辖区, and whether it is weighted (from
+-- measures) or a finished rate.
 with
 
 catalogue as (
-    select target, direction from metrics where metric_id = $metric
+    select target, direction, kind, unit from indicators where indicator_id = $metric
 ),
 
 counties as (
-    select c.adcode, c.name, coalesce(city.name, p.name) as city_name, city.adcode as city_adcode
+    select c.adcode, c.name, c.district, coalesce(city.name, p.name) as city_name,
+        city.adcode as city_adcode
     from regions c
     join regions p on p.adcode = c.province_adcode
     -- a county directly under its province (省直辖) has no city: its province stands in
@@ -15,16 +18,16 @@ counties as (
         and c.adcode in (select county_adcode from scope_counties($regions))
 ),
 
+values_ as (
+    select * from indicator_values($regions, [$metric], $year - 5, $year, 'county', $province)
+),
+
 this_year as (
-    select county_adcode as adcode, round(value, 1) as value, simulated
-    from county_metrics
-    where metric = $metric and year = $year
+    select * from values_ where year = $year
 ),
 
 five_years_before as (
-    select county_adcode as adcode, round(value, 1) as value
-    from county_metrics
-    where metric = $metric and year = $year - 5
+    select adcode, value from values_ where year = $year - 5
 ),
 
 compared as (
@@ -33,14 +36,23 @@ compared as (
         c.name,
         c.city_name,
         c.city_adcode,
+        c.district,
         n.value,
-        round(n.value - b.value, 1) as change_5y,
-        -- how far the county still has to go: positive below target, zero or less on target
+        n.weighted,
+        indicator_round(cat.unit, n.value - n.previous_value) as change_1y,
+        indicator_round(cat.unit, n.value - b.value) as change_5y,
+        -- how far the county still has to go: positive short of the target, zero or less on it
+        indicator_round(cat.unit, case
+            when cat.target is null or cat.direction = 'monitor' or n.value is null then null
+            when cat.direction = 'lower' then n.value - cat.target
+            else cat.target - n.value
+        end) as gap,
         case
-            when cat.target is null then null
-            when cat.direction = 'lower' then round(n.value - cat.target, 1)
-            else round(cat.target - n.value, 1)
-        end as gap,
+            when cat.kind = 'qualitative' then n.value = 100
+            when cat.target is null or cat.direction = 'monitor' then null
+            when cat.direction = 'lower' then n.value <= cat.target
+            else n.value >= cat.target
+        end as on_target,
         coalesce(n.simulated, false) as simulated
     from counties c
     left join this_year n on n.adcode = c.adcode
@@ -49,9 +61,7 @@ compared as (
 ),
 
 final as (
-    select *, gap <= 0 as on_target
-    from compared
-    order by adcode
+    select * from compared order by adcode
 )
 
 select * from final

@@ -1,46 +1,26 @@
--- One metric by year: the mean of the province's counties and of all counties of China.
+-- One indicator by year: the province as a whole and all of China (within the session's
+-- regions), each Σ terms over its counties then the formula; and how many counties meet the
+-- target.
 with
 
-catalogue as (
-    select target, direction from metrics where metric_id = $metric
-),
-
-county_values as (
-    select
-        m.year,
-        m.county_adcode // 10000 * 10000 = $province as in_province,
-        m.value,
-        m.simulated,
-        case
-            when cat.target is null then null
-            when cat.direction = 'lower' then m.value <= cat.target
-            else m.value >= cat.target
-        end as on_target
-    from county_metrics m
-    left join catalogue cat on true
-    where m.metric = $metric
-        and m.county_adcode in (select county_adcode from scope_counties($regions))
-),
-
 areas as (
-    select year, 'province' as area, value, simulated, on_target
-    from county_values
-    where in_province
+    select 'province' as area, *
+    from indicator_values($regions, [$metric], 1900, 2100, 'province', $province)
     union all
-    select year, 'china' as area, value, simulated, on_target
-    from county_values
+    select 'china' as area, *
+    from indicator_values($regions, [$metric], 1900, 2100, 'nation', 0)
 ),
 
 final as (
     select
         year,
         area,
-        round(avg(value), 1) as value,
-        count(*) as counties,
-        count(*) filter (on_target) as counties_on_target,
-        bool_or(simulated) as simulated
+        value,
+        weighted,
+        counties,
+        counties_on_target,
+        simulated
     from areas
-    group by year, area
     order by area desc, year
 )
 

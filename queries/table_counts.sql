@@ -9,6 +9,10 @@ data_rows as (
         where alliance_id in (select alliance_id from scope_alliances($regions))
     union all select 'memberships', origin from memberships
         where site_id in (select site_id from scope_sites($regions))
+    union all select 'county_measures', origin from county_measures
+        where county_adcode in (select county_adcode from scope_counties($regions))
+    union all select 'county_judgements', origin from county_judgements
+        where county_adcode in (select county_adcode from scope_counties($regions))
     union all select 'county_metrics', origin from county_metrics
         where county_adcode in (select county_adcode from scope_counties($regions))
     union all select 'activities', origin from activities
@@ -38,13 +42,15 @@ counts as (
         select adcode from region_scope()
         where county_adcode in (select county_adcode from scope_counties($regions))
     )
-    union all select 'metrics', count(*), 0, 0, 0, 1 from metrics
+    union all select 'indicators', count(*), 0, 0, 0, 1 from indicators
+    union all select 'measures', count(*), 0, 0, 0, 1 from measures
     union all
     select t.name, coalesce(b.rows, 0), coalesce(b.simulated_rows, 0),
         coalesce(b.article_rows, 0), coalesce(b.office_rows, 0), t.ord
     from (
-        values ('sites', 2), ('alliances', 3), ('memberships', 4), ('county_metrics', 5),
-            ('activities', 6), ('funding', 7), ('milestones', 8), ('figures', 9)
+        values ('sites', 2), ('alliances', 3), ('memberships', 4), ('county_measures', 5),
+            ('county_judgements', 5), ('county_metrics', 5), ('activities', 6), ('funding', 7),
+            ('milestones', 8), ('figures', 9)
     ) as t(name, ord)
     left join by_table b on b.table_name = t.name
 ),

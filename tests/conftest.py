@@ -115,7 +115,7 @@ def write_data_dir(path: Path) -> Path:
         ],
     }
     (bdir / "dashline.geojson").write_text(json.dumps(dash), encoding="utf-8")
-    shutil.copy(ROOT / "data" / "metrics.csv", path / "metrics.csv")
+    shutil.copytree(ROOT / "data" / "catalogue", path / "catalogue")
     (path / "real").mkdir()
     for name, rows in REAL.items():
         (path / "real" / name).write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -18,8 +18,11 @@ UNSCOPED = {
     "region_extents": "bounding box of every unit (adcode and four numbers, no name): map frames",
     "map_lines": "the South China Sea dash line of the national map",
     "meta": "when the data were built and as of which date",
-    "metric_catalogue": "the metric catalogue",
-    "export_metrics": "the metric catalogue, for download",
+    "metric_catalogue": "the indicator catalogue",
+    "export_indicators": "the indicator catalogue, for download",
+    "measure_catalogue": "the measures counties report (names and units)",
+    "export_measures": "the measure catalogue, for download",
+    "reference_values": "published national reference values with their sources",
     "metric_years": "the years that have data",
     "import_available": "whether the file has an import log at all",
     "contract/violations": "the build's and the CLI's contract check, never run by the app",
@@ -53,6 +56,8 @@ VALUES = {
     "real_only": [False],
     "year_from": [1900],
     "year_to": [2100],
+    "county": [330822, 620102],
+    "districts": [True, False],
 }
 
 

@@ -25,7 +25,7 @@ def real_db(tmp_path_factory):
     base = tmp_path_factory.mktemp("articles")
     data_dir = base / "data"
     shutil.copytree(ROOT / "data" / "real", data_dir / "real")
-    shutil.copy(ROOT / "data" / "metrics.csv", data_dir / "metrics.csv")
+    shutil.copytree(ROOT / "data" / "catalogue", data_dir / "catalogue")
     sites = pd.read_csv(data_dir / "real" / "sites.csv", dtype=str)
     provinces = {int(c) // 10000 * 10000 for c in sites["county_adcode"]}
     regions = pd.read_csv(BOUNDARIES / "regions.csv", dtype={"name_en": "string"})

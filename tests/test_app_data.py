@@ -10,8 +10,8 @@ def test_data_page_lists_articles_and_simulated_share(tiny_env):
     articles = frames[0]
     assert "测试报道" in articles.iloc[:, 1].tolist()
     counts = frames[1].set_index(frames[1].columns[0])
-    # county metrics are all simulated in the fixture, the catalogue is not
-    assert counts.loc["县级指标"].iloc[-1] == 100.0
+    # county measures are all simulated in the fixture, the catalogue is not
+    assert counts.loc["县级报送数据（分子分母）"].iloc[-1] == 100.0
     assert counts.loc["指标目录"].iloc[1] == 0
     assert any("示例数据" in c.value for c in at.caption)
 

@@ -8,8 +8,10 @@ from tests.conftest import run_app
 from tests.helpers import figure, metrics, rendered, tiny_copy
 
 PAGE = "pages/metrics.py"
-# The tiny fixture: three provinces, each with one city of two counties.
+# The tiny fixture: three provinces, each with one city of two counties; all but 常山县 are
+# 市辖区 (urban districts), which the county level leaves out unless asked (?districts=1).
 COUNTIES, CITIES, PROVINCES = 6, 3, 3
+XIANYU = 1  # 常山县
 
 
 def run(**params):
@@ -45,7 +47,8 @@ def test_renders_definition_tiles_and_charts(tiny_env, catalogue):
     assert info.definition_zh.split("（")[0] in text.replace("\\", "")
     assert "国发〔2016〕78号" in text.replace("\\", "")
     assert "≥ 90%" in text and "越高越好" in text
-    assert metrics(at)["地区数"] == str(COUNTIES)
+    assert metrics(at)["地区数"] == str(XIANYU)  # 县域 only: the districts are not ranked
+    assert metrics(run(districts="1"))["地区数"] == str(COUNTIES)
     assert charts(at) == {
         "metrics_ranking",
         "metrics_distribution",
@@ -59,7 +62,7 @@ def test_renders_definition_tiles_and_charts(tiny_env, catalogue):
     "level, units", [("county", COUNTIES), ("city", CITIES), ("province", PROVINCES)]
 )
 def test_level_changes_the_units(tiny_env, level, units):
-    at = run()
+    at = run(districts="1")
     at.selectbox(key="level").set_value(level).run()
     assert not at.exception
     assert metrics(at)["地区数"] == str(units)
@@ -67,19 +70,24 @@ def test_level_changes_the_units(tiny_env, level, units):
     assert sum(len(t["y"]) for t in ranked) == units  # fewer than 2 × 10: every unit is ranked
 
 
-def test_changing_year_and_metric_changes_the_mean(tiny_env, con):
+def test_the_whole_area_is_its_summed_visits_not_a_mean_of_rates(tiny_env, con):
     at = run()
-    latest = metrics(at)["平均值"]
+    latest = metrics(at)["合计值"]
     at.selectbox(key="year").set_value(2015).run()
-    earlier = metrics(at)["平均值"]
-    expected = con.execute(
-        "select avg(value) from county_metrics where metric = 'county_visit_rate' and year = 2015"
-    ).fetchone()[0]
-    assert earlier.endswith(" %") and earlier != latest
-    assert abs(float(earlier.removesuffix(" %")) - expected) <= 0.051  # shown to one decimal
+    earlier = metrics(at)["合计值"]
+    summed, mean = con.execute(
+        "select 100 * sum(value) filter (where measure = 'visits_residents_in_county')"
+        " / sum(value) filter (where measure = 'visits_residents'), avg(rate) from ("
+        " select *, 100 * max(value) filter (where measure = 'visits_residents_in_county')"
+        " over (partition by county_adcode) / max(value) filter (where measure ="
+        " 'visits_residents') over (partition by county_adcode) as rate"
+        " from county_measures where year = 2015)"
+    ).fetchone()
+    assert earlier.endswith("%") and earlier != latest
+    assert float(earlier.removesuffix("%")) == round(summed, 1) != round(mean, 1)
     at.selectbox(key="metric").set_value("referral_down").run()
     assert not at.exception
-    assert metrics(at)["平均值"] not in (earlier, latest)
+    assert metrics(at)["合计值"] not in (earlier, latest)
     # No target: no share meeting it, and the page says why.
     assert metrics(at)["达标占比"] == "—"
     assert "metrics_share" not in charts(at)
@@ -87,7 +95,7 @@ def test_changing_year_and_metric_changes_the_mean(tiny_env, con):
 
 
 def test_province_from_sidebar_filters_the_units(tiny_env):
-    at = run(province="620000")
+    at = run(province="620000", districts="1")
     assert not at.exception
     assert metrics(at)["地区数"] == "2"
     assert any("甘肃省" in m.value for m in at.markdown)
@@ -96,7 +104,7 @@ def test_province_from_sidebar_filters_the_units(tiny_env):
 
 
 def test_all_of_china_names_the_province_of_each_county(tiny_env):
-    at = run()
+    at = run(districts="1")
     labels = {y for t in figure(at, "metrics_ranking")["data"] for y in t["y"]}
     assert "城关区（甘肃省）" in labels
 
@@ -161,10 +169,8 @@ def test_metric_values_contract(con, level, units):
     assert frame["value"].between(0, 100).all()
 
 
-@pytest.mark.parametrize(
-    "metric, combine", [("county_visit_rate", "mean"), ("referral_down", "sum")]
-)
-def test_city_and_province_values_combine_their_counties(con, metric, combine):
+@pytest.mark.parametrize("metric", ["county_visit_rate", "referral_down"])
+def test_city_and_province_values_combine_their_counties(con, metric):
     counties = _values(con, "county", metric)
     regions = con.execute("select adcode, parent_adcode from regions").df()
     counties = counties.merge(regions, on="adcode")
@@ -172,7 +178,13 @@ def test_city_and_province_values_combine_their_counties(con, metric, combine):
         ("city", counties["parent_adcode"]),
         ("province", counties["adcode"] // 10000 * 10000),
     ):
-        expected = counties.groupby(key)["value"].agg(combine).round(1)
+        sums = counties.groupby(key)[["numerator", "denominator"]].sum()
+        # a rate: Σ numerators ÷ Σ denominators; a count: Σ counts
+        expected = (
+            (100 * sums["numerator"] / sums["denominator"]).round(1)
+            if metric == "county_visit_rate"
+            else sums["numerator"]
+        )
         got = _values(con, level, metric).set_index("adcode")["value"]
         pd.testing.assert_series_equal(
             got.sort_index(),
@@ -203,7 +215,8 @@ def test_lower_is_better_meets_the_target_below_it(tiny_db, tmp_path):
     copy = tiny_copy(
         tiny_db,
         tmp_path / "lower.duckdb",
-        "update metrics set direction = 'lower', target = 90 where metric_id = 'county_visit_rate'",
+        "update indicators set direction = 'lower', target = 90"
+        " where indicator_id = 'county_visit_rate'",
     )
     con = db.connect(copy)
     try:
@@ -233,7 +246,9 @@ def test_metric_trend_contract(con, level):
     row = trend.set_index("year").loc[2020]
     assert row["units"] == len(values)
     assert row["units_on_target"] == values["on_target"].sum()
-    assert abs(row["value"] - values["value"].mean()) < 0.06
+    # the whole country's value: Σ numerators ÷ Σ denominators over all its units
+    whole = 100 * values["numerator"].sum() / values["denominator"].sum()
+    assert row["value"] == round(whole, 1)
 
 
 def test_metric_trend_without_a_target_counts_none(con):

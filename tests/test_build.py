@@ -13,9 +13,9 @@ def test_tiny_build_has_every_table(tiny_db):
     con = db.connect(tiny_db)
     counts = db.run(con, "table_counts", {"regions": [100000]}).set_index("table_name")["rows"]
     assert counts["regions"] == 12
-    assert counts["metrics"] >= 8
-    # The simulation covers every county of the fixture: 6 counties x 11 years x 8 metrics.
-    assert counts["county_metrics"] == 6 * 11 * 8
+    assert counts["indicators"] == 20 and counts["measures"] == 28
+    # The simulation covers every county of the fixture: 6 counties x 11 years x 28 measures.
+    assert counts["county_measures"] == 6 * 11 * 28
     assert counts["alliances"] > 1 and counts["sites"] > 3
 
 
@@ -79,19 +79,26 @@ def test_rebuild_keeps_a_backup_and_swaps_atomically(tmp_path):
     assert len(list((tmp_path / "backups").glob("live-*.duckdb"))) == 1
 
 
-def test_ten_times_scale_has_monthly_county_metrics_behind_the_yearly_view(tmp_path):
+def test_ten_times_scale_has_monthly_county_measures_behind_the_yearly_table(tmp_path):
     data_dir = write_data_dir(tmp_path / "data")
     out = build.build(tmp_path / "x10.duckdb", data_dir=data_dir, scale=10)
     con = db.connect(out)
-    monthly = con.execute("select count(*) from county_metrics_monthly").fetchone()[0]
-    yearly = con.execute("select count(*) from county_metrics").fetchone()[0]
-    assert (monthly, yearly) == (6 * 11 * 8 * 12, 6 * 11 * 8)
-    # a rate is the mean of its months, a count their sum, as the pages read them
-    rate, mean = con.execute(
-        "select y.value, round(avg(m.value), 1) from county_metrics y "
-        "join county_metrics_monthly m on m.county_adcode = y.county_adcode "
-        "and year(m.month) = y.year and m.metric = y.metric "
-        "where y.metric = 'county_visit_rate' and y.year = 2020 group by all limit 1"
+    monthly = con.execute("select count(*) from county_measures_monthly").fetchone()[0]
+    yearly = con.execute("select count(*) from county_measures").fetchone()[0]
+    assert (monthly, yearly) == (6 * 11 * 28 * 12, 6 * 11 * 28)
+    # a flow is the sum of its months, a stock (population) its December value
+    visits, months = con.execute(
+        "select y.value, sum(m.value) from county_measures y "
+        "join county_measures_monthly m on m.county_adcode = y.county_adcode "
+        "and year(m.month) = y.year and m.measure = y.measure "
+        "where y.measure = 'visits_residents' and y.year = 2020 group by all limit 1"
     ).fetchone()
-    assert rate == mean
+    assert visits == months
+    population, december = con.execute(
+        "select y.value, m.value from county_measures y "
+        "join county_measures_monthly m on m.county_adcode = y.county_adcode "
+        "and m.month = make_date(y.year, 12, 1) and m.measure = y.measure "
+        "where y.measure = 'population' and y.year = 2020 limit 1"
+    ).fetchone()
+    assert population == december
     assert db.run(con, "contract/violations", {"today": dt.date.today()}).empty

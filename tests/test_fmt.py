@@ -19,10 +19,32 @@ def test_number_drops_trailing_zeros(value, text):
 
 @pytest.mark.parametrize(
     ("value", "unit", "text"),
-    [(87.26, "%", "87.3 %"), (12345.6, "人次", "12,346"), (None, "%", "—"), (math.nan, "人", "—")],
+    [
+        (87.26, "%", "87.3%"),
+        (12345.6, "visits", "12,346 人次"),
+        (1.964, "per_10k", "1.96 人/万人口"),
+        (312.14, "per_100k", "312.1/10万"),
+        (9375.4, "cny", "9,375 元"),
+        (0.688, "ratio", "0.69"),
+        (None, "%", "—"),
+        (math.nan, "people", "—"),
+    ],
 )
-def test_metric_value(value, unit, text):
+def test_indicator_values_read_with_their_unit(value, unit, text):
     assert fmt.metric_value(value, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "lang", "text"),
+    [
+        (0.34, "%", "zh", "+0.3 个百分点"),
+        (-1.26, "%", "en", "−1.3 pts"),
+        (0.01, "%", "zh", "持平"),
+        (600, "cny", "zh", "+600 元"),
+    ],
+)
+def test_a_change_has_its_sign_and_unit(value, unit, lang, text):
+    assert fmt.change(value, unit, lang) == text
 
 
 @pytest.mark.parametrize(

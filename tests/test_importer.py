@@ -732,7 +732,7 @@ def test_running_app_sees_the_new_data_without_a_restart(live, tmp_path, monkeyp
     at = run_app(page="pages/data.py")
     assert not at.exception and not at.error
     counts = at.dataframe[1].value.set_index(at.dataframe[1].value.columns[0])
-    assert counts.loc["县级指标"].iloc[0] == 6 * 11 * 8
+    assert counts.loc["县级报送数据（分子分母）"].iloc[0] == 6 * 11 * 28
     assert any("尚未导入" in c.value for c in at.caption)
     accepted(
         live,
@@ -748,8 +748,10 @@ def test_running_app_sees_the_new_data_without_a_restart(live, tmp_path, monkeyp
     at.run()
     assert not at.exception and not at.error
     counts = at.dataframe[1].value.set_index(at.dataframe[1].value.columns[0])
-    assert counts.loc["县级指标"].iloc[0] == 2
-    assert counts.loc["县级指标"].iloc[-1] == 0.0  # imported rows are real, not simulated
+    assert counts.loc["县级比率（无分母）"].iloc[0] == 2
+    assert counts.loc["县级比率（无分母）"].iloc[-1] == 0.0  # imported rows are real
+    # the demo's measures gave way: no simulated term is mixed under the real rates
+    assert counts.loc["县级报送数据（分子分母）"].iloc[0] == 0
     assert "最近一次导入" in [s.value for s in at.subheader]
     assert any("county\\_metrics\\.csv" in c.value for c in at.caption)
     warnings = at.dataframe[-1].value

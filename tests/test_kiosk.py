@@ -106,3 +106,13 @@ def test_a_failing_slide_shows_a_calm_message_not_an_error(tiny_env, monkeypatch
     at = run_app(page="pages/kiosk.py", slides="overview")
     assert not at.exception and not at.error
     assert any("数据更新中" in m.value for m in at.main.markdown)
+
+
+def test_the_areas_slide_shows_the_five_areas_of_the_monitoring_set(tiny_env):
+    at = run_app(page="pages/kiosk.py", slides="areas", province="330000")
+    assert not at.exception and not at.error
+    shown = " ".join(h.value for h in at.html)
+    for area in ("紧密型", "同质化", "促分工", "提效能", "保健康"):
+        assert area in shown
+    assert "浙江省县域医共体监测" in shown
+    assert "基层诊疗人次占比" in shown and "示例数据" in shown

@@ -179,15 +179,15 @@ def test_an_office_membership_in_an_article_alliance_is_allowed(live, tmp_path):
 
 def test_province_scope_replaces_only_that_province(live, tmp_path):
     zhejiang, shanghai, gansu = 330000, 310000, 620000
-    assert demo_count(live, "sites", zhejiang) and demo_count(live, "county_metrics", zhejiang)
+    assert demo_count(live, "sites", zhejiang) and demo_count(live, "county_measures", zhejiang)
     kept = {
         (t, p): demo_count(live, t, p)
-        for t in ("sites", "alliances", "county_metrics", "milestones")
+        for t in ("sites", "alliances", "county_measures", "milestones")
         for p in (shanghai, gansu)
     }
     before = article_rows(live)
     imported(live, write_register(tmp_path / "office", "gbk"), scope=zhejiang)
-    for table in (*IMPORTED, "county_metrics"):
+    for table in (*IMPORTED, "county_metrics", "county_measures", "county_judgements"):
         assert demo_count(live, table, zhejiang) == 0, table
     for (table, province), n in kept.items():  # other provinces keep their rows
         assert demo_count(live, table, province) == n, (table, province)

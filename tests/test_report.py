@@ -292,7 +292,7 @@ def test_sources_name_the_import_batch_and_the_article(tiny_db, tmp_path):
     copy = tiny_copy(
         tiny_db,
         tmp_path / "t.duckdb",
-        "update county_metrics set origin = 'office', batch_id = '20261130-090000-620000'"
+        "update county_measures set origin = 'office', batch_id = '20261130-090000-620000'"
         " where county_adcode = 620103 and year = 2025;"
         "insert into imports values ('20261130-090000-620000', timestamp '2026-11-30 09:00:00',"
         " '[\"县级指标.xlsx\"]', '{}', 620000, '[]')",
@@ -323,7 +323,7 @@ def test_briefings_read_only_the_regions_they_are_made_for(con):
 
 def test_all_provinces_means_those_with_county_figures(tiny_db, tmp_path):
     copy = tiny_copy(
-        tiny_db, tmp_path / "t.duckdb", "delete from county_metrics where county_adcode < 320000"
+        tiny_db, tmp_path / "t.duckdb", "delete from county_measures where county_adcode < 320000"
     )
     connection = db.connect(copy)
     try:

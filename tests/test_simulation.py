@@ -21,7 +21,7 @@ def test_same_seed_same_data(regions):
 
 def test_other_seed_other_data(regions):
     a, b = simulate.simulate(regions, seed=5), simulate.simulate(regions, seed=6)
-    assert not a["county_metrics"]["value"].equals(b["county_metrics"]["value"])
+    assert not a["county_measures"]["value"].equals(b["county_measures"]["value"])
 
 
 def test_every_simulated_row_is_labelled(regions):
@@ -29,9 +29,10 @@ def test_every_simulated_row_is_labelled(regions):
         assert frame["simulated"].all(), table
 
 
-def test_visit_rates_are_rates_and_rise(regions):
-    metrics = simulate.simulate(regions)["county_metrics"]
-    visit = metrics[metrics["metric"] == "county_visit_rate"]
-    assert visit["value"].between(0, 100).all()
-    by_year = visit.groupby("year")["value"].mean()
-    assert by_year[2025] > by_year[2015]
+def test_visits_kept_in_the_county_rise_and_never_exceed_all_visits(regions):
+    measures = simulate.simulate(regions)["county_measures"]
+    wide = measures.pivot_table(index=["county_adcode", "year"], columns="measure", values="value")
+    assert (wide["visits_residents_in_county"] <= wide["visits_residents"]).all()
+    by_year = wide.groupby("year")[["visits_residents_in_county", "visits_residents"]].sum()
+    rate = by_year["visits_residents_in_county"] / by_year["visits_residents"]
+    assert rate[2025] > rate[2015]

@@ -48,7 +48,9 @@ class _Context:
         self.county_codes = set(self.counties["adcode"].astype(int))
         names = self.counties.groupby("name")["adcode"].agg(list)
         self.county_by_name = {n: int(c[0]) for n, c in names.items() if len(c) == 1}
-        self.metrics = con.execute("select metric_id, name_zh, name_en, unit from metrics").df()
+        self.metrics = con.execute(
+            "select indicator_id as metric_id, name_zh, name_en, unit from indicators"
+        ).df()
         self.articles = pd.Index(
             con.execute("select article_id from articles").df()["article_id"], dtype="str"
         )

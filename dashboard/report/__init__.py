@@ -24,12 +24,14 @@ class Made:
 
 
 def prepare(con, kind: str, key, lang: str = "zh", **selection) -> Briefing:
-    """The briefing's content: kind 'province' (key adcode; selection metric, year) or
-    'alliance' (key alliance id)."""
+    """The briefing's content: kind 'province' (key adcode; selection metric, year),
+    'alliance' (key alliance id) or 'county' (key adcode; selection year)."""
     if kind == "province":
         return gather.province(con, int(key), lang, **selection)
     if kind == "alliance":
         return gather.alliance(con, str(key), lang)
+    if kind == "county":
+        return gather.county(con, int(key), lang, **selection)
     raise ValueError(f"unknown briefing kind {kind!r}")
 
 

@@ -1,4 +1,4 @@
-"""`python -m dashboard report --province ADCODE | --alliance ID | --all-provinces
+"""`python -m dashboard report --province ADCODE | --alliance ID | --county ADCODE | --all-provinces
 [--lang zh|en] [--format docx,pdf] --out DIR`: briefings as files, for a monthly job.
 
 Exit codes: 0 written, 2 no database, unknown province or alliance, or no Chromium."""
@@ -30,6 +30,7 @@ def add_parser(sub, progress: Callable[[int, int, str], None]) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--province", type=int, metavar="ADCODE", help="e.g. 330000")
     which.add_argument("--alliance", metavar="ID", help="e.g. R-A05")
+    which.add_argument("--county", type=int, metavar="ADCODE", help="e.g. 330881: one county")
     which.add_argument(
         "--all-provinces",
         action="store_true",
@@ -55,6 +56,8 @@ def run(args: argparse.Namespace, progress: Callable[[int, int, str], None]) -> 
         jobs = [("province", code) for code in gather.provinces_with_data(con, args.metric)]
     elif args.province is not None:
         jobs = [("province", args.province)]
+    elif args.county is not None:
+        jobs = [("county", args.county)]
     else:
         jobs = [("alliance", args.alliance)]
     selection = {"metric": args.metric, "year": args.year}
@@ -78,7 +81,13 @@ def run(args: argparse.Namespace, progress: Callable[[int, int, str], None]) -> 
                     args.format,
                     chromium=chromium,
                     progress=step,
-                    **(selection if kind == "province" else {}),
+                    **(
+                        selection
+                        if kind == "province"
+                        else {"year": args.year}
+                        if kind == "county"
+                        else {}
+                    ),
                 )
                 for ext, data in made.files.items():
                     path = args.out / f"{made.briefing.filename}.{ext}"

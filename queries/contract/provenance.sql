@@ -22,6 +22,12 @@ rows as (
     union all select 'county_metrics', county_adcode || '/' || year || '/' || metric, simulated,
         origin, batch_id
     from county_metrics
+    union all select 'county_measures', county_adcode || '/' || year || '/' || measure, simulated,
+        origin, batch_id
+    from county_measures
+    union all select 'county_judgements', county_adcode || '/' || year || '/' || indicator_id,
+        simulated, origin, batch_id
+    from county_judgements
     union all select 'activities', alliance_id || '/' || month, simulated, origin, batch_id
     from activities
     union all select 'funding', alliance_id || '/' || year, simulated, origin, batch_id

@@ -6,7 +6,29 @@ county as (
 ),
 
 pct_metric as (
-    select metric_id from metrics where unit = '%'
+    select indicator_id as metric_id from indicators where unit = '%'
+),
+
+-- each ratio's numerator and denominator measure: a share's numerator never exceeds it
+shares as (
+    select numerator, denominator from indicators
+    where kind = 'ratio' and scale = 100 and numerator is not null and denominator is not null
+),
+
+measure_pairs as (
+    select n.county_adcode, n.year, s.numerator, s.denominator, n.value as n_value,
+        d.value as d_value
+    from shares s
+    join county_measures n on n.measure = s.numerator
+    join county_measures d
+        on d.measure = s.denominator and d.county_adcode = n.county_adcode and d.year = n.year
+),
+
+terms as (
+    select indicator_id, 'numerator' as col, numerator as measure from indicators
+    union all select indicator_id, 'denominator', denominator from indicators
+    union all select indicator_id, 'numerator2', numerator2 from indicators
+    union all select indicator_id, 'denominator2', denominator2 from indicators
 ),
 
 checks as (
@@ -40,7 +62,7 @@ checks as (
     union all
     select 'county_metrics', county_adcode || '/' || year || '/' || metric, 'metric', metric,
         'unknown metric'
-    from county_metrics where metric not in (select metric_id from metrics)
+    from county_metrics where metric not in (select indicator_id from indicators)
     union all
     select 'county_metrics', county_adcode || '/' || year || '/' || metric, 'value',
         cast(value as varchar), 'rate outside 0-100'
@@ -54,6 +76,47 @@ checks as (
     select 'county_metrics', county_adcode || '/' || year || '/' || metric, 'year',
         cast(year as varchar), 'future date'
     from county_metrics where year > year(cast($today as date))
+    union all
+    select 'county_measures', county_adcode || '/' || year || '/' || measure, 'county_adcode',
+        cast(county_adcode as varchar), 'unknown county'
+    from county_measures where county_adcode not in (select adcode from county)
+    union all
+    select 'county_measures', county_adcode || '/' || year || '/' || measure, 'measure', measure,
+        'unknown measure'
+    from county_measures where measure not in (select measure_id from measures)
+    union all
+    select 'county_measures', county_adcode || '/' || year || '/' || measure, 'year',
+        cast(year as varchar), 'future date'
+    from county_measures where year > year(cast($today as date))
+    union all
+    select 'county_measures', county_adcode || '/' || year || '/' || numerator, 'value',
+        cast(n_value as varchar), 'numerator above its denominator (' || denominator || ')'
+    from measure_pairs where n_value > d_value
+    union all
+    select 'county_judgements', county_adcode || '/' || year || '/' || indicator_id,
+        'indicator_id', indicator_id, 'not a qualitative indicator'
+    from county_judgements
+    where indicator_id not in (select indicator_id from indicators where kind = 'qualitative')
+    union all
+    select 'county_judgements', county_adcode || '/' || year || '/' || indicator_id,
+        'county_adcode', cast(county_adcode as varchar), 'unknown county'
+    from county_judgements where county_adcode not in (select adcode from county)
+    union all
+    select 'indicators', indicator_id, col, measure, 'unknown measure'
+    from terms where measure is not null and measure not in (select measure_id from measures)
+    union all
+    select 'indicators', indicator_id, 'kind', kind, 'terms missing for its kind'
+    from indicators
+    where (kind in ('ratio', 'per_10k', 'level_growth') and (numerator is null or denominator is null))
+        or (kind = 'per_capita_ratio' and (numerator is null or denominator is null
+            or numerator2 is null or denominator2 is null))
+        or (kind = 'count' and numerator is null)
+    union all
+    select 'indicators', indicator_id, 'set_id', set_id, 'unknown indicator set'
+    from indicators where set_id not in (select set_id from indicator_sets)
+    union all
+    select 'indicators', indicator_id, 'area', area, 'unknown area'
+    from indicators where area not in (select area from indicator_areas)
     union all
     select 'activities', alliance_id || '/' || month, 'alliance_id', alliance_id, 'unknown alliance'
     from activities where alliance_id not in (select alliance_id from alliances)

@@ -25,6 +25,7 @@ from dashboard.report.gather.common import (
     _whole_numbers,
     run,
 )
+from dashboard.report.gather.county import province_scorecard
 
 DEFAULT_METRIC = "county_visit_rate"
 YEARS_BACK = 5  # headline figures and the counties' trend: change against this many years before
@@ -492,7 +493,17 @@ def province(
         )
     source_lines += _article_sources(con, real_ids, lang)
     source_lines += _data_sources(meta, lang, any_simulated)
-    sections = [overview, map_section, below, trend_section, alliance_section, link_section]
+    card_section, card_simulated = province_scorecard(con, adcode, year, lang)
+    any_simulated = any_simulated or card_simulated
+    sections = [
+        overview,
+        card_section,
+        map_section,
+        below,
+        trend_section,
+        alliance_section,
+        link_section,
+    ]
     sections.append(Section(t("briefing.s_sources"), [Text(line) for line in source_lines]))
     return Briefing(
         kind="province",
