@@ -66,6 +66,8 @@ PARAMS = {
     "year_to": 2025,
     "n": 10,
     "today": dt.date.today(),
+    "county": 511623,  # 邻水县, Sichuan
+    "districts": True,
 }
 BIG_PROVINCE = 510000  # Sichuan: the most counties
 # page file -> URL parameters of the view timed
@@ -75,6 +77,8 @@ PAGES = {
     "alliances": {"alliance": "R-A05"},
     "institutions": {"site": "R-S001"},
     "metrics": {"level": "county"},
+    "scorecard": {"province": str(BIG_PROVINCE), "districts": "1"},
+    "county": {"county": "511623"},
     "data": {},
     "kiosk": {"slides": "province"},
 }
@@ -125,7 +129,7 @@ def bench_queries(path: Path, repeats: int) -> dict:
     out = {}
     for name in query_names():
         params = {k: PARAMS[k] for k in db.query_params(name)}
-        if "province" in params and name.startswith(("province_", "kiosk_")):
+        if "province" in params and name.startswith(("province_", "kiosk_", "scorecard")):
             params["province"] = BIG_PROVINCE
         if name.startswith("export_"):
             continue  # whole-table downloads, made only on click

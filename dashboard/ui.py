@@ -403,6 +403,21 @@ def simulated_note(frame: pd.DataFrame | bool) -> None:
         st.caption(f"**【{t('common.simulated')}】** {t('common.simulated_note')}")
 
 
+def unweighted_note(frame: pd.DataFrame) -> None:
+    """The "未加权（缺分母）" label, shown when a value on screen is a plain mean of finished
+    rates (some county reported a rate without its numerator and denominator)."""
+    if "weighted" in frame and (frame["weighted"].astype("boolean") == False).any():  # noqa: E712
+        st.caption(f"**{t('indicator.unweighted')}** · {t('indicator.unweighted_help')}")
+
+
+def reference_values(metric: str) -> pd.DataFrame:
+    """The published national values of an indicator (year, value, label, source)."""
+    from dashboard import data  # here, not at import: pages and tests import ui without a DB
+
+    refs = data.query("reference_values")
+    return refs[(refs["indicator_id"] == metric) & (refs["adcode"] == 100000)]
+
+
 def data_labels(rows: pd.DataFrame | pd.Series, page: str) -> pd.Series:
     """Per row, where it comes from: "● real" (an article), "○ simulated" in the page's words
     (messages page.data_*), or "imported" with the import's batch id. Takes the rows (with

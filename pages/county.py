@@ -6,13 +6,14 @@ measures the county has not reported."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, fmt, scorecard, ui
+from dashboard import colours, data, fmt, scorecard, ui
 from dashboard.report import widget as briefing
 
 ui.through_router()
 
 DEFAULT_PROVINCE = 330000  # 浙江省, while the sidebar says "all of China"
 
+heading = st.container()  # the title above the pickers, written once they are read
 catalogue = data.query("metric_catalogue").set_index("metric_id")
 years = data.query("metric_years")["year"].tolist()
 
@@ -39,7 +40,7 @@ county = ui.choose(
     ui.t("county.choose"),
     list(names),
     key="county",
-    default=int(asked["adcode"].iloc[0]) if len(asked) else next(iter(names), 0),
+    default=next(iter(names), 0),  # left out of the URL: any other county stays in it
     format_func=lambda code: f"{ui.shown_name(names[code])} · {code}",
 )
 year = ui.choose_year(right.selectbox, years)
@@ -51,8 +52,8 @@ place = detail.iloc[0]
 province_name = ui.province_name(
     {"name": place["province_name"], "name_en": place["province_name_en"]}
 )
-st.title(ui.t("county.title", county=ui.plain(place["name"]), year=year))
-st.caption(
+heading.title(ui.t("county.title", county=ui.plain(place["name"]), year=year))
+heading.caption(
     ui.t(
         "county.where",
         city=ui.plain(place["city_name"]),
@@ -164,7 +165,12 @@ for area in areas.itertuples():
         key=f"county_{area.area}",
         filename=f"county_{county}_{area.area}_{year}",
         styles=styles,
-        column_config={ui.t("common.trend"): st.column_config.LineChartColumn(width="small")},
+        column_config={
+            ui.t("common.trend"): st.column_config.LineChartColumn(
+                width="small",
+                color=colours.SERIES[0],  # a neutral line: red means short
+            )
+        },
     )
     qualitative = rows[rows["kind"] == "qualitative"]
     if len(qualitative):

@@ -369,7 +369,11 @@ def slide_areas(s: kiosk.Settings, year: int) -> bool:
                 shown, small = scorecard.fraction(met, len(mine)), ""
             else:
                 shown = fmt.indicator_value(value, row["unit"], s.lang, with_unit=False)
-                small = "" if row["unit"] in ("ratio", "count") else ui.label("metrics.units", row["unit"])
+                small = (
+                    ""
+                    if row["unit"] in ("ratio", "count")
+                    else ui.label("metrics.units", row["unit"])
+                )
             label = row["short_en"] if s.lang == "en" else row["short_zh"]
             items.append((label, shown, small))
         with column:

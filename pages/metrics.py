@@ -168,15 +168,22 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(ui.t("metrics.trend_title", level=ui.label("level", level), scope=ui.plain(scope)))
+    # published national values beside the national line (the 63.4 % of 2024)
+    refs = ui.reference_values(metric) if province == 0 else ui.reference_values("")
     ui.chart(
-        lambda: charts.lines(
-            trend,
-            x="year",
-            y="value",
-            target=target,
-            labels={"year": ui.t("common.year"), "value": value_axis},
+        lambda: charts.reference_points(
+            charts.lines(
+                trend,
+                x="year",
+                y="value",
+                target=target,
+                labels={"year": ui.t("common.year"), "value": value_axis},
+                unit=info.unit,
+                unit_label=unit,
+            ),
+            refs,
+            ui.t("indicator.reference_label"),
             unit=info.unit,
-            unit_label=unit,
         ),
         "metrics_trend",
         ui.columns(
@@ -191,7 +198,11 @@ with left:
         filename=f"{metric}_{level}_trend",
         view=(metric, level, province),
     )
+    for ref in refs.itertuples():
+        label = ref.label_en if ui.lang() == "en" else ref.label_zh
+        st.caption(f"◇ {ui.plain(label)}: {ref.value:g} · {ui.plain(ref.source)}")
     ui.simulated_note(trend)
+    ui.unweighted_note(trend)
 with right:
     st.subheader(ui.t("metrics.share_title", level=ui.label("level", level)))
     if target is None:

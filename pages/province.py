@@ -22,6 +22,7 @@ COUNTY_COLUMNS = {
     "value": "common.value",
     "gap": "common.gap",
     "change_5y": "province.change_5y",
+    "weighted": "common.weighted",
     "simulated": "common.simulated",
 }
 
@@ -258,16 +259,22 @@ with right:
         st.caption(ui.t("common.no_data"))
     else:
         trend["area_label"] = trend["area"].map({"province": name, "china": ui.t("province.all")})
+        refs = ui.reference_values(metric)
         ui.chart(
-            lambda: charts.lines(
-                trend,
-                x="year",
-                y="value",
-                color="area_label",
-                target=target,
-                labels={"year": ui.t("common.year"), "value": metric_name},
+            lambda: charts.reference_points(
+                charts.lines(
+                    trend,
+                    x="year",
+                    y="value",
+                    color="area_label",
+                    target=target,
+                    labels={"year": ui.t("common.year"), "value": metric_name},
+                    unit=info.unit,
+                    unit_label=ui.label("metrics.units", info.unit),
+                ),
+                refs,
+                ui.t("indicator.reference_label"),
                 unit=info.unit,
-                unit_label=ui.label("metrics.units", info.unit),
             ),
             "province_trend",
             ui.columns(
@@ -291,7 +298,11 @@ with right:
                 else "province.trend_caption_no_target"
             )
         )
+        for ref in refs.itertuples():
+            label = ref.label_en if ui.lang() == "en" else ref.label_zh
+            st.caption(f"◇ {ui.plain(label)}: {ref.value:g} · {ui.plain(ref.source)}")
         ui.simulated_note(trend)
+        ui.unweighted_note(trend)
 
 # The alliances active in the province.
 st.subheader(ui.t("province.alliances_title", province=ui.plain(name), year=year))

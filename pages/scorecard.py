@@ -12,6 +12,7 @@ ui.through_router()
 DEFAULT_PROVINCE = 330000  # 浙江省, while the sidebar says "all of China"
 ALL = ""  # every area
 
+heading = st.container()  # the title above the pickers, written once they are read
 provinces = data.query("provinces").set_index("adcode")
 province = ui.current_province()
 if province not in provinces.index:
@@ -39,7 +40,7 @@ year = ui.choose_year(middle.selectbox, years)
 with right:
     districts = ui.bind_flag(st.toggle, ui.t("scorecard.districts"), key="districts")
 
-st.title(ui.t("scorecard.title", province=ui.plain(name), year=year))
+heading.title(ui.t("scorecard.title", province=ui.plain(name), year=year))
 cells = data.query("scorecard", province=province, year=year, districts=districts)
 if cells.empty or cells["value"].isna().all():
     st.info(ui.t("common.no_data"))
@@ -77,12 +78,11 @@ place = ui.t("scorecard.unit")
 table = pd.DataFrame(
     {
         place: [
-            (
-                units_rows.at[a, "name_en"]
-                if lang == "en" and pd.notna(units_rows.at[a, "name_en"])
-                else units_rows.at[a, "name"]
-            )
-            + (f" · {ui.t('scorecard.province_row')}" if units_rows.at[a, "is_province"] else "")
+            ui.t("scorecard.province_row")
+            if units_rows.at[a, "is_province"]
+            else units_rows.at[a, "name_en"]
+            if lang == "en" and pd.notna(units_rows.at[a, "name_en"])
+            else units_rows.at[a, "name"]
             for a in order
         ],
         ui.t("common.city"): [fmt.text(units_rows.at[a, "city_name"]) for a in order],
@@ -113,11 +113,13 @@ for indicator in wanted.index:
             values.append(scorecard.shown(value, "met", kind, lang))
         else:
             values.append(None if value is None or pd.isna(value) else float(value))
-        css.append(scorecard.cell_style(row["standing"]) if row is not None else "")
+        # the province's own row: coloured against a target, never by a share of its counties
+        mine = row is not None and not (row["is_province"] and kind == "qualitative")
+        css.append(scorecard.cell_style(row["standing"]) if mine else "")
     table[heads[indicator]] = values
     styles[heads[indicator]] = css
 
-formats = {
+formats = {place: st.column_config.TextColumn(pinned=True)} | {
     heads[i]: st.column_config.NumberColumn(
         format=f"%.{fmt.UNIT_DECIMALS.get(units[i], 0)}f", help=ui.metric_name(catalogue, i)
     )

@@ -118,13 +118,20 @@ def chromium(width: int = 1600, height: int = 1000, scale: float = 1):
             browser.close()
 
 
-def national_db(tmp_root: Path) -> Path:
-    """The shipped national database: data/dashboard.duckdb if built, else built now."""
-    shipped = ROOT / "data" / "dashboard.duckdb"
-    if shipped.exists():
-        target = tmp_root / "national.duckdb"
-        shutil.copy(shipped, target)  # tests may swap files; never touch the shipped one
-        return target
-    from dashboard import build
+_built: list[Path] = []  # the national database this test process built, once
 
-    return build.build(tmp_root / "national.duckdb")
+
+def national_db(tmp_root: Path) -> Path:
+    """A copy of the shipped national database: data/dashboard.duckdb if built, else one built
+    once per test process (a clean clone has none) and copied for every caller."""
+    shipped = ROOT / "data" / "dashboard.duckdb"
+    if not shipped.exists():
+        if not _built:
+            from dashboard import build
+
+            folder = Path(tempfile.mkdtemp(prefix="dashboard-national-"))
+            _built.append(build.build(folder / "national.duckdb"))
+        shipped = _built[0]
+    target = tmp_root / "national.duckdb"
+    shutil.copy(shipped, target)  # tests may swap files; never touch the shipped one
+    return target

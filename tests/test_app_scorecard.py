@@ -55,7 +55,7 @@ def test_the_province_scorecard_lists_counties_under_the_province_total(tiny_env
     assert not at.exception and not at.error
     assert at.title[0].value == "浙江省 · 2025年县域医共体监测评分表"
     table = at.dataframe[0].value
-    assert table.iloc[0, 0] == "浙江省 · 全省合计"
+    assert table.iloc[0, 0] == "全省合计"
     assert set(table.iloc[1:, 0]) == {"柯城区", "常山县"}
     assert {*AREAS} <= set(table.columns)
     assert "县域内就诊率（%）" in table.columns and "资源统一管理" in table.columns
@@ -72,7 +72,7 @@ def test_the_province_scorecard_in_english(tiny_env):
     at = run_app(page="pages/scorecard.py", province="620000", lang="en", districts="1")
     assert not at.exception and not at.error
     assert at.title[0].value == "Gansu · county community scorecard, 2025"
-    assert at.dataframe[0].value.iloc[0, 0] == "Gansu · province total"
+    assert at.dataframe[0].value.iloc[0, 0] == "Province total"
 
 
 def test_a_county_briefing_carries_its_areas_and_evidence(tiny_db):

@@ -47,7 +47,7 @@ from dashboard.charts.marks import (
     metric_scale,
     points,
 )
-from dashboard.charts.plots import bars, histogram, lines
+from dashboard.charts.plots import bars, histogram, lines, reference_points
 
 __all__ = [
     "BELOW_COLOUR",
@@ -83,6 +83,7 @@ __all__ = [
     "number_format",
     "plotly_config",
     "points",
+    "reference_points",
     "safe_text",
     "south_sea_inset",
     "target_line",

@@ -182,3 +182,22 @@ def histogram(
     if target is not None:
         layout["shapes"] = [target_line("x", target)]
     return figure([trace], layout)
+
+
+def reference_points(fig: go.Figure, refs: pd.DataFrame, label: str, unit: str = "") -> go.Figure:
+    """Published reference values (refs: year, value) on a line chart over years, as open
+    diamonds with their label in the legend: what the statistics office said, beside our line."""
+    if refs.empty:
+        return fig
+    return fig.add_trace(
+        dict(
+            type="scatter",
+            x=refs["year"],
+            y=refs["value"],
+            mode="markers",
+            name=label,
+            marker={"symbol": "diamond-open", "size": 12, "line": {"width": 2}, "color": "#1b2631"},
+            hovertemplate="%{x}: %{y}" + with_unit(unit) + "<extra>" + label + "</extra>",
+            showlegend=True,
+        )
+    )
