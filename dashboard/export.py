@@ -136,7 +136,7 @@ def localise(frame: pd.DataFrame, table: str, lang: str, metric_names: dict | No
             out[name] = out[name].map(
                 lambda v, g=group: i18n.code_label(g, v, lang) if pd.notna(v) else None
             )
-        elif name in ("metric", "indicator_id") and metric_names:
+        elif name in ("metric", "indicator_id", "measure") and metric_names:
             out[name] = out[name].map(lambda v: metric_names.get(v, v))
         if (table, name) in MONTH_COLUMNS and pd.api.types.is_datetime64_any_dtype(out[name]):
             out[name] = out[name].dt.to_period("M")
@@ -205,10 +205,13 @@ def table_frame(
     if headers == "keys":
         return keyed(frame)
     names = None
+    column = "name_en" if lang == "en" else "name_zh"
     if table in ("county_metrics", "county_judgements"):
         catalogue = run(EXPORTS["indicators"])
-        column = "name_en" if lang == "en" else "name_zh"
         names = dict(zip(catalogue["indicator_id"], catalogue[column], strict=True))
+    elif table == "county_measures":
+        catalogue = run(EXPORTS["measures"])
+        names = dict(zip(catalogue["measure_id"], catalogue[column], strict=True))
     return localise(frame, table, lang, names)
 
 

@@ -87,12 +87,10 @@ summary = scorecard.area_summary(
     card.assign(adcode=int(county), is_province=False), catalogue
 ).set_index("area")
 areas = card.drop_duplicates("area")[["area", "area_zh", "area_en"]]
-tiles = st.columns(len(scorecard.MONITOR_AREAS))
-for tile, row in zip(
-    tiles, areas[areas["area"].isin(scorecard.MONITOR_AREAS)].itertuples(), strict=False
-):
+tiles = st.container(horizontal=True)  # side by side, wrapping on a phone
+for row in areas[areas["area"].isin(scorecard.MONITOR_AREAS)].itertuples():
     got = summary.loc[row.area] if row.area in summary.index else None
-    tile.metric(
+    tiles.metric(
         row.area_en if lang == "en" else row.area_zh,
         scorecard.fraction(int(got["good"]), int(got["judged"])) if got is not None else fmt.DASH,
         help=ui.t("county.area_help"),

@@ -15,11 +15,12 @@ PAGES = [
     "pages/institutions.py",
     "pages/data.py",
 ]
+COUNTY_DATA = ["county_metrics", "county_measures", "county_judgements"]
 EMPTIED = {
-    "county_metrics": ["county_metrics"],
+    "county_metrics": COUNTY_DATA,
     "alliances": ["alliances", "memberships", "activities", "funding", "milestones", "figures"],
     "sites": ["sites", "memberships", "activities"],
-    "everything": ["county_metrics", "alliances", "memberships", "sites", "activities"]
+    "everything": [*COUNTY_DATA, "alliances", "memberships", "sites", "activities"]
     + ["funding", "milestones", "figures"],
 }
 
@@ -34,7 +35,9 @@ def emptied_db(request, tiny_db, tmp_path_factory):
 
 @pytest.mark.parametrize("page", ["overview", "province"])
 def test_no_county_metrics_is_a_calm_note(tiny_db, tmp_path, monkeypatch, page):
-    db = tiny_copy(tiny_db, tmp_path / "empty.duckdb", "delete from county_metrics")
+    db = tiny_copy(
+        tiny_db, tmp_path / "empty.duckdb", "; ".join(f"delete from {t}" for t in COUNTY_DATA)
+    )
     monkeypatch.setenv("DASHBOARD_DB", str(db))
     at = run_app(page=None if page == "overview" else "pages/province.py", province="330000")
     assert not at.exception and not at.error

@@ -145,9 +145,9 @@ def test_cli_csv_per_table_with_chinese_names(hostile_db, tmp_path):
     assert real[1] == "'" + HYPERLINK and real[2] == "专科联盟"
     sites = read_csv(tmp_path / "机构_全表.csv")
     assert next(r for r in sites if r[0] == "R-S001")[1] == "'" + DDE
-    metrics = read_csv(tmp_path / "县级指标_全表.csv")
-    assert metrics[0][:4] == ["县（区）行政区划代码", "年份", "指标", "数值"]
-    assert isinstance(metrics[1][0], float) and metrics[1][2] == "县域内就诊率"
+    measures = read_csv(tmp_path / "县级报送数据（分子分母）_全表.csv")
+    assert measures[0][:4] == ["县（区）行政区划代码", "年份", "报送项目", "数值"]
+    assert isinstance(measures[1][0], float) and measures[1][2] == "常住人口"
 
 
 def test_cli_one_table_to_a_file_and_a_missing_database(hostile_db, tmp_path):

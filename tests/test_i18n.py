@@ -59,10 +59,13 @@ def test_keys_made_at_run_time_exist():
         f"data.table.{t}"
         for t in (
             "regions",
-            "metrics",
+            "indicators",
+            "measures",
             "sites",
             "alliances",
             "memberships",
+            "county_measures",
+            "county_judgements",
             "county_metrics",
             "activities",
             "funding",

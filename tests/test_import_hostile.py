@@ -134,7 +134,7 @@ def test_county_metrics_are_never_emptied(tmp_path, live, capsys):
     path = write(tmp_path / "county_metrics.csv", COUNTY_METRICS)  # what `template` writes
     for extra in ([], ["--allow-empty"]):
         out = refused_by_cli(capsys, live, str(path), *extra)
-        assert "县级指标" in out and "never emptied" in out
+        assert "县级比率（无分母）" in out and "never emptied" in out
 
 
 @pytest.mark.parametrize(

@@ -98,12 +98,13 @@ def test_province_headings_are_numbered_word_headings(province):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
         "一、总体情况",
-        "二、各县县域内就诊率分布",
-        "三、低于目标的县",
-        "四、变化趋势",
-        "五、在本省开展协作的医联体",
-        "六、跨省协作",
-        "七、数据来源与说明",
+        "二、国家监测指标评分",
+        "三、各县县域内就诊率分布",
+        "四、低于目标的县",
+        "五、变化趋势",
+        "六、在本省开展协作的医联体",
+        "七、跨省协作",
+        "八、数据来源与说明",
     ]
     title = [p.text for p in document.paragraphs if p.style.name == "Title"]
     assert title == ["甘肃省医联体协作与县域就诊情况简报"]
