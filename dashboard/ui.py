@@ -441,7 +441,7 @@ def source_note(row: pd.Series, page: str) -> None:
                 f"{page}.source_article",
                 title=plain(row["article_title"]),
                 publisher=plain(row["article_publisher"]),
-                date=str(row["article_date"].date()),
+                date=fmt.dated(row["article_date"], "day", lang()),
             )
         )
 
@@ -453,12 +453,17 @@ def table(
     height: int | None = None,
     on_select: str = "ignore",
     selection_mode: str = "multi-row",
+    dated: dict[str, tuple[pd.Series, pd.Series]] | None = None,
 ):
     """A table with CSV and Excel downloads beside it (files made only when clicked); with
-    on_select="rerun" its rows can be picked and the selection event is returned."""
+    on_select="rerun" its rows can be picked and the selection event is returned.
+
+    dated: column (as shown) -> (dates, precisions) of a column whose text says a date as
+    exactly as its source does (fmt.dates_with: 2017年6月, 不晚于2017年9月5日): the screen shows
+    that text but sorts the column by the dates; downloads get the text."""
     pickable = on_select != "ignore"
     event = st.dataframe(
-        frame,
+        sortable_dates(frame, dated) if dated else frame,
         hide_index=True,
         width="stretch",
         height=height or "auto",
@@ -468,6 +473,29 @@ def table(
     )
     downloads(lambda: frame, key, download_stem(key, filename), sheet=download_title(key))
     return event if pickable else None
+
+
+def sortable_dates(frame: pd.DataFrame, dated: dict[str, tuple[pd.Series, pd.Series]]):
+    """The frame with the dated columns holding dates, each cell shown as fmt.dated writes it
+    (a pandas Styler: st.dataframe shows its text and sorts by the values underneath)."""
+    data = frame.reset_index(drop=True)
+    data = data.assign(
+        **{col: pd.to_datetime(pd.Series(values).to_numpy()) for col, (values, _) in dated.items()}
+    )
+    styler = data.style
+    language = lang()
+    for col, (_, precision) in dated.items():
+        exact = pd.Series(precision).fillna("day").to_numpy()
+        for p in dict.fromkeys(exact):
+            rows = data.index[exact == p]
+            styler.format(
+                lambda v, p=p: fmt.dated(v, p, language), subset=pd.IndexSlice[rows, [col]]
+            )
+    # Other numbers as the pages write them (a Styler would show six decimals).
+    floats = [c for c in data.columns if pd.api.types.is_float_dtype(data[c])]
+    if floats:
+        styler.format(lambda v: fmt.number(v) if pd.notna(v) else "", subset=floats)
+    return styler
 
 
 def download_title(key: str) -> str | None:

@@ -12,7 +12,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, db, kiosk, ui
+from dashboard import charts, data, db, fmt, kiosk, ui
 
 ui.through_router()
 log = logging.getLogger("dashboard.kiosk")
@@ -339,8 +339,8 @@ def slide_latest(s: kiosk.Settings, year: int) -> bool:
     place = "province_name_en" if s.lang == "en" else "province_name"
     st.markdown(
         "\n".join(
-            f"- **{ui.plain(r['name'], ui.NAME_MAX_CHARS)}** · {ui.label('form', r['form'])} · {ui.plain(r[place])} · "
-            f"{r['founded_on']:%Y-%m-%d}"
+            f"- **{ui.plain(r['name'], ui.NAME_MAX_CHARS)}** · {ui.label('form', r['form'])} · "
+            f"{ui.plain(r[place])} · {fmt.dated(r['founded_on'], r['founded_precision'], s.lang)}"
             for _, r in latest.iterrows()
         )
     )

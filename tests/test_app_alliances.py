@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from dashboard import build, db
+from dashboard import build, db, fmt
 from tests.conftest import REAL, write_data_dir
 from tests.conftest import run_app as run
 from tests.helpers import metrics, msg, rendered, table_with, tiny_count
@@ -52,7 +52,7 @@ def test_real_alliance_shows_members_funding_and_article(tiny_env):
     assert funding[msg("alliances.col_source")].tolist() == ["中央预算内"]
     assert funding[msg("alliances.col_amount")].tolist() == ["2亿元"]
     infos = " ".join(i.value for i in at.info)
-    assert "测试报道" in infos and "测试报社" in infos and "2017-06-04" in infos
+    assert "测试报道" in infos and "测试报社" in infos and "2017年6月4日" in infos
     # Real alliances have no monthly activity: said in words, not drawn as an empty chart.
     assert msg("alliances.no_activity_real") in infos
     assert not at.get("plotly_chart") or all(
@@ -80,22 +80,28 @@ def test_simulated_alliance_is_labelled_and_has_activity(tiny_env):
 def test_members_who_left_are_listed_but_not_counted_or_mapped(tiny_env):
     con = duckdb.connect(str(tiny_env), read_only=True)
     try:
+        # an alliance of the fixture's simulation that one member left
+        (aid,) = con.execute(
+            "select alliance_id from memberships group by 1 "
+            "having count(*) filter (left_on is not null) = 1 order by 1 limit 1"
+        ).fetchone()
         left = con.execute(
             "select s.name, m.left_on from memberships m join sites s using (site_id) "
-            "where m.alliance_id = 'A000004' and m.left_on is not null"
+            "where m.alliance_id = $a and m.left_on is not null",
+            {"a": aid},
         ).fetchall()
         now = con.execute(
-            "select count(*) from memberships where alliance_id = 'A000004' and left_on is null"
+            "select count(*) from memberships where alliance_id = $a and left_on is null",
+            {"a": aid},
         ).fetchone()[0]
     finally:
         con.close()
-    assert len(left) == 1  # the fixture's simulation has one member of A000004 leave
     name, left_on = left[0]
-    at = run(page=PAGE, alliance="A000004")
+    at = run(page=PAGE, alliance=aid)
     assert metrics(at)[msg("alliances.members_now")] == str(now)
     members = table_with(at, msg("alliances.col_left"))
     gone = members[members[msg("common.name")] == name]
-    assert gone[msg("alliances.col_left")].tolist() == [left_on.isoformat()]
+    assert gone[msg("alliances.col_left")].tolist() == [fmt.dated(left_on, "day", "zh")]
     on_map = table_with(at, msg("alliances.col_lon"))
     assert name not in set(on_map[msg("common.name")]) and len(on_map) == now
 
@@ -393,7 +399,7 @@ def test_detail_query_contracts(con, name, alliance):
     if alliance == "nope":
         assert frame.empty
     if name == "alliance_members" and len(frame):
-        assert set(frame["role"]) <= {"lead", "chair", "standing", "council", "member"}
+        assert set(frame["role"]) <= {"lead", "party", "chair", "standing", "council", "member"}
         assert frame["is_lead"].sum() == 1
     if name == "alliance_activity":
         assert set(frame["kind"]) <= set(ACTIVITY_KINDS)
@@ -403,13 +409,16 @@ def test_detail_query_contracts(con, name, alliance):
 
 
 def test_growth_ends_at_the_current_member_count(con):
-    for alliance in ("R-A01", "A000004"):
+    # an alliance of the simulation that lost a member (left_on): the running total dips
+    (left,) = con.execute(
+        "select alliance_id from memberships where left_on is not null order by 1 limit 1"
+    ).fetchone()
+    for alliance in ("R-A01", left):
         growth = db.run(con, "alliance_growth", {"alliance": alliance})
         detail = db.run(con, "alliance_detail", {"alliance": alliance}).iloc[0]
         assert growth["members"].iloc[-1] == detail["members"]
         assert growth["date"].is_monotonic_increasing
-    # A000004 lost a member in 2018 (left_on in the simulation): the running total dips.
-    growth = db.run(con, "alliance_growth", {"alliance": "A000004"})
+    growth = db.run(con, "alliance_growth", {"alliance": left})
     assert (growth["departed"] > 0).any()
 
 

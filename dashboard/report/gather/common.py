@@ -113,7 +113,7 @@ def _article_line(row: pd.Series, lang: str) -> str:
         lang,
         title=row["article_title"],
         publisher=row["article_publisher"],
-        date=str(pd.Timestamp(row["article_date"]).date()),
+        date=fmt.dated(row["article_date"], "day", lang),
     )
 
 
@@ -136,6 +136,11 @@ def _origins(frame: pd.DataFrame, lang: str) -> str:
                     files=", ".join(files) or fmt.DASH,
                     n=f"{n:,}",
                 )
+            )
+        elif origin == "article" and "articles" in rows and fmt.given(rows["articles"].iloc[0]):
+            # one article is one source, however many rows were entered from it
+            parts.append(
+                i18n.text("briefing.src_article", lang, n=f"{int(rows['articles'].iloc[0]):,}")
             )
         elif origin in ("demo", "article"):
             parts.append(i18n.text(f"briefing.src_{origin}", lang, n=f"{n:,}"))
