@@ -617,6 +617,9 @@ def show_figures(aid: str) -> None:
             key="alliance_figures",
             filename=f"alliance_{aid}_figures",
         )
+        # each sentence in full (a table cell cuts it short), once however many figures it gives
+        for quote in figures["quote"].loc[lambda q: q != ""].unique():
+            st.caption(ui.t("alliances.quote_line", quote=ui.plain(quote)))
 
 
 if len(detail):

@@ -139,7 +139,7 @@ with right:
             labels={"year": ui.t("common.year"), "alliances": ui.t("overview.alliance_count")},
             integer=True,
             colours=form_colour,
-        ),
+        ).update_xaxes(type="category", categoryorder="category ascending"),  # 1995, then 2015…
         "per_year",
         ui.columns(
             per_year,

@@ -76,8 +76,16 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
     ]
     if fmt.given(a["parent_alliance_id"]):
         facts.append((t("alliances.parent"), f"{a['parent_name']}（{a['parent_alliance_id']}）"))
-    if len(children):
-        facts.append((t("alliances.children"), "；".join(children["name"])))
+    if len(children):  # each with its kind: 浙医一院衢州医联体 · 院院合作（对口帮扶）
+        facts.append(
+            (
+                t("alliances.children"),
+                "；".join(
+                    f"{name} · {i18n.code_label('form', form, lang)}"
+                    for name, form in zip(children["name"], children["form"], strict=True)
+                ),
+            )
+        )
     if a.get("origin") == "office":
         data_label = t("briefing.origin_office", batch=fmt.text(a.get("batch_id")))
     else:
