@@ -479,8 +479,12 @@ def sortable_dates(frame: pd.DataFrame, dated: dict[str, tuple[pd.Series, pd.Ser
     """The frame with the dated columns holding dates, each cell shown as fmt.dated writes it
     (a pandas Styler: st.dataframe shows its text and sorts by the values underneath)."""
     data = frame.reset_index(drop=True)
+    # dates, not datetimes: what a copy or a screen reader gets reads 2017-06-01, not 00:00:00
     data = data.assign(
-        **{col: pd.to_datetime(pd.Series(values).to_numpy()) for col, (values, _) in dated.items()}
+        **{
+            col: pd.Series(pd.to_datetime(pd.Series(values).to_numpy())).dt.date.astype(object)
+            for col, (values, _) in dated.items()
+        }
     )
     styler = data.style
     language = lang()

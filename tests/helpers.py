@@ -50,6 +50,8 @@ def shown(table):
     """A table's DataFrame as the reader sees it: a column of dates shown as text (ui.table's
     dated columns: 2017年6月, 不晚于2017年9月5日, sorted by the dates underneath) reads as its
     text."""
+    import datetime as dt
+
     import pandas as pd
     from streamlit import dataframe_util
 
@@ -58,7 +60,11 @@ def shown(table):
     if display:
         text = dataframe_util.convert_arrow_bytes_to_pandas_df(display)
         for i, column in enumerate(frame.columns):
-            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            values = frame[column].dropna()
+            dates = pd.api.types.is_datetime64_any_dtype(frame[column]) or (
+                len(values) > 0 and values.map(lambda v: isinstance(v, dt.date)).all()
+            )
+            if dates:
                 frame[column] = text.iloc[:, i].to_numpy()
     return frame
 
