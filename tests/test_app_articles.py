@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from dashboard import db
+from dashboard import db, export
 from tests.articles import (
     assert_figures_on_their_record,
     briefing,
@@ -508,3 +508,19 @@ def test_register_query_finds_places_without_sql(real_db):
         assert db.run(con, "alliance_register", params | {"q": "%"}).empty
     finally:
         con.close()
+
+
+def test_the_data_pages_download_carries_each_date_with_its_precision(real_db):
+    """The whole alliances table as the Data page writes it: each date beside how exact it is,
+    in words (到月, 不晚于…), so that a download read again keeps what the article gives."""
+    con = db.connect(real_db)
+    try:
+        frame = export.table_frame(lambda name: db.run(con, name, {}), "alliances", "zh")
+    finally:
+        con.close()
+    rows = frame.set_index(msg("import.col.alliances.alliance_id"))
+    precision = rows[msg("import.col.alliances.founded_precision")]
+    assert precision["R-A01"] == msg("precision.month")
+    assert precision["R-A03"] == msg("precision.by")
+    assert precision["R-A16"] == msg("precision.year")
+    assert rows.loc["R-A11", msg("import.col.alliances.form")] == "院府合作"
