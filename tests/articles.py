@@ -3,6 +3,7 @@ article's rows alone), and what the alliance page, the kiosk's 最新成立 slid
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -135,15 +136,12 @@ def kiosk_lines(env_db: Path, monkeypatch, lang: str = "zh") -> list[str]:
     monkeypatch.setenv("DASHBOARD_DB", str(env_db))
     at = run(page="pages/kiosk.py", slides="latest", lang=lang)
     assert not at.exception and not at.error
-    lines = [
-        line.removeprefix("- ")
-        for m in at.main.markdown
-        for line in m.value.splitlines()
-        if line.startswith("- ")
-    ]
-    assert lines, "the slide listed nothing"
-    # as read on the screen: bold marks gone, Markdown's escapes (ui.plain) undone
-    return [unescaped(line.replace("**", "")) for line in lines]
+    table = next(h.proto.body for h in at.html if "kiosk-latest" in h.proto.body)
+    rows = re.findall(
+        r'<tr><td class="name">(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>', table
+    )
+    assert rows, "the slide listed nothing"
+    return [" · ".join(html.unescape(cell) for cell in row) for row in rows]
 
 
 def kiosk_line(name: str, form: str, province: str, date: str, lang: str = "zh") -> str:
