@@ -104,7 +104,7 @@ def _labels(group: str, codes: pd.Series, lang: str) -> pd.Series:
 
 def _generated(lang: str, today: dt.date | None = None) -> str:
     today = today or dt.date.today()
-    return today.strftime("%Y年%m月%d日" if lang == "zh" else "%d %B %Y").replace("年0", "年")
+    return fmt.dated(today, "day", lang)
 
 
 def _article_line(row: pd.Series, lang: str) -> str:
