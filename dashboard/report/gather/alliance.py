@@ -27,13 +27,14 @@ MEMBER_ROWS = 80  # members listed in an alliance briefing; the text gives the f
 ROLES = ["lead", "party", "chair", "standing", "council", "member"]
 
 
-def _leads(a: pd.Series, t) -> tuple[str, str]:
+def _leads(a: pd.Series, t, lang: str) -> tuple[str, str]:
     """The lead as the page names it: the parties to an agreement (a government first), every
     co-lead (the five ZJU hospitals of Quzhou), or the one lead."""
+    sep = "、" if lang == "zh" else "; "
     if fmt.given(a["party_names"]):
-        return t("briefing.parties", n=int(a["parties"])), a["party_names"]
+        return t("briefing.parties", n=int(a["parties"])), a["party_names"].replace("、", sep)
     if int(a["leads"]) > 1:
-        return t("briefing.leads", n=int(a["leads"])), a["lead_names"]
+        return t("briefing.leads", n=int(a["leads"])), a["lead_names"].replace("、", sep)
     return t("alliances.col_lead"), fmt.text(a["lead_name"])
 
 
@@ -70,7 +71,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
         (t("alliances.specialty"), fmt.text(a["specialty"])),
         (t("alliances.model"), fmt.text(a["model"])),
         (t("alliances.col_founded"), fmt.dated(a["founded_on"], a["founded_precision"], lang)),
-        _leads(a, t),
+        _leads(a, t, lang),
         (t("alliances.members_now"), _int(a["members"])),
         (t("briefing.members_ever"), _int(a["members_ever"])),
     ]
