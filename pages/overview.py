@@ -132,14 +132,14 @@ with right:
             # legend in the fixed order of the kinds (the four forms first), not by first year
             per_year.sort_values(
                 "form", key=lambda f: f.map(list(colours.FORM).index), kind="stable"
-            ),
+            ).assign(year=per_year["year"].astype(str)),  # the years there are: 1995, 2015…
             x="year",
             y="alliances",
             color="form_label",
             labels={"year": ui.t("common.year"), "alliances": ui.t("overview.alliance_count")},
             integer=True,
             colours=form_colour,
-        ).update_xaxes(type="category", categoryorder="category ascending"),  # 1995, then 2015…
+        ).update_xaxes(type="category", categoryorder="category ascending"),
         "per_year",
         ui.columns(
             per_year,
