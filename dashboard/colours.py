@@ -50,7 +50,10 @@ FORM = {
     "regional_centre": "#a6761d",
     "reform_zone": "#666666",
     "partner_network": "#bf5b17",
+    "area_programme": "#bc80bd",
 }
+# A party that is no hospital (a 卫健委, a 政府) on an alliance's map: its own colour and a square.
+GOVERNMENT = "#7b3294"
 ACTIVITY = {
     "referral_up": "#1b9e77",
     "referral_down": "#d95f02",

@@ -54,6 +54,10 @@ CODE_COLUMNS = {
     "ownership": "ownership",
     "direction": "direction",
     "origin": "export.origin",
+    # how exact a date is (到月, 不晚于…): read with the date beside it
+    "founded_precision": "precision",
+    "joined_precision": "precision",
+    "date_precision": "precision",
 }
 # … and where one column name means different codes in different tables.
 TABLE_CODE_COLUMNS = {

@@ -92,26 +92,32 @@ def stated(value: float, qualifier: str | None, lang: str) -> str:
     return shown
 
 
-def dates(column: pd.Series) -> pd.Series:
-    """Dates as YYYY-MM-DD text, blank where there is none (e.g. members who never left)."""
-    return pd.to_datetime(column).dt.strftime("%Y-%m-%d").fillna("")
-
-
 PRECISIONS = ("day", "month", "year", "by")
+# English month names as officials' English briefings write them: short, but never "Jun" or "Jul".
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "June", "July", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def dated(value, precision: str | None, lang: str) -> str:
-    """A date as exact as the source is: 2017-12-09, 2017年6月 / June 2017, 1995年 / 1995, or
-    不晚于 2024-02-29 / by 2024-02-29 (the article's date for a date it does not give)."""
+    """A date exactly as its source gives it, the one way every surface writes a date:
+    day 2017年12月9日 / 9 Dec 2017, month 2017年6月 / June 2017, year 1995年 / 1995, or by
+    (not later than: the article's date stands in for a date it does not give)
+    不晚于2017年9月5日 / by 5 Sep 2017. Blank where there is no date; None reads as day."""
     if not given(value):
         return ""
     day = pd.Timestamp(value)
+    y, m, d = day.year, day.month, day.day
+    month_en = MONTHS_EN[m - 1]
     if precision == "year":
-        return i18n.text("date.year", lang, y=day.year)
+        return i18n.text("date.year", lang, y=y)
     if precision == "month":
-        return i18n.text("date.month", lang, y=day.year, m=day.month, name=day.strftime("%B"))
-    shown = day.strftime("%Y-%m-%d")
-    return i18n.text("date.by", lang, d=shown) if precision == "by" else shown
+        return i18n.text("date.month", lang, y=y, m=m, month=month_en)
+    shown = i18n.text("date.day", lang, y=y, m=m, d=d, month=month_en)
+    return i18n.text("date.by", lang, date=shown) if precision == "by" else shown
+
+
+def dates(column: pd.Series, lang: str) -> pd.Series:
+    """A column of dates given to the day (e.g. when a member left), blank where there is none."""
+    return dates_with(column, pd.Series("day", index=column.index), lang)
 
 
 def dates_with(column: pd.Series, precision: pd.Series, lang: str) -> pd.Series:

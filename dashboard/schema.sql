@@ -101,7 +101,9 @@ create table articles (
 create table sites (
     site_id varchar primary key,
     name varchar not null,
-    kind varchar not null check (kind in ('general', 'maternal_child', 'tcm', 'specialist', 'primary', 'other')),
+    -- government: a 卫健委 or a 政府 that is a party to a record; its county_adcode is the region
+    -- it governs (a county, city or province), and it sits at that region's centre.
+    kind varchar not null check (kind in ('general', 'maternal_child', 'tcm', 'specialist', 'primary', 'other', 'government')),
     tier varchar not null check (tier in ('3A', '3', '2', '1', 'unrated')),
     ownership varchar not null check (ownership in ('public', 'private')),
     county_adcode integer not null,
@@ -117,7 +119,10 @@ create table sites (
 create table alliances (
     alliance_id varchar primary key,
     name varchar not null,
-    form varchar not null check (form in ('city_group', 'county_community', 'specialist', 'telemedicine')),
+    -- The four forms of the 2017 guideline, then the other kinds of cooperation the articles tell:
+    -- 院府合作, 院院合作/对口帮扶, 区域医疗中心 (项目), 改革示范区, an institution's own partner
+    -- network (协作单位), and an area's programme of cooperation (a city with others).
+    form varchar not null check (form in ('city_group', 'county_community', 'specialist', 'telemedicine', 'hospital_government', 'hospital_pair', 'regional_centre', 'reform_zone', 'partner_network', 'area_programme')),
     specialty varchar,
     scope varchar not null check (scope in ('cross_province', 'province', 'city', 'county')),
     model varchar,
@@ -134,7 +139,8 @@ create table alliances (
 create table memberships (
     alliance_id varchar not null,
     site_id varchar not null,
-    role varchar not null check (role in ('lead', 'chair', 'standing', 'council', 'member')),
+    -- party: a party to an agreement (合作方), e.g. the 卫健委 and the hospital of a 院府合作
+    role varchar not null check (role in ('lead', 'chair', 'standing', 'council', 'member', 'party')),
     joined_on date not null,
     left_on date,
     source varchar not null,
@@ -307,7 +313,15 @@ create macro region_scope() as table
     union all
     select province_adcode, adcode from regions where level = 'county'
     union all
-    select 100000, adcode from regions where level = 'county';
+    select 100000, adcode from regions where level = 'county'
+    -- A government party's region may be a city or a province (its sites.county_adcode, e.g.
+    -- 蚌埠市卫健委 at 340300): that region, its province and the country hold it.
+    union all
+    select adcode, adcode from regions where level in ('city', 'province')
+    union all
+    select province_adcode, adcode from regions where level = 'city'
+    union all
+    select 100000, adcode from regions where level in ('city', 'province');
 
 create macro scope_counties(regions) as table
     select county_adcode from region_scope() where list_contains(regions, adcode);
@@ -543,6 +557,12 @@ create table imports (  -- one row per published import of an office's files (py
 -- (DuckDB takes no CHECK on an added column: tests/test_real_data.py checks the codes.)
 alter table alliances add column founded_precision varchar;
 alter table milestones add column date_precision varchar;
+alter table memberships add column joined_precision varchar;  -- NULL: the founding's, or 'day'
+-- The article's words that make the record this kind of cooperation (its form).
+alter table alliances add column form_basis varchar;
+-- The article's sentence a stated figure or an amount comes from (its source note).
+alter table figures add column quote varchar;
+alter table funding add column quote varchar;
 
 create table alliance_tags (  -- cooperation forms, platforms, shares, workstations… as tags
     alliance_id varchar not null,

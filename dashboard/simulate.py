@@ -146,6 +146,30 @@ def _date(rng: np.random.Generator, first: int, last: int) -> dt.date:
     return dt.date(year, int(rng.integers(1, 13)), int(rng.integers(1, 29)))
 
 
+# The pace at which each form is founded, year by year, as the policy documents set it (shares
+# of the alliances of a form founded in each year from the first; invented numbers, real shape):
+# - county communities: the 2017 guideline (国办发〔2017〕32号) starts them; the 2019 紧密型县域
+#   医共体 pilot (567 counties) brings the first wave; after a lull, the 2023 guideline to push
+#   them into every county (全面推进, by the end of 2025) brings the second.
+# - city groups: a first wave around the 2017 guideline, then the 2023 紧密型城市医疗集团 pilot
+#   (81 cities) a second.
+# - specialist and telemedicine networks, cross-province alliances: a steady pace that eases.
+PACE = {
+    "county_community": (2017, [0.08, 0.08, 0.20, 0.14, 0.08, 0.05, 0.07, 0.16, 0.14]),
+    "city_group": (2016, [0.12, 0.16, 0.16, 0.12, 0.08, 0.04, 0.04, 0.12, 0.10, 0.06]),
+    "specialist": (2016, [0.08, 0.12, 0.12, 0.12, 0.10, 0.10, 0.10, 0.09, 0.09, 0.08]),
+    "telemedicine": (2017, [0.10, 0.14, 0.14, 0.14, 0.12, 0.10, 0.10, 0.08, 0.08]),
+    "cross_province": (2016, [0.10, 0.12, 0.12, 0.12, 0.10, 0.10, 0.10, 0.08, 0.08, 0.08]),
+}
+
+
+def _founded(rng: np.random.Generator, pace: str) -> dt.date:
+    """A founding day in a year drawn at the pace PACE gives (the last year is LAST_YEAR)."""
+    first, shares = PACE[pace]
+    year = first + int(rng.choice(len(shares), p=np.asarray(shares) / sum(shares)))
+    return dt.date(year, int(rng.integers(1, 13)), int(rng.integers(1, 29)))
+
+
 def simulate(
     regions: pd.DataFrame, seed: int = SEED, scale: int = 1, stock: frozenset[str] = frozenset()
 ) -> dict[str, pd.DataFrame]:
@@ -347,9 +371,12 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
             seen.add(sid)
             joined = founded
             if rng.random() < 0.35:  # membership grows after founding
-                joined = min(
-                    founded + dt.timedelta(days=int(rng.integers(60, 1800))),
-                    AS_OF - dt.timedelta(days=31),
+                joined = max(
+                    founded,
+                    min(
+                        founded + dt.timedelta(days=int(rng.integers(60, 1800))),
+                        AS_OF - dt.timedelta(days=31),
+                    ),
                 )
             left = None
             if rng.random() < 0.03:
@@ -372,7 +399,7 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                 "county_community",
                 None,
                 "county",
-                _date(rng, 2017, 2021),
+                _founded(rng, "county_community"),
                 kinds["general"][0],
                 kinds["tcm"] + kinds["maternal_child"] + kinds["primary"],
             )
@@ -392,7 +419,7 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                     "city_group",
                     None,
                     "city",
-                    _date(rng, 2016, 2020),
+                    _founded(rng, "city_group"),
                     lead,
                     others,
                 )
@@ -418,7 +445,7 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                     "specialist",
                     str(spec),
                     "province",
-                    _date(rng, 2016, 2022),
+                    _founded(rng, "specialist"),
                     lead,
                     others,
                     roles,
@@ -431,7 +458,8 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                     "telemedicine",
                     None,
                     "province",
-                    _date(rng, 2017 + 2 * k, 2020 + 2 * k),
+                    # a second phase (二期) comes after the first, at the same pace
+                    _founded(rng, "telemedicine") if k == 0 else _date(rng, 2020, LAST_YEAR),
                     top["general"],
                     others,
                 )
@@ -459,7 +487,7 @@ def _alliances(counties, cities, provinces, by_county, by_city, by_province, sit
                 form,
                 None if form == "telemedicine" else spec,
                 "cross_province",
-                _date(rng, 2016, 2023),
+                _founded(rng, "cross_province"),
                 lead,
                 others,
                 ["standing"] * 2 + ["council"] * 4,

@@ -456,7 +456,7 @@ def source_note(row: pd.Series, page: str) -> None:
                 f"{page}.source_article",
                 title=plain(row["article_title"]),
                 publisher=plain(row["article_publisher"]),
-                date=str(row["article_date"].date()),
+                date=fmt.dated(row["article_date"], "day", lang()),
             )
         )
 
@@ -470,13 +470,23 @@ def table(
     selection_mode: str = "multi-row",
     styles: pd.DataFrame | None = None,
     column_config: dict | None = None,
+    dated: dict[str, tuple[pd.Series, pd.Series]] | None = None,
 ):
     """A table with CSV and Excel downloads beside it (files made only when clicked); with
     on_select="rerun" its rows can be picked and the selection event is returned. styles: CSS
     per cell (the frame's shape), e.g. a cell coloured against its target; column_config:
-    Streamlit's, e.g. a small trend (a column of lists, left out of the downloads)."""
+    Streamlit's, e.g. a small trend (a column of lists, left out of the downloads).
+
+    dated: column (as shown) -> (dates, precisions) of a column whose text says a date as
+    exactly as its source does (fmt.dates_with: 2017年6月, 不晚于2017年9月5日): the screen shows
+    that text but sorts the column by the dates; downloads get the text."""
     pickable = on_select != "ignore"
-    shown = frame if styles is None else frame.style.apply(lambda _: styles, axis=None)
+    if dated:
+        shown = sortable_dates(frame, dated)
+    elif styles is not None:
+        shown = frame.style.apply(lambda _: styles, axis=None)
+    else:
+        shown = frame
     event = st.dataframe(
         shown,
         hide_index=True,
@@ -491,6 +501,33 @@ def table(
     plain_frame = frame.drop(columns=lists)
     downloads(lambda: plain_frame, key, download_stem(key, filename), sheet=download_title(key))
     return event if pickable else None
+
+
+def sortable_dates(frame: pd.DataFrame, dated: dict[str, tuple[pd.Series, pd.Series]]):
+    """The frame with the dated columns holding dates, each cell shown as fmt.dated writes it
+    (a pandas Styler: st.dataframe shows its text and sorts by the values underneath)."""
+    data = frame.reset_index(drop=True)
+    # dates, not datetimes: what a copy or a screen reader gets reads 2017-06-01, not 00:00:00
+    data = data.assign(
+        **{
+            col: pd.Series(pd.to_datetime(pd.Series(values).to_numpy())).dt.date.astype(object)
+            for col, (values, _) in dated.items()
+        }
+    )
+    styler = data.style
+    language = lang()
+    for col, (_, precision) in dated.items():
+        exact = pd.Series(precision).fillna("day").to_numpy()
+        for p in dict.fromkeys(exact):
+            rows = data.index[exact == p]
+            styler.format(
+                lambda v, p=p: fmt.dated(v, p, language), subset=pd.IndexSlice[rows, [col]]
+            )
+    # Other numbers as the pages write them (a Styler would show six decimals).
+    floats = [c for c in data.columns if pd.api.types.is_float_dtype(data[c])]
+    if floats:
+        styler.format(lambda v: fmt.number(v) if pd.notna(v) else "", subset=floats)
+    return styler
 
 
 def download_title(key: str) -> str | None:

@@ -17,12 +17,12 @@ REGISTER_COLUMNS = {  # the register's columns (column -> message key)
     "scope": "alliances.scope",
     "model": "alliances.model",
     "founded_on": "alliances.col_founded",
-    "lead_name": "alliances.col_lead",
+    "lead_name": "alliances.col_lead_parties",
     "members": "alliances.col_members",
     "provinces": "alliances.col_provinces",
     "data": "alliances.col_data",
 }
-ROLES = ["lead", "chair", "standing", "council", "member"]
+ROLES = ["lead", "party", "chair", "standing", "council", "member"]
 # The queries of one alliance's page (queries/alliance_<part>.sql), started together when it opens.
 ALLIANCE_PARTS = [
     "members",
@@ -113,6 +113,8 @@ else:
         )
         return ui.columns(shown, REGISTER_COLUMNS)
 
+    founded = ui.t(REGISTER_COLUMNS["founded_on"])
+
     filters = (province, form, scope, specialty, tag, year_from, year_to, q, real_only)
     event = ui.table(
         ui.shared("alliance_register", filters, register_table),
@@ -120,6 +122,7 @@ else:
         filename="alliances",
         on_select="rerun",
         selection_mode="single-row",
+        dated={founded: (register["founded_on"], register["founded_precision"])},
     )
     ui.follow_click(event, register["alliance_id"].tolist(), "alliance")
     if total > len(register):
@@ -146,7 +149,14 @@ if chosen:  # the dozen small queries of one alliance, started side by side
 def show_header(a: pd.Series) -> None:
     st.header(ui.plain(a["name"], ui.NAME_MAX_CHARS), anchor=False)
     facts = st.columns(3) + st.columns(3)
-    facts[0].metric(ui.t("common.form"), ui.label("form", a["form"]))
+    facts[0].metric(
+        ui.t("common.form"),
+        ui.label("form", a["form"]),
+        # the article's words that make it this kind of cooperation
+        help=ui.t("alliances.form_basis", quote=ui.plain(a["form_basis"]))
+        if fmt.given(a["form_basis"])
+        else None,
+    )
     facts[1].metric(ui.t("alliances.scope"), ui.label("scope", a["scope"]))
     facts[2].metric(
         ui.t("alliances.specialty"), ui.plain(fmt.text(a["specialty"]), ui.FACT_MAX_CHARS)
@@ -156,7 +166,16 @@ def show_header(a: pd.Series) -> None:
         ui.t("alliances.col_founded"), fmt.dated(a["founded_on"], a["founded_precision"], ui.lang())
     )
     facts[5].metric(ui.t("alliances.members_now"), f"{int(a['members']):,}")
-    if int(a["leads"]) > 1:  # co-founders: every one of them is a lead (R-A01 has four)
+    if fmt.given(a["party_names"]):  # the parties to an agreement (院府合作: 卫健委 and 十院)
+        names = "、" if ui.lang() == "zh" else "; "
+        st.markdown(
+            ui.t(
+                "alliances.parties_line",
+                n=int(a["parties"]),
+                names=ui.plain(names.join(a["party_names"].split("、"))),
+            )
+        )
+    elif int(a["leads"]) > 1:  # co-founders: every one of them is a lead (R-A01 has four)
         names = "、" if ui.lang() == "zh" else "; "
         st.markdown(
             ui.t(
@@ -167,6 +186,8 @@ def show_header(a: pd.Series) -> None:
         )
     else:
         st.markdown(ui.t("alliances.lead_line", name=ui.plain(a["lead_name"], ui.NAME_MAX_CHARS)))
+    if fmt.given(a["form_basis"]):
+        st.caption(ui.t("alliances.form_basis", quote=ui.plain(a["form_basis"])))
     if fmt.given(a["parent_alliance_id"]):
         st.markdown(f"**{ui.t('alliances.parent')}**")
         st.button(
@@ -310,14 +331,19 @@ def member_frames(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd
         role_label=ui.labels("role", members["role"]),
         province=ui.localized(members, "province_name"),
         kind=ui.labels("kind", members["kind"]),
-        tier=ui.labels("tier", members["tier"]),
-        ownership=ui.labels("ownership", members["ownership"]),
+        # a 卫健委 has no hospital grade and is no public hospital
+        tier=ui.labels("tier", members["tier"]).where(members["kind"] != "government", ""),
+        ownership=ui.labels("ownership", members["ownership"]).where(
+            members["kind"] != "government", ""
+        ),
         joined_on=fmt.dates_with(members["joined_on"], members["joined_precision"], ui.lang()),
-        left_on=fmt.dates(members["left_on"]),
+        left_on=fmt.dates(members["left_on"], ui.lang()),
         alliance_tier=members["tier_name_en" if ui.lang() == "en" else "tier_name"].fillna(""),
     )
     current = members[members["left_on"] == ""]  # fmt.dates left blanks where none
-    current = current.assign(hover=current["name"] + " · " + current["role_label"])
+    current = current.assign(
+        hover=current["name"] + " · " + current["role_label"] + " · " + current["joined_on"]
+    )
     roles = (
         current.groupby("role")
         .size()
@@ -333,6 +359,7 @@ def member_frames(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
     aid = a["alliance_id"]
+    raw = members
     members, current, roles = ui.shared("alliance_members", (aid,), lambda: member_frames(members))
     left, right = st.columns([3, 2])
     with left:
@@ -351,6 +378,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
                 "lead": ui.t("alliances.map_lead"),
                 "links": ui.t("alliances.map_links"),
                 "area": ui.t("alliances.places_title"),
+                "government": ui.t("alliances.map_government"),
             },
             # The places the alliance covers, in their own colour (Quzhou's six counties).
             highlight=areas.loc[areas["in_area"], "adcode"].tolist(),
@@ -415,6 +443,7 @@ def show_map_and_roles(a: pd.Series, members: pd.DataFrame) -> None:
         ),
         key="alliance_members",
         filename=f"alliance_{aid}_members",
+        dated={ui.t("alliances.col_joined"): (raw["joined_on"], raw["joined_precision"])},
     )
     ui.simulated_note(members)
 
@@ -425,6 +454,13 @@ def show_growth(aid: str) -> None:
     if growth.empty:
         st.info(ui.t("common.no_data"))
         return
+    # Each date as exact as its source, in the hover too (不晚于2017年6月4日, 1995年).
+    growth["shown"] = fmt.dates_with(growth["date"], growth["date_precision"], ui.lang())
+    changes = growth[(growth["joined"] > 0) | (growth["departed"] > 0)]
+    if len(changes) == 1:  # everyone joined on one date (the founding): no line to draw
+        only = changes.iloc[-1]
+        st.info(ui.t("alliances.growth_one_date", n=int(only["members"]), date=only["shown"]))
+        return
     ui.chart(
         lambda: charts.lines(
             growth,
@@ -433,10 +469,11 @@ def show_growth(aid: str) -> None:
             height=300,
             labels={"date": ui.t("alliances.col_date"), "members": ui.t("alliances.col_members")},
             integer=True,
+            hover_x="shown",
         ).update_traces(line_shape="hv"),  # membership changes on the day, not gradually
         "alliance_growth",
         ui.columns(
-            growth.assign(date=fmt.dates(growth["date"])),
+            growth.assign(date=growth["shown"]),
             {
                 "date": "alliances.col_date",
                 "joined": "alliances.col_joined_n",
@@ -518,10 +555,12 @@ def show_funding(aid: str) -> None:
         filename=f"alliance_{aid}_funding",
         view=(aid,),
     )
+    for quote in funding["quote"].dropna().unique():
+        st.caption(ui.t("alliances.quote_line", quote=ui.plain(quote)))
     ui.simulated_note(funding)
 
 
-def show_milestones_and_figures(aid: str) -> None:
+def show_milestones(aid: str) -> None:
     milestones = data.query("alliance_milestones", alliance=aid)
     st.subheader(ui.t("alliances.milestones_title"))
     if milestones.empty:
@@ -546,8 +585,12 @@ def show_milestones_and_figures(aid: str) -> None:
             ),
             key="alliance_milestones",
             filename=f"alliance_{aid}_milestones",
+            dated={ui.t("alliances.col_date"): (milestones["date"], milestones["date_precision"])},
         )
         ui.simulated_note(milestones)
+
+
+def show_figures(aid: str) -> None:
     figures = data.query("alliance_figures", alliance=aid)
     if len(figures):  # only the articles state figures; they are never simulated
         st.subheader(ui.t("alliances.figures_title"))
@@ -557,7 +600,8 @@ def show_milestones_and_figures(aid: str) -> None:
                 fmt.stated(v, q, ui.lang())
                 for v, q in zip(figures["value"], figures["qualifier"], strict=True)
             ],
-            as_of=fmt.dates(figures["as_of"]),
+            as_of=fmt.dates(figures["as_of"], ui.lang()),
+            quote=figures["quote"].fillna(""),
         )
         ui.table(
             ui.columns(
@@ -567,11 +611,15 @@ def show_milestones_and_figures(aid: str) -> None:
                     "stated": "common.value",
                     "unit": "alliances.col_unit",
                     "as_of": "alliances.col_as_of",
+                    "quote": "alliances.col_quote",
                 },
             ),
             key="alliance_figures",
             filename=f"alliance_{aid}_figures",
         )
+        # each sentence in full (a table cell cuts it short), once however many figures it gives
+        for quote in figures["quote"].loc[lambda q: q != ""].unique():
+            st.caption(ui.t("alliances.quote_line", quote=ui.plain(quote)))
 
 
 if len(detail):
@@ -586,4 +634,5 @@ if len(detail):
     with left:
         show_funding(chosen)
     with right:
-        show_milestones_and_figures(chosen)
+        show_milestones(chosen)
+    show_figures(chosen)

@@ -185,9 +185,9 @@ for area in areas.itertuples():
                         for m in qualitative["met"]
                     ],
                     ui.t("county.evidence"): qualitative["evidence"].map(fmt.text),
-                    ui.t("county.judged_on"): fmt.dates(qualitative["judged_on"]).replace(
-                        "", fmt.DASH
-                    ),
+                    ui.t("county.judged_on"): fmt.dates(
+                        qualitative["judged_on"], ui.lang()
+                    ).replace("", fmt.DASH),
                     ui.t("county.judged_by"): qualitative["judged_by"].map(fmt.text),
                 }
             ),

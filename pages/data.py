@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, db, export, gate, importer, ui
+from dashboard import data, db, export, fmt, gate, importer, ui
 
 ui.through_router()
 
@@ -24,7 +24,7 @@ st.markdown(ui.t("data.sources_text"))
 articles = data.query("data_articles")
 ui.table(
     ui.columns(
-        articles,
+        articles.assign(published_on=fmt.dates(articles["published_on"], ui.lang())),
         {
             "article_id": "data.article_id",
             "title": "data.article_title",

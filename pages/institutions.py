@@ -126,8 +126,14 @@ def show_site(site: pd.Series) -> None:
     alliances = data.query("site_alliances", site=sid)
     facts = st.columns(5)
     facts[0].metric(ui.t("institutions.kind"), ui.label("kind", site["kind"]))
-    facts[1].metric(ui.t("institutions.tier"), ui.label("tier", site["tier"]))
-    facts[2].metric(ui.t("institutions.ownership"), ui.label("ownership", site["ownership"]))
+    hospital = site["kind"] != "government"  # a 卫健委 has no grade and is no public hospital
+    facts[1].metric(
+        ui.t("institutions.tier"), ui.label("tier", site["tier"]) if hospital else fmt.DASH
+    )
+    facts[2].metric(
+        ui.t("institutions.ownership"),
+        ui.label("ownership", site["ownership"]) if hospital else fmt.DASH,
+    )
     facts[3].metric(
         ui.t("institutions.beds"), f"{int(site['beds']):,}" if pd.notna(site["beds"]) else "—"
     )
@@ -189,6 +195,7 @@ def show_site(site: pd.Series) -> None:
         if alliances.empty:
             st.info(ui.t("institutions.no_alliances"))
         else:
+            raw = alliances
             alliances = alliances.assign(
                 role=ui.labels("role", alliances["role"]),
                 form=ui.labels("form", alliances["form"]),
@@ -196,7 +203,7 @@ def show_site(site: pd.Series) -> None:
                 joined_on=fmt.dates_with(
                     alliances["joined_on"], alliances["joined_precision"], ui.lang()
                 ),
-                left_on=fmt.dates(alliances["left_on"]),
+                left_on=fmt.dates(alliances["left_on"], ui.lang()),
                 data=ui.data_labels(alliances, "institutions"),
             )
             ui.table(
@@ -215,6 +222,9 @@ def show_site(site: pd.Series) -> None:
                 ),
                 key="site_alliances",
                 filename=f"institution_{sid}_alliances",
+                dated={
+                    ui.t("institutions.col_joined"): (raw["joined_on"], raw["joined_precision"])
+                },
             )
             ui.simulated_note(alliances)
 

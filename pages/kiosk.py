@@ -44,6 +44,11 @@ header, footer, #MainMenu, [data-testid="stHeader"], [data-testid="stToolbar"],
 .kiosk-tile .value { font-size: 4.6rem; font-weight: 700; line-height: 1.05; color: #ffffff; }
 .kiosk-tile .value small { font-size: 2.4rem; font-weight: 400; }
 .kiosk-panel { font-size: 2rem; font-weight: 700; color: #f5b041; line-height: 1.4; }
+.kiosk-latest { width: 100%; border-collapse: collapse; font-size: 1.7rem; line-height: 1.3; }
+.kiosk-latest th { font-size: 1.4rem; color: #9fb3c8; font-weight: 400; text-align: left; }
+.kiosk-latest td, .kiosk-latest th { padding: 0.2rem 0.8rem 0.2rem 0; white-space: nowrap;
+  border-bottom: 1px solid #1f3050; }
+.kiosk-latest td.name { white-space: normal; font-weight: 700; }
 .kiosk-foot { display: flex; justify-content: space-between; font-size: 2rem; color: #9fb3c8; }
 @media (min-width: 2500px) { html { font-size: 32px; } }
 </style>""")
@@ -335,15 +340,21 @@ def slide_attainment(s: kiosk.Settings, year: int) -> bool:
 
 
 def slide_latest(s: kiosk.Settings, year: int) -> bool:
+    """The latest founded: name, kind of cooperation, the lead's province and the founding date
+    as its source gives it (2017年6月, 不晚于2024年2月29日), one row each, the date never broken."""
     latest = data.query("kiosk_latest_alliances", n=12)
     place = "province_name_en" if s.lang == "en" else "province_name"
-    st.markdown(
-        "\n".join(
-            f"- **{ui.plain(r['name'], ui.NAME_MAX_CHARS)}** · {ui.label('form', r['form'])} · {ui.plain(r[place])} · "
-            f"{r['founded_on']:%Y-%m-%d}"
-            for _, r in latest.iterrows()
-        )
+    head = "".join(
+        f"<th>{text(ui.t(key))}</th>"
+        for key in ("common.name", "common.form", "province.lead_province", "alliances.col_founded")
     )
+    rows = "".join(
+        f'<tr><td class="name">{text(ui.shown_name(r["name"]))}</td>'
+        f"<td>{text(ui.label('form', r['form']))}</td><td>{text(r[place] if fmt.given(r[place]) else r['province_name'])}</td>"
+        f"<td>{text(fmt.dated(r['founded_on'], r['founded_precision'], s.lang))}</td></tr>"
+        for _, r in latest.iterrows()
+    )
+    st.html(f'<table class="kiosk-latest"><tr>{head}</tr>{rows}</table>')
     return bool(latest["simulated"].any())
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, colours, data, ui
 
 ui.through_router()
 
@@ -16,7 +16,7 @@ year = ui.choose_year(right.selectbox, years)
 info = catalogue.loc[metric]
 
 tiles = data.query("overview_tiles", year=year).iloc[0]
-cols = st.columns(5)
+cols = st.columns(6)
 cols[0].metric(
     ui.t("overview.tile_alliances"),
     f"{tiles.alliances:,}",
@@ -26,6 +26,11 @@ cols[1].metric(ui.t("overview.tile_sites"), f"{tiles.member_sites:,}")
 cols[2].metric(ui.t("overview.tile_provinces"), f"{tiles.provinces_covered}")
 cols[3].metric(ui.t("overview.tile_cross"), f"{tiles.cross_province:,}")
 cols[4].metric(
+    ui.t("overview.tile_other_kinds"),
+    f"{tiles.other_kinds:,}",
+    help=ui.t("overview.tile_other_kinds_help", real=tiles.other_kinds_real),
+)
+cols[5].metric(
     ui.t("overview.tile_on_target", year=year),
     f"{tiles.pct_on_target:.1f} %" if tiles.counties else "—",
     help=ui.t("overview.tile_on_target_help", n=tiles.counties_on_target, total=tiles.counties),
@@ -116,15 +121,25 @@ with right:
     st.subheader(ui.t("overview.per_year_title"))
     per_year = data.query("alliances_per_year", province=0)
     per_year["form_label"] = ui.labels("form", per_year["form"])
+    # Each kind of cooperation its own stack in its fixed colour: the four forms of 2017 and the
+    # other kinds (院府合作, 院院合作…) apart.
+    form_colour = {
+        ui.label("form", code): colour
+        for code, colour in colours.form_colours(per_year["form"].unique()).items()
+    }
     ui.chart(
         lambda: charts.bars(
-            per_year,
+            # legend in the fixed order of the kinds (the four forms first), not by first year
+            per_year.sort_values(
+                "form", key=lambda f: f.map(list(colours.FORM).index), kind="stable"
+            ).assign(year=per_year["year"].astype(str)),  # the years there are: 1995, 2015…
             x="year",
             y="alliances",
             color="form_label",
             labels={"year": ui.t("common.year"), "alliances": ui.t("overview.alliance_count")},
             integer=True,
-        ),
+            colours=form_colour,
+        ).update_xaxes(type="category", categoryorder="category ascending"),
         "per_year",
         ui.columns(
             per_year,

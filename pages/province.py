@@ -312,7 +312,7 @@ else:
     listed = alliances.assign(
         form_label=ui.labels("form", alliances["form"]),
         scope_label=ui.labels("scope", alliances["scope"]),
-        founded=alliances["founded_on"].dt.date,
+        founded=fmt.dates_with(alliances["founded_on"], alliances["founded_precision"], ui.lang()),
         lead_where=ui.localized(alliances, "lead_province"),
     )
     st.caption(
@@ -340,6 +340,7 @@ else:
         key="province_alliances",
         filename=f"alliances_{province}_{year}",
         height=400,
+        dated={ui.t("province.founded"): (alliances["founded_on"], alliances["founded_precision"])},
     )
     ui.simulated_note(alliances)
 

@@ -1,5 +1,6 @@
--- One alliance: its facts, lead (and every co-lead), parent, current member count and source
--- article (if real).
+-- One alliance: its facts, lead (and every co-lead), the parties to its agreement (院府合作:
+-- 蚌埠市卫健委 and 上海十院; a government first), parent, current member count and source article
+-- (if real).
 with
 
 target as (
@@ -21,7 +22,17 @@ leads as (
     from memberships m
     join target t using (alliance_id)
     join sites s on s.site_id = m.site_id
-    where m.left_on is null and (m.role = 'lead' or m.site_id = t.lead_site_id)
+    where m.left_on is null
+        and (m.role = 'lead' or (m.site_id = t.lead_site_id and m.role <> 'party'))
+),
+
+parties as (
+    select string_agg(s.name, '、' order by s.kind <> 'government', s.site_id) as party_names,
+        count(*) as parties
+    from memberships m
+    join target t using (alliance_id)
+    join sites s on s.site_id = m.site_id
+    where m.left_on is null and m.role = 'party'
 ),
 
 final as (
@@ -29,6 +40,7 @@ final as (
         coalesce(t.founded_precision, 'day') as founded_precision,
         t.lead_site_id, lead.name as lead_name,
         coalesce(l.lead_names, lead.name) as lead_names, coalesce(l.leads, 1) as leads,
+        p.party_names, p.parties, t.form_basis,
         t.parent_alliance_id, parent.name as parent_name,
         t.note, t.source, t.simulated, t.origin, t.batch_id, m.members, m.members_ever,
         art.title as article_title, art.publisher as article_publisher,
@@ -36,6 +48,7 @@ final as (
     from target t
     cross join members m
     cross join leads l
+    cross join parties p
     left join sites lead on lead.site_id = t.lead_site_id
     left join alliances parent on parent.alliance_id = t.parent_alliance_id
     left join articles art on art.article_id = t.source

@@ -8,7 +8,9 @@ scoped as (
 
 forms as (
     select distinct 'form' as facet, form as value,
-        list_position(['city_group', 'county_community', 'specialist', 'telemedicine'], form)
+        list_position(['city_group', 'county_community', 'specialist', 'telemedicine',
+            'hospital_government', 'hospital_pair', 'regional_centre', 'reform_zone',
+            'partner_network', 'area_programme'], form)
             as sort_key
     from scoped
 ),

@@ -1,5 +1,6 @@
 -- One alliance's members (present and past): role, tier in the alliance's model, institution,
--- place, dates (a member who joined at the founding shares its precision), and the lead's point.
+-- place, dates (as exact as the source: the membership's own precision, else the founding's
+-- when it joined then), and the lead's point.
 -- Every member in the lead role is a lead (co-founders), not only the alliance's own lead.
 with
 
@@ -27,11 +28,12 @@ final as (
     select m.site_id, s.name, m.role, m.role = 'lead' or m.site_id = t.lead_site_id as is_lead,
         m.site_id = t.lead_site_id as is_main_lead,
         tiers.tier as alliance_tier, tiers.tier_name, tiers.tier_name_en,
-        s.kind, s.tier, s.ownership, s.county_adcode, county.name as county_name,
+        s.kind, s.kind = 'government' as is_government, s.tier, s.ownership, s.county_adcode, county.name as county_name,
         s.county_adcode // 10000 * 10000 as province_adcode, province.name as province_name,
         province.name_en as province_name_en, s.lon, s.lat, lead.lead_lon, lead.lead_lat,
         m.joined_on,
-        case when m.joined_on = t.founded_on then t.precision else 'day' end as joined_precision,
+        coalesce(m.joined_precision,
+            case when m.joined_on = t.founded_on then t.precision else 'day' end) as joined_precision,
         m.left_on, m.simulated or s.simulated as simulated
     from memberships m
     join target t using (alliance_id)
@@ -42,7 +44,8 @@ final as (
     left join regions province on province.adcode = s.county_adcode // 10000 * 10000
     where s.county_adcode in (select county_adcode from scope_counties($regions))
     order by tiers.tier_position nulls last,
-        list_position(['lead', 'chair', 'standing', 'council', 'member'], m.role),
+        list_position(['lead', 'party', 'chair', 'standing', 'council', 'member'], m.role),
+        s.kind <> 'government',
         m.site_id <> t.lead_site_id,
         m.joined_on, s.name, m.site_id
 )

@@ -66,6 +66,16 @@ tagged as (
     where tag_zh = $tag
 ),
 
+-- The parties to an agreement (院府合作, 院院合作) stand where a lead would: a government first.
+parties as (
+    select m.alliance_id,
+        string_agg(s.name, '、' order by s.kind <> 'government', s.site_id) as party_names
+    from memberships m
+    join sites s using (site_id)
+    where m.role = 'party' and m.left_on is null
+    group by m.alliance_id
+),
+
 member_counts as (
     select alliance_id,
         sum(members_now)::bigint as members,
@@ -96,12 +106,13 @@ filtered as (
 final as (
     select f.alliance_id, f.name, f.form, f.specialty, f.scope, f.model, f.founded_on,
         coalesce(f.founded_precision, 'day') as founded_precision,
-        f.lead_name, coalesce(c.members, 0) as members, coalesce(c.provinces, 0) as provinces,
+        coalesce(p.party_names, f.lead_name) as lead_name, coalesce(c.members, 0) as members, coalesce(c.provinces, 0) as provinces,
         f.simulated, f.origin, f.batch_id,
         count(*) over () as total,
         count(*) filter (not f.simulated) over () as total_real
     from filtered f
     left join member_counts c using (alliance_id)
+    left join parties p using (alliance_id)
     order by f.simulated, f.founded_on desc, f.alliance_id
     limit $limit
 )

@@ -1,4 +1,5 @@
--- Alliances founded per year and form, optionally in one province (0 = all).
+-- Alliances founded per year and form, optionally in one province (0 = all): the four forms of
+-- the 2017 guideline first, then each other kind of cooperation on its own.
 with
 
 located as (
@@ -14,7 +15,10 @@ final as (
     from located
     where $province = 0 or province_adcode = $province
     group by year, form
-    order by year, form
+    order by year,
+        list_position(['city_group', 'county_community', 'specialist', 'telemedicine',
+            'hospital_government', 'hospital_pair', 'regional_centre', 'reform_zone',
+            'partner_network', 'area_programme'], form)
 )
 
 select * from final

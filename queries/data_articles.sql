@@ -9,7 +9,7 @@ counted as (
 ),
 
 final as (
-    select a.article_id, a.title, a.publisher, strftime(a.published_on, '%Y-%m-%d') as published_on,
+    select a.article_id, a.title, a.publisher, a.published_on,
         coalesce(c.alliances, 0) as alliances
     from articles a
     left join counted c using (article_id)

@@ -2,7 +2,8 @@
 with
 
 latest as (
-    select a.alliance_id, a.name, a.form, a.founded_on, a.simulated,
+    select a.alliance_id, a.name, a.form, a.founded_on,
+        coalesce(a.founded_precision, 'day') as founded_precision, a.simulated,
         s.county_adcode // 10000 * 10000 as province_adcode
     from alliances a
     join sites s on s.site_id = a.lead_site_id

@@ -1,8 +1,20 @@
--- Headline figures for the national overview in one year.
+-- Headline figures for the national overview in one year. Alliances are the four forms of the
+-- 2017 guideline; the other kinds of cooperation (院府合作, 院院合作, 区域医疗中心, 改革示范区, an
+-- institution's partner network, an area's programme) are counted apart, never among them.
 with
 
+all_scoped as (
+    select *,
+        form in ('city_group', 'county_community', 'specialist', 'telemedicine') as guideline
+    from alliances where alliance_id in (select alliance_id from scope_alliances($regions))
+),
+
 scoped as (
-    select * from alliances where alliance_id in (select alliance_id from scope_alliances($regions))
+    select * from all_scoped where guideline
+),
+
+others as (
+    select * from all_scoped where not guideline and year(founded_on) <= $year
 ),
 
 -- member institutions at the end of the year (site_years: one row per site and year)
@@ -28,6 +40,8 @@ final as (
         (select count(distinct province_adcode) from active_members) as provinces_covered,
         (select count(*) from scoped
             where scope = 'cross_province' and year(founded_on) <= $year) as cross_province,
+        (select count(*) from others) as other_kinds,
+        (select count(*) from others where not simulated) as other_kinds_real,
         coalesce(visit.counties, 0) as counties,
         coalesce(visit.counties_on_target, 0) as counties_on_target,
         visit.counties_on_target / nullif(visit.counties, 0) * 100 as pct_on_target,

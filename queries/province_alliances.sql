@@ -35,6 +35,7 @@ described as (
         a.specialty,
         a.scope,
         a.founded_on,
+        coalesce(a.founded_precision, 'day') as founded_precision,
         t.members,
         t.members_here,
         t.provinces,

@@ -46,11 +46,35 @@ def open_tables(at):
     return at.run() if closed else at
 
 
+def shown(table):
+    """A table's DataFrame as the reader sees it: a column of dates shown as text (ui.table's
+    dated columns: 2017年6月, 不晚于2017年9月5日, sorted by the dates underneath) reads as its
+    text."""
+    import datetime as dt
+
+    import pandas as pd
+    from streamlit import dataframe_util
+
+    frame = table.value
+    display = table.proto.arrow_data.styler.display_values
+    if display:
+        text = dataframe_util.convert_arrow_bytes_to_pandas_df(display)
+        for i, column in enumerate(frame.columns):
+            values = frame[column].dropna()
+            dates = pd.api.types.is_datetime64_any_dtype(frame[column]) or (
+                len(values) > 0 and values.map(lambda v: isinstance(v, dt.date)).all()
+            )
+            if dates:
+                frame[column] = text.iloc[:, i].to_numpy()
+    return frame
+
+
 def table_with(at, column: str):
-    """The first table shown that has this column, the charts' tables opened if need be."""
-    found = [d.value for d in at.dataframe if column in d.value.columns]
+    """The first table shown that has this column (as the reader sees it: shown()), the charts'
+    tables opened if need be."""
+    found = [shown(d) for d in at.dataframe if column in d.value.columns]
     if not found:
-        found = [d.value for d in open_tables(at).dataframe if column in d.value.columns]
+        found = [shown(d) for d in open_tables(at).dataframe if column in d.value.columns]
     assert found, f"no table with a column {column!r}"
     return found[0]
 

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from dashboard import build, db
+from dashboard import build, db, fmt
 from tests.conftest import REAL, write_data_dir
 from tests.conftest import run_app as run
 from tests.helpers import metrics, msg, rendered, table_with, tiny_count
@@ -52,7 +52,7 @@ def test_real_alliance_shows_members_funding_and_article(tiny_env):
     assert funding[msg("alliances.col_source")].tolist() == ["中央预算内"]
     assert funding[msg("alliances.col_amount")].tolist() == ["2亿元"]
     infos = " ".join(i.value for i in at.info)
-    assert "测试报道" in infos and "测试报社" in infos and "2017-06-04" in infos
+    assert "测试报道" in infos and "测试报社" in infos and "2017年6月4日" in infos
     # Real alliances have no monthly activity: said in words, not drawn as an empty chart.
     assert msg("alliances.no_activity_real") in infos
     assert not at.get("plotly_chart") or all(
@@ -77,35 +77,31 @@ def test_simulated_alliance_is_labelled_and_has_activity(tiny_env):
     }
 
 
-def _with_one_departure(con) -> str:
-    """A simulated alliance of the fixture that one member has left."""
-    return con.execute(
-        "select alliance_id from memberships where left_on is not null "
-        "group by alliance_id having count(*) = 1 order by alliance_id limit 1"
-    ).fetchone()[0]
-
-
 def test_members_who_left_are_listed_but_not_counted_or_mapped(tiny_env):
     con = duckdb.connect(str(tiny_env), read_only=True)
     try:
-        alliance = _with_one_departure(con)
+        # an alliance of the fixture's simulation that one member left
+        (aid,) = con.execute(
+            "select alliance_id from memberships group by 1 "
+            "having count(*) filter (left_on is not null) = 1 order by 1 limit 1"
+        ).fetchone()
         left = con.execute(
             "select s.name, m.left_on from memberships m join sites s using (site_id) "
             "where m.alliance_id = $a and m.left_on is not null",
-            {"a": alliance},
+            {"a": aid},
         ).fetchall()
         now = con.execute(
             "select count(*) from memberships where alliance_id = $a and left_on is null",
-            {"a": alliance},
+            {"a": aid},
         ).fetchone()[0]
     finally:
         con.close()
     name, left_on = left[0]
-    at = run(page=PAGE, alliance=alliance)
+    at = run(page=PAGE, alliance=aid)
     assert metrics(at)[msg("alliances.members_now")] == str(now)
     members = table_with(at, msg("alliances.col_left"))
     gone = members[members[msg("common.name")] == name]
-    assert gone[msg("alliances.col_left")].tolist() == [left_on.isoformat()]
+    assert gone[msg("alliances.col_left")].tolist() == [fmt.dated(left_on, "day", "zh")]
     on_map = table_with(at, msg("alliances.col_lon"))
     assert name not in set(on_map[msg("common.name")]) and len(on_map) == now
 
@@ -192,7 +188,13 @@ def test_province_filter_counts_alliances_with_any_member_there(tiny_env):
     ids = set(register_frame(at)[msg("alliances.col_id")])
     # R-A01 is led from Shanghai but has a Gansu member (兰州仁和医院): it is in Gansu too.
     assert "R-A01" in ids
-    assert "A000003" not in ids  # 上海第一医疗集团: Shanghai only
+    shanghai_only = tiny_count(
+        tiny_env,
+        "select min(alliance_id) from alliances a where alliance_id like 'A%' and not exists ("
+        "select 1 from memberships m join sites s using (site_id) "
+        "where m.alliance_id = a.alliance_id and s.county_adcode // 10000 <> 31)",
+    )
+    assert shanghai_only and shanghai_only not in ids  # e.g. 上海第一医疗集团: Shanghai only
     assert metrics(at)[msg("alliances.count")] == str(len(ids))
 
 
@@ -403,7 +405,7 @@ def test_detail_query_contracts(con, name, alliance):
     if alliance == "nope":
         assert frame.empty
     if name == "alliance_members" and len(frame):
-        assert set(frame["role"]) <= {"lead", "chair", "standing", "council", "member"}
+        assert set(frame["role"]) <= {"lead", "party", "chair", "standing", "council", "member"}
         assert frame["is_lead"].sum() == 1
     if name == "alliance_activity":
         assert set(frame["kind"]) <= set(ACTIVITY_KINDS)
@@ -413,14 +415,16 @@ def test_detail_query_contracts(con, name, alliance):
 
 
 def test_growth_ends_at_the_current_member_count(con):
-    departed = _with_one_departure(con.cursor().execute("use data"))
-    for alliance in ("R-A01", departed):
+    # an alliance of the simulation that lost a member (left_on): the running total dips
+    (left,) = con.execute(
+        "select alliance_id from memberships where left_on is not null order by 1 limit 1"
+    ).fetchone()
+    for alliance in ("R-A01", left):
         growth = db.run(con, "alliance_growth", {"alliance": alliance})
         detail = db.run(con, "alliance_detail", {"alliance": alliance}).iloc[0]
         assert growth["members"].iloc[-1] == detail["members"]
         assert growth["date"].is_monotonic_increasing
-    # a member of it left (left_on in the simulation): the running total dips.
-    growth = db.run(con, "alliance_growth", {"alliance": departed})
+    growth = db.run(con, "alliance_growth", {"alliance": left})
     assert (growth["departed"] > 0).any()
 
 
@@ -428,11 +432,23 @@ def test_map_areas_are_counties_for_a_one_province_alliance(con):
     cross = db.run(con, "alliance_areas", {"alliance": "R-A01"})
     assert set(cross["level"]) == {"province"}
     assert set(cross["adcode"]) == {310000, 330000, 620000}  # the fixture's three members
-    shanghai_only = db.run(con, "alliance_areas", {"alliance": "A000003"})
+    # a simulated city group of Shanghai (the first alliance whose members are all there)
+    (alliance,) = (
+        con.cursor()
+        .execute(
+            "use data; select min(alliance_id) from alliances a where form = 'city_group' "
+            "and not exists (select 1 from memberships m join sites s using (site_id) "
+            "where m.alliance_id = a.alliance_id and s.county_adcode // 10000 <> 31) "
+            "and exists (select 1 from sites s where s.site_id = a.lead_site_id "
+            "and s.county_adcode // 10000 = 31)"
+        )
+        .fetchone()
+    )
+    shanghai_only = db.run(con, "alliance_areas", {"alliance": alliance})
     assert set(shanghai_only["level"]) == {"county"}
     assert set(shanghai_only["adcode"]) == {310101, 310115}  # every Shanghai county
     assert shanghai_only["members"].sum() == len(
-        db.run(con, "alliance_members", {"alliance": "A000003"}).query("left_on.isna()")
+        db.run(con, "alliance_members", {"alliance": alliance}).query("left_on.isna()")
     )
 
 

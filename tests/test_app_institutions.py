@@ -35,7 +35,7 @@ def test_real_institution_shows_place_alliances_and_article(tiny_env):
     alliances = table_with(at, msg("institutions.col_alliance"))
     assert alliances[msg("institutions.col_id")].tolist() == ["R-A01"]
     assert alliances[msg("institutions.col_role")].tolist() == ["理事单位"]  # council
-    assert str(alliances[msg("institutions.col_joined")].iloc[0]) == "2018-01-01"
+    assert str(alliances[msg("institutions.col_joined")].iloc[0]) == "2018年1月1日"
     infos = " ".join(i.value for i in at.info)
     assert "测试报道" in infos and "测试报社" in infos
     assert msg("institutions.no_activity") in infos  # R-A01, a real alliance, has none

@@ -160,6 +160,7 @@ def test_clicking_a_province_on_the_map_opens_it(server):
         x, y = page.evaluate(INSIDE_A_PROVINCE)
         page.mouse.move(x - 4, y)
         page.mouse.move(x, y)  # Plotly finds the area under the pointer on hover
+        page.wait_for_timeout(500)  # its hover label follows the pointer a moment later
         hovered = page.locator(".hoverlayer").first.text_content()
         page.mouse.click(x, y)
         page.wait_for_url("**/province?*province=*", timeout=30_000)

@@ -85,8 +85,30 @@ def test_given(value, has):
 
 def test_dates_and_months():
     column = pd.Series(pd.to_datetime(["2017-06-04", None]))
-    assert fmt.dates(column).tolist() == ["2017-06-04", ""]
+    assert fmt.dates(column, "zh").tolist() == ["2017年6月4日", ""]
+    assert fmt.dates(column, "en").tolist() == ["4 June 2017", ""]
     assert fmt.months(column.dropna()).tolist() == ["2017-06"]
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "zh", "en"),
+    [
+        ("2017-06-01", "month", "2017年6月", "June 2017"),
+        ("2017-09-05", "by", "不晚于2017年9月5日", "by 5 Sep 2017"),
+        ("2010-09-01", "month", "2010年9月", "Sep 2010"),
+        ("1995-01-01", "year", "1995年", "1995"),
+        ("2017-12-09", "day", "2017年12月9日", "9 Dec 2017"),
+        ("2018-07-20", None, "2018年7月20日", "20 July 2018"),
+        (None, "by", "", ""),
+    ],
+)
+def test_a_date_reads_as_exactly_as_its_source(value, precision, zh, en):
+    """The one way every surface writes a date: as exact as the article gives it."""
+    day = pd.Timestamp(value) if value else None
+    assert fmt.dated(day, precision, "zh") == zh
+    assert fmt.dated(day, precision, "en") == en
+    column = pd.Series([day], dtype="datetime64[ns]")
+    assert fmt.dates_with(column, pd.Series([precision]), "en").tolist() == [en]
 
 
 def test_in_language_falls_back_to_chinese():

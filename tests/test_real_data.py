@@ -17,11 +17,11 @@ ARTICLES = {f"article:00{i}" for i in range(5)}
 HEADERS = {
     "sites.csv": "site_id,name,kind,tier,ownership,county_adcode,lon,lat,beds,source",
     "alliances.csv": "alliance_id,name,form,specialty,scope,model,founded_on,founded_precision,"
-    "lead_site_id,parent_alliance_id,note,source",
-    "memberships.csv": "alliance_id,site_id,role,joined_on,left_on,source",
-    "funding.csv": "alliance_id,year,source,amount_cny,reference",
+    "lead_site_id,parent_alliance_id,note,form_basis,source",
+    "memberships.csv": "alliance_id,site_id,role,joined_on,joined_precision,left_on,source",
+    "funding.csv": "alliance_id,year,source,amount_cny,quote,reference",
     "milestones.csv": "alliance_id,date,date_precision,title,detail,source",
-    "figures.csv": "alliance_id,figure,value,qualifier,unit,as_of,label_zh,label_en,source",
+    "figures.csv": "alliance_id,figure,value,qualifier,unit,as_of,label_zh,label_en,quote,source",
     "articles.csv": "article_id,title,publisher,published_on,file",
     "alliance_tags.csv": "alliance_id,kind,tag_zh,tag_en,source",
     "alliance_tiers.csv": "alliance_id,tier,position,name_zh,name_en,stated_count,detail_zh,"
@@ -147,6 +147,7 @@ def test_codes_are_known(sites, alliances, memberships, funding):
         "specialist",
         "primary",
         "other",
+        "government",
     }
     assert set(sites["tier"]) <= {"3A", "3", "2", "1", "unrated"}
     assert set(sites["ownership"]) <= {"public", "private"}
@@ -155,6 +156,12 @@ def test_codes_are_known(sites, alliances, memberships, funding):
         "county_community",
         "specialist",
         "telemedicine",
+        "hospital_government",
+        "hospital_pair",
+        "regional_centre",
+        "reform_zone",
+        "partner_network",
+        "area_programme",
     }
     assert set(alliances["scope"]) <= {"cross_province", "province", "city", "county"}
     assert set(memberships["role"]) <= {
@@ -163,6 +170,7 @@ def test_codes_are_known(sites, alliances, memberships, funding):
         "standing",
         "council",
         "member",
+        "party",
     }
     assert set(funding["source"]) <= {"central", "provincial", "special_bond", "other"}
 
@@ -186,9 +194,12 @@ def test_adcodes_exist_in_regions(sites):
     if not REGIONS.exists():
         pytest.skip("data/boundaries/regions.csv not built yet")
     regions = pd.read_csv(REGIONS, dtype=str, keep_default_na=False)
-    column = "adcode" if "adcode" in regions.columns else regions.columns[0]
-    missing = set(sites["county_adcode"]) - set(regions[column])
-    assert not missing
+    level = dict(zip(regions["adcode"], regions["level"], strict=True))
+    for code, kind in zip(sites["county_adcode"], sites["kind"], strict=True):
+        # a hospital sits in a county; a government party's region may be a city or province
+        assert level.get(code) in (
+            {"county"} if kind != "government" else {"county", "city", "province"}
+        )
 
 
 # ------------------------------------------------ 000 cross-province OB/GYN
@@ -199,27 +210,45 @@ def test_cross_province_alliance(sites, alliances, memberships):
     row = alliances.set_index("alliance_id").loc[aid]
     assert row["scope"] == "cross_province"
     assert row["form"] == "specialist"
-    assert row["founded_on"] == "2017-06-04"
+    assert (row["founded_on"], row["founded_precision"]) == ("2017-06-01", "month")
     assert row["lead_site_id"] == site_id(sites, "复旦大学附属妇产科医院")
 
+    # Its four co-founders, and no one else: the article names no other member.
     m = members_of(memberships, sites, aid)
-    leads = set(m.loc[m["role"] == "lead", "name"])
-    assert leads == {
+    assert set(m["role"]) == {"lead"}
+    assert set(m["name"]) == {
         "复旦大学附属妇产科医院",
         "浙江大学医学院附属妇产科医院",
         "四川大学华西第二医院",
         "北京妇产医院",
     }
-    lead_provinces = set(m.loc[m["role"] == "lead", "county_adcode"].str[:2])
-    assert lead_provinces == {"31", "33", "51", "11"}
+    assert set(m["county_adcode"].str[:2]) == {"31", "33", "51", "11"}
 
-    members = m[m["role"] == "member"]
-    assert set(members["county_adcode"].str[:2]) == {"43", "37", "65"}
-    assert set(members["name"]) == {
+
+def test_fudan_partners_are_its_own_network_since_1995(sites, alliances, memberships):
+    """株洲, 泰安 and 新疆 are 协作单位 of the Fudan hospital (its 红会, since 1995), not members
+    of the 2017 alliance; the network is its own record, linked to the alliance."""
+    network = alliances[alliances["form"] == "partner_network"]
+    assert len(network) == 1
+    row = network.iloc[0]
+    assert row["lead_site_id"] == site_id(sites, "复旦大学附属妇产科医院")
+    assert (row["founded_on"], row["founded_precision"]) == ("1995-01-01", "year")
+    m = members_of(memberships, sites, row["alliance_id"])
+    partners = m[m["role"] == "member"]
+    assert set(partners["name"]) == {
         "株洲市妇幼保健院",
         "泰安市妇幼保健院",
         "新疆维吾尔自治区妇幼保健院",
     }
+    assert set(partners["county_adcode"].str[:2]) == {"43", "37", "65"}
+    # when each became a partner the article does not say: not later than its date
+    assert set(zip(partners["joined_on"], partners["joined_precision"], strict=True)) == {
+        ("2017-06-04", "by")
+    }
+    links = read("alliance_links.csv")
+    cross = alliance_id(alliances, "省会城市三级妇幼保健院(妇产科医院)联盟")
+    pairs = set(zip(links["alliance_id"], links["related_id"], strict=True))
+    assert (cross, row["alliance_id"]) in pairs or (row["alliance_id"], cross) in pairs
 
 
 def test_fudan_city_alliance(alliances):
@@ -326,26 +355,35 @@ def test_quzhou_target_and_platforms(alliances, figures):
 # ------------------------------------------------------------ 004 Bengbu
 
 
-def test_bengbu_figures(alliances, figures):
+def test_bengbu_figures_sit_on_their_records(alliances, figures):
+    """The 1+1+N cooperation holds what the article says of it (37 departments, 18 directors,
+    9 key specialties); the city's talent figures sit on the city's programme."""
     aid = alliances.loc[alliances["model"] == "1+1+N", "alliance_id"]
     assert len(aid) == 1
     f = figures[figures["alliance_id"] == aid.iloc[0]].set_index("figure")
-    assert f.loc["cooperating_departments", "value"] == "37"
-    assert f.loc["executive_directors", "value"] == "18"
-    assert f.loc["experts_signed", "value"] == "110"
-    assert f.loc["experts_signed", "qualifier"] == "+"
-    assert f.loc["experts_signed_from_lead", "value"] == "51"
-    assert f.loc["graduates_recruited", "value"] == "280"
-    assert f.loc["graduates_recruited", "qualifier"] == "+"
-    assert f.loc["provincial_key_specialties", "value"] == "9"
+    assert f["value"].to_dict() == {
+        "cooperating_departments": "37",
+        "executive_directors": "18",
+        "provincial_key_specialties": "9",
+    }
+    city = alliances[alliances["form"] == "area_programme"]
+    assert len(city) == 1
+    f = figures[figures["alliance_id"] == city["alliance_id"].iloc[0]].set_index("figure")
+    assert f.loc["experts_signed", ["value", "qualifier"]].tolist() == ["110", "+"]
+    assert f.loc["experts_signed_shanghai_tenth", "value"] == "51"
+    assert f.loc["graduates_recruited", ["value", "qualifier"]].tolist() == ["280", "+"]
 
 
-def test_bengbu_lead_and_members(sites, alliances, memberships):
+def test_bengbu_parties_and_members(sites, alliances, memberships):
     aid = alliances.loc[alliances["model"] == "1+1+N", "alliance_id"].iloc[0]
     row = alliances.set_index("alliance_id").loc[aid]
-    assert row["scope"] == "cross_province"
+    assert (row["form"], row["scope"]) == ("hospital_government", "cross_province")
     assert row["lead_site_id"] == site_id(sites, "上海市第十人民医院")
     m = members_of(memberships, sites, aid)
+    parties = m[m["role"] == "party"]
+    assert set(parties["name"]) == {"蚌埠市卫健委", "上海市第十人民医院"}
+    commission = parties[parties["name"] == "蚌埠市卫健委"].iloc[0]
+    assert (commission["kind"], commission["county_adcode"]) == ("government", "340300")
     members = m[m["role"] == "member"]
     assert set(members["name"]) == {
         "蚌埠市第一人民医院",
@@ -390,25 +428,87 @@ PRECISIONS = {"day", "month", "year", "by"}
 # The few traditional characters of articles 002 and 004 that the structured rows quote.
 T2S = str.maketrans(
     "兒專陳醫術務學設養長療項辦執億臺個縣級餘冊點發門診轉區劃內為與會聯體計劃婦產幼師員"
-    "區與國際們協進開當關係時間問題應實現歷後機構規範寧鼓樓東預統籌資債",
+    "區與國際們協進開當關係時間問題應實現歷後機構規範寧鼓樓東預統籌資債"
+    "還舉儀麗幹職參啓動亞業達請擔來膚獲臨國爾濱連優碩簽約過駐補這鏈屬階隊帶頭懷遠",
     "儿专陈医术务学设养长疗项办执亿台个县级余册点发门诊转区划内为与会联体计划妇产幼师员"
-    "区与国际们协进开当关系时间问题应实现历后机构规范宁鼓楼东预统筹资债",
+    "区与国际们协进开当关系时间问题应实现历后机构规范宁鼓楼东预统筹资债"
+    "还举仪丽干职参启动亚业达请担来肤获临国尔滨连优硕签约过驻补这链属阶队带头怀远",
 )
 PINYIN = r"\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]+\)"
+# Article 004 came through a wrong encoding in two words: 專科建設 and 專科 read as these.
+REPAIRS = {"??平ㄔO": "专科建设", "???": "专科"}
+
+
+def plain_text(text: str) -> str:
+    """An article's text as the rows quote it: pinyin annotations dropped, the garbled words
+    repaired, quoted characters simplified, full-width punctuation as ASCII (NFKC)."""
+    import re
+    import unicodedata
+
+    text = re.sub(PINYIN, "", text)
+    for garbled, word in REPAIRS.items():
+        text = text.replace(garbled, word)
+    return unicodedata.normalize("NFKC", text.translate(T2S))
 
 
 @pytest.fixture(scope="module")
 def article_text():
-    """article_id -> its text, pinyin annotations dropped and quoted characters simplified."""
-    import re
-
+    """article_id -> its text as plain_text makes it."""
     if not SOURCES.is_dir():
         pytest.skip("the source articles are not beside the project")
     articles = read("articles.csv")
     return {
-        aid: re.sub(PINYIN, "", (SOURCES / file).read_text(encoding="utf-8")).translate(T2S)
+        aid: plain_text((SOURCES / file).read_text(encoding="utf-8"))
         for aid, file in zip(articles["article_id"], articles["file"], strict=True)
     }
+
+
+def quoted(quote: str, text: str) -> bool:
+    """The quote is in the text, word for word (…… marks words left out)."""
+    parts = plain_text(quote).split("......")
+    return all(part and part in text for part in parts)
+
+
+# The words of the articles that make a record one kind of cooperation or another. A record's
+# form_basis (the article's words it is labelled by) must hold one of its form's words.
+FORM_WORDS = {
+    "city_group": ("城市医疗集团", "医疗集团"),
+    "county_community": ("县域医共体", "医共体", "医疗共同体"),
+    # an alliance of one specialty (the 2017 专科联盟), named by it: 妇产科, 妇幼, 口腔
+    "specialist": ("专科联盟", "妇产科", "妇幼", "口腔"),
+    "telemedicine": ("远程医疗协作网",),
+    "hospital_government": ("院府合作",),
+    # a hospital with hospitals: 院院合作, 对口帮扶, a branch (分院), or a 纵向医联体 that one
+    # university hospital leads with the local hospitals (衢州's 五纵)
+    "hospital_pair": ("院院合作", "对口帮扶", "分院", "纵向医联体"),
+    "regional_centre": ("区域医疗中心",),
+    "reform_zone": ("改革示范区",),
+    "partner_network": ("协作单位",),
+    "area_programme": ("区域医疗全面合作",),
+}
+
+
+def test_every_record_is_the_kind_its_article_says(alliances, article_text):
+    """A record labelled with a form its article does not support fails here: its basis must be
+    the article's own words and hold a word of that form (院府合作 is no 城市医疗集团)."""
+    assert set(FORM_WORDS) >= set(alliances["form"])
+    for row in alliances.itertuples():
+        assert row.form_basis, row.alliance_id
+        assert quoted(row.form_basis, article_text[row.source]), row.alliance_id
+        words = FORM_WORDS[row.form]
+        assert any(w in plain_text(row.form_basis) for w in words), (row.alliance_id, row.form)
+
+
+def test_every_figure_and_amount_has_its_sentence(article_text):
+    """Every stated figure and every amount carries the article's sentence it comes from, and
+    the number is in that sentence."""
+    for row in read("figures.csv").itertuples():
+        assert quoted(row.quote, article_text[row.source]), (row.alliance_id, row.figure)
+        assert f"{float(row.value):g}" in plain_text(row.quote), (row.alliance_id, row.figure)
+    for row in read("funding.csv").itertuples():
+        assert quoted(row.quote, article_text[row.reference]), (row.alliance_id, row.source)
+        yi = f"{int(row.amount_cny) / 1e8:g}亿元"
+        assert yi in plain_text(row.quote), (row.alliance_id, row.source, yi)
 
 
 def tags_of(aid, kind):
@@ -437,16 +537,21 @@ def test_structured_rows_name_their_article_and_alliance(alliances, sites, membe
     assert (tags["tag_en"] != "").all() and (tiers["name_en"] != "").all()
 
 
-def test_dates_carry_their_precision(alliances, article_text):
+def test_dates_carry_their_precision(alliances, memberships, article_text):
     articles = read("articles.csv").set_index("article_id")["published_on"]
     milestones = read("milestones.csv")
+    # a membership's own precision, where it is not the founding's (the 红会 partners: "by")
+    own = memberships[memberships["joined_precision"] != ""]
+    assert len(own)
     for frame, date, precision in (
         (alliances, "founded_on", "founded_precision"),
         (milestones, "date", "date_precision"),
+        (own, "joined_on", "joined_precision"),
     ):
         assert set(frame[precision]) <= PRECISIONS
         day = pd.to_datetime(frame[date])
         assert (day[frame[precision] == "year"].dt.strftime("%m-%d") == "01-01").all()
+        assert (day[frame[precision] == "month"].dt.day == 1).all()
         # "by": the article gives no date, so its own publication date stands in.
         by = frame[frame[precision] == "by"]
         assert (by[date] == by["source"].map(articles)).all()
@@ -456,6 +561,10 @@ def test_dates_carry_their_precision(alliances, article_text):
     assert dated["2022-01-01"] == "year"
     assert "1995年" in article_text["article:000"] and "2010年9月" in article_text["article:003"]
     assert "2022年" in article_text["article:004"]
+    # A member who joined at the founding joined when it was founded, as exactly as that.
+    founded = alliances.set_index("alliance_id")["founded_on"]
+    inherit = memberships[memberships["joined_precision"] == ""]
+    assert (inherit["joined_on"] == inherit["alliance_id"].map(founded)).all()
 
 
 def test_notes_speak_plain_language(alliances):
@@ -538,10 +647,26 @@ def test_quzhou_six_counties_and_five_plus_five(article_text, alliances):
     assert len(platforms) == 5 and all(p in text for p in platforms)
 
 
-def test_bengbu_records_are_linked_and_the_centre_holds_the_money(funding, article_text):
-    links = read("alliance_links.csv")
-    assert ("R-A11", "R-A15") in set(zip(links["alliance_id"], links["related_id"], strict=True))
-    assert set(funding["alliance_id"]) == {"R-A15"}
-    assert "浙大二院安徽医院" in article_text["article:004"]
+def test_bengbu_records_sit_under_the_city_programme_and_centres_hold_the_money(
+    alliances, funding, article_text
+):
+    city = alliances.loc[alliances["form"] == "area_programme", "alliance_id"].iloc[0]
+    under = alliances[alliances["parent_alliance_id"] == city]
+    assert sorted(under["form"]) == [
+        "hospital_government",
+        "hospital_pair",
+        "hospital_pair",
+        "hospital_pair",
+        "regional_centre",
+        "regional_centre",
+        "regional_centre",
+    ]
+    centres = set(under.loc[under["form"] == "regional_centre", "alliance_id"])
+    assert set(funding["alliance_id"]) <= centres
     text = article_text["article:004"]
+    assert (
+        "浙大二院安徽医院" in text
+        and "上海一院蚌埠医院" in text
+        and "市三院省级区域医疗中心" in text
+    )
     assert all(f in text for f in tags_of("R-A11", "form"))

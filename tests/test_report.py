@@ -159,9 +159,9 @@ def test_alliance_tables_equal_the_named_queries(real_alliance, con):
     rows = table_named(document, "年份", "资金来源", "金额")
     assert rows[1:] == [["2023", "中央预算内", "2亿元"]] and len(funding) == 1
     rows = table_named(document, "日期", "事项")
-    assert rows[1:] == [["2017-06-04", "联盟成立", "测试"]]
+    assert rows[1:] == [["2017年6月4日", "联盟成立", "测试"]]
     text = all_text(document)
-    assert "测试报社《测试报道》（2017-06-04）" in text  # the source article
+    assert "测试报社《测试报道》（2017年6月4日）" in text  # the source article
 
 
 def test_simulated_mark_where_simulated_rows_are_and_not_for_a_real_alliance(
@@ -308,7 +308,7 @@ def test_sources_name_the_import_batch_and_the_article(tiny_db, tmp_path):
         "县级指标（县域内就诊率，2025年）：本单位导入批次 20261130-090000-620000"
         "（2026-11-30 09:00，文件：县级指标.xlsx）1 条；示例数据（模拟生成）1 条。"
     ) in sources
-    assert "来源：测试报社《测试报道》（2017-06-04）" in sources  # R-A01 is active in Gansu
+    assert "来源：测试报社《测试报道》（2017年6月4日）" in sources  # R-A01 is active in Gansu
 
 
 def test_briefings_read_only_the_regions_they_are_made_for(con):

@@ -32,6 +32,7 @@ from dashboard.charts.frame import (
     south_sea_inset,
 )
 from dashboard.charts.marks import lines_between, points
+from dashboard.colours import GOVERNMENT
 
 
 def choropleth(
@@ -172,7 +173,8 @@ def alliance_map(
 
     areas: adcode, label, members (0 where none), as queries/alliance_areas.sql gives them;
     shapes: the areas' boundaries (data.map_shapes); china: the provinces' boundaries;
-    members: current members with lon, lat, lead_lon, lead_lat, is_lead, hover;
+    members: current members with lon, lat, lead_lon, lead_lat, is_lead, hover (and
+    is_government: a 卫健委 or 政府, drawn as a square of its own colour, legend labels["government"]);
     labels: texts "value", "members", "lead", "links" in the page's language, and optionally
     "area" (the highlighted places' legend and hover, e.g. 覆盖地区);
     highlight: county or province adcodes the alliance covers, outlined and tinted."""
@@ -237,7 +239,13 @@ def alliance_map(
         )
     # Lines to the lead: from every member but the main lead (co-leads too, where there are)
     main_lead = "is_main_lead" if "is_main_lead" in members else "is_lead"
-    others = members[~members["is_lead"].astype(bool)]
+    # A party that is no hospital (蚌埠市卫健委) is drawn as such, lead or not.
+    government = (
+        members["is_government"].astype(bool)
+        if "is_government" in members
+        else pd.Series(False, index=members.index)
+    )
+    others = members[~members["is_lead"].astype(bool) & ~government]
     links = (
         members[~members[main_lead].astype(bool)]
         .rename(
@@ -253,7 +261,18 @@ def alliance_map(
     data += lines_between(links, name=labels["links"], color=colours["link"], max_width=1.5)
     if len(others):
         data.append(points(others, text="hover", color=colours["member"], name=labels["members"]))
-    leads = members[members["is_lead"].astype(bool)]
+    leads = members[members["is_lead"].astype(bool) & ~government]
+    if government.any():
+        data.append(
+            points(
+                members[government].assign(size=14),
+                text="hover",
+                size="size",
+                color=GOVERNMENT,
+                name=labels.get("government", ""),
+                symbol="square",
+            )
+        )
     if len(leads):
         data.append(
             points(

@@ -80,6 +80,7 @@ def points(
     color: str = "#2c3e50",
     name: str = "",
     detail: str = "",
+    symbol: str = "circle",
 ) -> dict:
     """Markers at lon/lat with hover text, and `detail` (the same for every marker: sent once,
     not once per marker) after it; size: a column (pixels) or one size for all."""
@@ -97,6 +98,7 @@ def points(
         marker={
             "size": rows[size] if isinstance(size, str) else (size or 6),
             "color": color,
+            "symbol": symbol,
             "opacity": 0.8,
             "line": {"width": 0.5, "color": "white"},
         },

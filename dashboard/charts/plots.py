@@ -125,20 +125,27 @@ def lines(
     unit: str = "",
     unit_label: str = "",
     integer: bool = False,
+    hover_x: str | None = None,
 ) -> go.Figure:
-    """Line chart over time with an optional target line; the time axis ends at the data's end."""
+    """Line chart over time with an optional target line; the time axis ends at the data's end.
+    hover_x: a column of text the hover shows for x (a date as exact as its source)."""
     value_label = (labels or {}).get(y, "")
     traces = [
         dict(
             type="scatter",
             x=rows[x],
             y=rows[y],
+            text=rows[hover_x] if hover_x else None,
             name=name,
             mode="lines+markers",
             line={"color": colour},
             showlegend=color is not None,
             hovertemplate=_value_hover(
-                "x", "y", value_label, unit if not integer else "", unit_label
+                "text" if hover_x else "x",
+                "y",
+                value_label,
+                unit if not integer else "",
+                unit_label,
             ).replace("<extra></extra>", "<extra>" + (name or "") + "</extra>"),
         )
         for name, rows, colour in _groups(frame, color)

@@ -46,6 +46,11 @@ class _Context:
             "select adcode, name, lon, lat from regions where level = 'county' order by adcode"
         ).df()
         self.county_codes = set(self.counties["adcode"].astype(int))
+        # a government party's region may be a city or a province (蚌埠市卫健委: 340300)
+        self.areas = con.execute(
+            "select adcode, lon, lat from regions where level in ('city', 'province')"
+        ).df()
+        self.area_codes = set(self.areas["adcode"].astype(int))
         names = self.counties.groupby("name")["adcode"].agg(list)
         self.county_by_name = {n: int(c[0]) for n, c in names.items() if len(c) == 1}
         self.metrics = con.execute(
@@ -245,7 +250,12 @@ class _TableReader:
         text = _unique_map(raw, _nfkc)
         digits = text.str.fullmatch(r"\d{6}")
         code = pd.to_numeric(text.where(digits), errors="coerce").astype("Int64")
-        code = code.where(code.isin(self.ctx.county_codes))
+        government = (
+            self.out.get("kind", pd.Series(dtype="str")).reindex(code.index) == "government"
+        )
+        code = code.where(
+            code.isin(self.ctx.county_codes) | (government & code.isin(self.ctx.area_codes))
+        )
         by_name = text.where(~digits).map(self.ctx.county_by_name).astype("Int64")
         named = code.isna() & by_name.notna()
         if named.any():
@@ -332,7 +342,7 @@ class _TableReader:
         self.bad(~empty & value.isna(), col.name, "not_a_number")
         self.bad((value < bounds[0]) | (value > bounds[1]), col.name, "coordinate_range")
         value = value.where(value.between(*bounds))
-        centre = self.ctx.counties.set_index("adcode")[col.name]
+        centre = pd.concat([self.ctx.counties, self.ctx.areas]).set_index("adcode")[col.name]
         county = self.out["county_adcode"]
         missing = empty & county.notna()
         if col.name == "lon" and missing.any():

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from dashboard import build, i18n
+from dashboard import build, fmt, i18n
 
 Progress = Callable[[int, int, str], None]
 TABLES = (
@@ -63,6 +63,9 @@ SPEC: dict[str, list[Col]] = {
         Col("parent_alliance_id", "ref_alliance", False, ""),
         Col("note", "text", False, ""),
         Col("source", "source", False, "article:002"),
+        # the articles' own: how exact founded_on is, and the words that give the form
+        Col("founded_precision", "code", False, "到日"),
+        Col("form_basis", "text", False, ""),
     ],
     "memberships": [
         Col("alliance_id", "ref_alliance", example="R-A101"),
@@ -71,6 +74,7 @@ SPEC: dict[str, list[Col]] = {
         Col("joined_on", "date", example="2017/12/9"),
         Col("left_on", "date", False, ""),
         Col("source", "source", False, "article:002"),
+        Col("joined_precision", "code", False, ""),
     ],
     "county_metrics": [
         Col("county_adcode", "adcode", example="330822"),
@@ -93,6 +97,7 @@ SPEC: dict[str, list[Col]] = {
         Col("source", "code", example="中央预算内"),
         Col("amount_cny", "amount", example="2亿"),
         Col("reference", "source", False, "article:004"),
+        Col("quote", "text", False, ""),
     ],
     "milestones": [
         Col("alliance_id", "ref_alliance", example="R-A101"),
@@ -100,6 +105,7 @@ SPEC: dict[str, list[Col]] = {
         Col("title", "text", example="联盟成立"),
         Col("detail", "text", False, ""),
         Col("source", "source", False, "article:002"),
+        Col("date_precision", "code", False, ""),
     ],
     "figures": [
         Col("alliance_id", "ref_alliance", example="R-A15"),
@@ -111,6 +117,7 @@ SPEC: dict[str, list[Col]] = {
         Col("label_zh", "text", example="手术台次"),
         Col("label_en", "text", example="Operations"),
         Col("source", "source", False, "article:004"),
+        Col("quote", "text", False, ""),
     ],
 }
 # Rows that must be unique, and the code group (messages/ prefix) of each code column.
@@ -130,6 +137,38 @@ CODE_GROUPS = {
     ("memberships", "role"): "role",
     ("activities", "kind"): "activity",
     ("funding", "source"): "funding",
+    # how exact a date is: 到日 · 到月 · 到年 · 不晚于 (the article's date for one it does not give)
+    ("alliances", "founded_precision"): "precision",
+    ("memberships", "joined_precision"): "precision",
+    ("milestones", "date_precision"): "precision",
+}
+# Other ways offices write a code, besides its code and its labels (folded like them).
+ALIASES = {
+    ("alliances", "form"): {
+        "院院合作": "hospital_pair",
+        "对口帮扶": "hospital_pair",
+        "区域医疗中心": "regional_centre",
+        "国家区域医疗中心": "regional_centre",
+        "省级区域医疗中心": "regional_centre",
+        "示范区": "reform_zone",
+        "协作单位": "partner_network",
+        "区域合作": "area_programme",
+    },
+    ("sites", "kind"): {
+        "政府": "government",
+        "卫健委": "government",
+        "卫生健康委员会": "government",
+        "卫生健康委": "government",
+        "卫计委": "government",
+    },
+    ("alliances", "founded_precision"): {"day": "day", "不晚于": "by"},
+    ("memberships", "joined_precision"): {"不晚于": "by"},
+    ("milestones", "date_precision"): {"不晚于": "by"},
+}
+PRECISION_COLUMNS = {
+    ("alliances", "founded_precision"),
+    ("memberships", "joined_precision"),
+    ("milestones", "date_precision"),
 }
 # Tables that point at sites or alliances, for ids dropped by a new sites or alliances file.
 REFERENCES = {
@@ -168,6 +207,9 @@ def allowed_codes() -> dict[tuple[str, str], list[str]]:
             r"^\s*(\w+) varchar[^\n]*?check \(\w+ in \(([^)]*)\)\)", body, re.M
         ):
             out[(table, column)] = re.findall(r"'([^']*)'", codes)
+    # added by ALTER TABLE, where DuckDB takes no CHECK: the codes of dashboard/fmt.py
+    for key in PRECISION_COLUMNS:
+        out[key] = list(fmt.PRECISIONS)
     return out
 
 
@@ -192,6 +234,8 @@ def code_map(table: str, column: str) -> dict[str, str]:
         for written in (labels.get("en"), labels.get("zh"), code):
             if written:
                 out[_fold(written)] = code
+    for written, code in ALIASES.get((table, column), {}).items():
+        out.setdefault(_fold(written), code)
     return out
 
 

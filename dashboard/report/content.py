@@ -15,6 +15,10 @@ from dashboard import i18n
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 _NUMBER = re.compile(r"^[+\-−]?[\d,.]+( / [\d,.]+)?( ?%)?$|^—$")
+# A date as fmt.dated writes it (2017年6月, 不晚于2024年2月29日, by 5 Sep 2017): one line.
+_DATE = re.compile(
+    r"^(不晚于)?\d{4}年(\d{1,2}月(\d{1,2}日)?)?$|^(by )?(\d{1,2} )?([A-Z][a-z]+ )?\d{4}$"
+)
 SHORT_CHARS = 10  # a column whose cells are all this short is never wrapped
 
 
@@ -75,13 +79,17 @@ class Briefing:
 
 
 def column_kinds(frame: pd.DataFrame) -> list[str]:
-    """Per column: 'num' (figures: right-aligned), 'short' (kept on one line) or ''."""
+    """Per column: 'num' (figures: right-aligned), 'short' (kept on one line: short cells, or
+    dates) or ''."""
     kinds = []
     for column in frame.columns:
         cells = frame[column].astype(str)
         if len(cells) and cells.str.match(_NUMBER).all():
             kinds.append("num")
-        elif len(cells) and cells.str.len().max() <= SHORT_CHARS:
+        elif len(cells) and (
+            cells.str.len().max() <= SHORT_CHARS
+            or (cells[cells != ""].str.match(_DATE).all() and (cells != "").any())
+        ):
             kinds.append("short")
         else:
             kinds.append("")

@@ -54,7 +54,10 @@ checks as (
         and parent_alliance_id not in (select alliance_id from alliances)
     union all
     select 'sites', site_id, 'county_adcode', cast(county_adcode as varchar), 'unknown county'
-    from sites where county_adcode not in (select adcode from county)
+    from sites
+    where county_adcode not in (select adcode from county)
+        -- a government party's region may be a city or a province (蚌埠市卫健委: 340300)
+        and not (kind = 'government' and county_adcode in (select adcode from regions))
     union all
     select 'county_metrics', county_adcode || '/' || year || '/' || metric, 'county_adcode',
         cast(county_adcode as varchar), 'unknown county'
@@ -146,6 +149,19 @@ checks as (
     select 'memberships', alliance_id || '/' || site_id, 'left_on', cast(left_on as varchar),
         'left before joining'
     from memberships where left_on < joined_on
+    union all
+    select tbl, row_key, col, value, 'unknown precision'
+    from (
+        select 'alliances' as tbl, alliance_id as row_key, 'founded_precision' as col,
+            founded_precision as value
+        from alliances
+        union all select 'milestones', alliance_id || '/' || date, 'date_precision', date_precision
+        from milestones
+        union all select 'memberships', alliance_id || '/' || site_id, 'joined_precision',
+            joined_precision
+        from memberships
+    )
+    where value is not null and value not in ('day', 'month', 'year', 'by')
     union all
     select tbl, row_key, 'source', source, 'unknown article'
     from (

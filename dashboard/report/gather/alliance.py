@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import charts, fmt, i18n
+from dashboard import charts, colours, fmt, i18n
 from dashboard.report.content import Briefing, Figure, Section, Table, Text
 from dashboard.report.gather.common import (
     NotFound,
@@ -24,7 +24,18 @@ from dashboard.report.gather.common import (
 )
 
 MEMBER_ROWS = 80  # members listed in an alliance briefing; the text gives the full count
-ROLES = ["lead", "chair", "standing", "council", "member"]
+ROLES = ["lead", "party", "chair", "standing", "council", "member"]
+
+
+def _leads(a: pd.Series, t, lang: str) -> tuple[str, str]:
+    """The lead as the page names it: the parties to an agreement (a government first), every
+    co-lead (the five ZJU hospitals of Quzhou), or the one lead."""
+    sep = "、" if lang == "zh" else "; "
+    if fmt.given(a["party_names"]):
+        return t("briefing.parties", n=int(a["parties"])), a["party_names"].replace("、", sep)
+    if int(a["leads"]) > 1:
+        return t("briefing.leads", n=int(a["leads"])), a["lead_names"].replace("、", sep)
+    return t("alliances.col_lead"), fmt.text(a["lead_name"])
 
 
 def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
@@ -51,18 +62,31 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
     facts = [
         (t("alliances.col_id"), a["alliance_id"]),
         (t("common.form"), i18n.code_label("form", a["form"], lang)),
+        *(
+            [(t("briefing.form_basis"), f"“{a['form_basis']}”")]
+            if fmt.given(a["form_basis"])
+            else []
+        ),
         (t("alliances.scope"), i18n.code_label("scope", a["scope"], lang)),
         (t("alliances.specialty"), fmt.text(a["specialty"])),
         (t("alliances.model"), fmt.text(a["model"])),
-        (t("alliances.col_founded"), str(pd.Timestamp(a["founded_on"]).date())),
-        (t("alliances.col_lead"), fmt.text(a["lead_name"])),
+        (t("alliances.col_founded"), fmt.dated(a["founded_on"], a["founded_precision"], lang)),
+        _leads(a, t, lang),
         (t("alliances.members_now"), _int(a["members"])),
         (t("briefing.members_ever"), _int(a["members_ever"])),
     ]
     if fmt.given(a["parent_alliance_id"]):
         facts.append((t("alliances.parent"), f"{a['parent_name']}（{a['parent_alliance_id']}）"))
-    if len(children):
-        facts.append((t("alliances.children"), "；".join(children["name"])))
+    if len(children):  # each with its kind: 浙医一院衢州医联体 · 院院合作（对口帮扶）
+        facts.append(
+            (
+                t("alliances.children"),
+                "；".join(
+                    f"{name} · {i18n.code_label('form', form, lang)}"
+                    for name, form in zip(children["name"], children["form"], strict=True)
+                ),
+            )
+        )
     if a.get("origin") == "office":
         data_label = t("briefing.origin_office", batch=fmt.text(a.get("batch_id")))
     else:
@@ -100,7 +124,8 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
         located = current.assign(hover=current["name"] + " · " + role_label).dropna(
             subset=["lon", "lat"]
         )
-        others = located[~located["is_lead"].astype(bool)]
+        government = located["is_government"].astype(bool)
+        others = located[~located["is_lead"].astype(bool) & ~government]
         links = others.rename(
             columns={
                 "lead_lon": "from_lon",
@@ -113,12 +138,22 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
         charts.add_points(fig, others, text="hover", name=t("alliances.map_members"))
         charts.add_points(
             fig,
-            located[located["is_lead"].astype(bool)].assign(size=13),
+            located[located["is_lead"].astype(bool) & ~government].assign(size=13),
             text="hover",
             size="size",
             color="#c0392b",
             name=t("alliances.map_lead"),
         )
+        if government.any():  # a 卫健委 that is a party: its own colour and a square
+            charts.add_points(
+                fig,
+                located[government].assign(size=13),
+                text="hover",
+                size="size",
+                color=colours.GOVERNMENT,
+                name=t("alliances.map_government"),
+                symbol="square",
+            )
         fig.update_layout(legend={"orientation": "h", "y": 0})
         if shaded["value"].nunique() <= 1:
             fig.update_traces(showscale=False, selector={"type": "choropleth"})
@@ -174,14 +209,15 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
             member_blocks.append(
                 Text(t("briefing.members_limited", shown=MEMBER_ROWS, total=len(members)))
             )
+        government = listed["kind"] == "government"  # no hospital grade
         listed = listed.assign(
             role_label=_labels("role", listed["role"], lang),
             kind=_labels("kind", listed["kind"], lang),
-            tier=_labels("tier", listed["tier"], lang),
+            tier=_labels("tier", listed["tier"], lang).where(~government, fmt.DASH),
             province=fmt.in_language(listed, "province_name", lang),
             county_name=listed["county_name"].fillna(fmt.DASH),
-            joined_on=fmt.dates(listed["joined_on"]),
-            left_on=fmt.dates(listed["left_on"]),
+            joined_on=fmt.dates_with(listed["joined_on"], listed["joined_precision"], lang),
+            left_on=fmt.dates(listed["left_on"], lang),
         )
         member_blocks.append(
             Table(
@@ -209,6 +245,18 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
     growth_blocks: list = []
     if growth.empty:
         growth_blocks.append(Text(t("common.no_data")))
+    elif ((growth["joined"] > 0) | (growth["departed"] > 0)).sum() == 1:
+        # everyone joined on one date (the founding): no line to draw
+        only = growth[(growth["joined"] > 0) | (growth["departed"] > 0)].iloc[-1]
+        growth_blocks.append(
+            Text(
+                t(
+                    "alliances.growth_one_date",
+                    n=int(only["members"]),
+                    date=fmt.dated(only["date"], only["date_precision"], lang),
+                )
+            )
+        )
     else:
         fig = charts.lines(
             growth,
@@ -357,6 +405,8 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
                 simulated=_simulated(funding),
             )
         )
+        for quote in funding["quote"].dropna().unique():
+            funding_blocks.append(Text(t("alliances.quote_line", quote=quote)))
     sections.append(Section(t("briefing.s_funding"), funding_blocks))
 
     # ---- milestones and stated figures
@@ -369,7 +419,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
                 t("alliances.milestones_title"),
                 _columns(
                     milestones.assign(
-                        date=fmt.dates(milestones["date"]),
+                        date=fmt.dates_with(milestones["date"], milestones["date_precision"], lang),
                         detail=milestones["detail"].fillna(""),
                     ),
                     {
@@ -390,7 +440,8 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
                 for v, q in zip(stated["value"], stated["qualifier"], strict=True)
             ],
             unit=stated["unit"].fillna(""),
-            as_of=fmt.dates(stated["as_of"]),
+            as_of=fmt.dates(stated["as_of"], lang),
+            quote=stated["quote"].fillna(""),
         )
         milestone_blocks.append(
             Table(
@@ -402,6 +453,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
                         "stated": "common.value",
                         "unit": "alliances.col_unit",
                         "as_of": "alliances.col_as_of",
+                        "quote": "alliances.col_quote",
                     },
                     lang,
                 ),

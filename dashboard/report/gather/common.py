@@ -104,7 +104,7 @@ def _labels(group: str, codes: pd.Series, lang: str) -> pd.Series:
 
 def _generated(lang: str, today: dt.date | None = None) -> str:
     today = today or dt.date.today()
-    return today.strftime("%Y年%m月%d日" if lang == "zh" else "%d %B %Y").replace("年0", "年")
+    return fmt.dated(today, "day", lang)
 
 
 def _article_line(row: pd.Series, lang: str) -> str:
@@ -113,7 +113,7 @@ def _article_line(row: pd.Series, lang: str) -> str:
         lang,
         title=row["article_title"],
         publisher=row["article_publisher"],
-        date=str(pd.Timestamp(row["article_date"]).date()),
+        date=fmt.dated(row["article_date"], "day", lang),
     )
 
 
@@ -136,6 +136,11 @@ def _origins(frame: pd.DataFrame, lang: str) -> str:
                     files=", ".join(files) or fmt.DASH,
                     n=f"{n:,}",
                 )
+            )
+        elif origin == "article" and "articles" in rows and fmt.given(rows["articles"].iloc[0]):
+            # one article is one source, however many rows were entered from it
+            parts.append(
+                i18n.text("briefing.src_article", lang, n=f"{int(rows['articles'].iloc[0]):,}")
             )
         elif origin in ("demo", "article"):
             parts.append(i18n.text(f"briefing.src_{origin}", lang, n=f"{n:,}"))

@@ -162,7 +162,7 @@ def county(con, adcode: int, lang: str = "zh", year: int | None = None) -> Brief
                                     for m in evidence["met"]
                                 ],
                                 t("county.evidence"): evidence["evidence"].map(fmt.text),
-                                t("county.judged_on"): fmt.dates(evidence["judged_on"]),
+                                t("county.judged_on"): fmt.dates(evidence["judged_on"], lang),
                                 t("county.judged_by"): evidence["judged_by"].map(fmt.text),
                             }
                         ),

@@ -384,7 +384,7 @@ def province(
         listed = alliances.assign(
             form_label=_labels("form", alliances["form"], lang),
             scope_label=_labels("scope", alliances["scope"], lang),
-            founded=fmt.dates(alliances["founded_on"]),
+            founded=fmt.dates_with(alliances["founded_on"], alliances["founded_precision"], lang),
             lead_where=fmt.in_language(alliances, "lead_province", lang),
             members=alliances["members"].map(_int),
             members_here=alliances["members_here"].map(_int),
