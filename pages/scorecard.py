@@ -48,77 +48,28 @@ if cells.empty or cells["value"].isna().all():
 ui.simulated_note(cells)
 
 wanted = catalogue if area == ALL else catalogue[catalogue["area"] == area]
-cells = cells[cells["indicator_id"].isin(wanted.index)].reset_index(drop=True)
-info = catalogue.loc[cells["indicator_id"]].reset_index(drop=True)
-cells = cells.join(info[["kind", "unit", "direction", "target", "area"]])
-cells["standing"] = [
-    scorecard.status(r.value, r.target, r.direction, r.kind, r.position) for r in cells.itertuples()
-]
-summary = scorecard.area_summary(cells, catalogue)
-
-# One row per county (the province's own first), one column per indicator.
-short = {
-    i: (catalogue.at[i, "short_en"] if lang == "en" else catalogue.at[i, "short_zh"])
-    for i in wanted.index
-}
-units = {i: catalogue.at[i, "unit"] for i in wanted.index}
-heads = {
-    i: f"{short[i]}（{ui.label('metrics.units', units[i])}）"
-    if units[i] not in ("met", "ratio", "count") and lang == "zh"
-    else f"{short[i]} ({ui.label('metrics.units', units[i])})"
-    if units[i] not in ("met", "ratio", "count")
-    else short[i]
-    for i in wanted.index
-}
-units_rows = cells.drop_duplicates("adcode").set_index("adcode")
-order = [
-    int(a) for a in units_rows.sort_values(["is_province", "adcode"], ascending=[False, True]).index
-]
+cells = cells[cells["indicator_id"].isin(wanted.index)]
 place = ui.t("scorecard.unit")
-table = pd.DataFrame(
-    {
-        place: [
-            ui.t("scorecard.province_row")
-            if units_rows.at[a, "is_province"]
-            else units_rows.at[a, "name_en"]
-            if lang == "en" and pd.notna(units_rows.at[a, "name_en"])
-            else units_rows.at[a, "name"]
-            for a in order
-        ],
-        ui.t("common.city"): [fmt.text(units_rows.at[a, "city_name"]) for a in order],
-    }
-)
-styles = pd.DataFrame("", index=table.index, columns=table.columns)
-monitored = [a for a in scorecard.MONITOR_AREAS if area in (ALL, a)]
-by_area = summary.set_index(["adcode", "area"])
-for code in monitored:
-    title = area_names[code]
-    table[title] = [
-        scorecard.fraction(int(by_area.at[(a, code), "good"]), int(by_area.at[(a, code), "judged"]))
-        if (a, code) in by_area.index
-        else fmt.DASH
-        for a in order
-    ]
-    styles[title] = ""
-pivot = cells.set_index(["adcode", "indicator_id"])
-for indicator in wanted.index:
-    kind = catalogue.at[indicator, "kind"]
-    values, css = [], []
-    for a in order:
-        row = pivot.loc[(a, indicator)] if (a, indicator) in pivot.index else None
-        value = None if row is None else row["value"]
-        if kind == "qualitative" and row is not None and row["is_province"]:
-            values.append(scorecard.fraction(int(row["numerator"]), int(row["denominator"])))
-        elif kind == "qualitative":
-            values.append(scorecard.shown(value, "met", kind, lang))
-        else:
-            values.append(None if value is None or pd.isna(value) else float(value))
-        # the province's own row: coloured against a target, never by a share of its counties
-        mine = row is not None and not (row["is_province"] and kind == "qualitative")
-        css.append(scorecard.cell_style(row["standing"]) if mine else "")
-    table[heads[indicator]] = values
-    styles[heads[indicator]] = css
+shown_areas = {a: area_names[a] for a in scorecard.MONITOR_AREAS if area in (ALL, a)}
+labels = {
+    "unit": place,
+    "city": ui.t("common.city"),
+    "province_row": ui.t("scorecard.province_row"),
+}
 
+
+def build():
+    prepared = scorecard.prepared(cells, catalogue)
+    table, styles, order = scorecard.province_table(
+        prepared, catalogue, list(wanted.index), shown_areas, labels, lang
+    )
+    return prepared, table, styles, order
+
+
+# made once per view and shared: a province's 180 counties × 20 indicators
+prepared, table, styles, order = ui.shared("scorecard", (province, year, districts, area), build)
+units = {i: catalogue.at[i, "unit"] for i in wanted.index}
+heads = {i: scorecard.heading(catalogue.loc[i], lang) for i in wanted.index}
 formats = {place: st.column_config.TextColumn(pinned=True)} | {
     heads[i]: st.column_config.NumberColumn(
         format=f"%.{fmt.UNIT_DECIMALS.get(units[i], 0)}f", help=ui.metric_name(catalogue, i)
@@ -145,7 +96,7 @@ if rows and ui.fresh_click("scorecard_row", order[rows[0]]) and order[rows[0]] !
     )
 
 # The counties that have not reported, per indicator.
-missing = cells[cells["value"].isna() & ~cells["is_province"].astype(bool)]
+missing = prepared[prepared["value"].isna() & ~prepared["is_province"].astype(bool)]
 if len(missing):
     st.subheader(ui.t("scorecard.missing_title", year=year))
     listing = missing.groupby("indicator_id")["name"].agg(lambda n: "、".join(n)).reset_index()
@@ -164,9 +115,8 @@ if len(missing):
 
 # The circular: every indicator's value and rank, as a commission sends it out.
 st.subheader(ui.t("scorecard.circular_title"))
-circular = scorecard.circular(cells, catalogue, lang, order)
 ui.downloads(
-    lambda: circular,
+    lambda: scorecard.circular(prepared, catalogue, lang, order),  # made when clicked
     "scorecard_circular",
     ui.t("scorecard.circular_file", province=name, year=year),
     sheet=ui.t("scorecard.circular_title"),

@@ -185,3 +185,36 @@ def test_the_scorecard_leaves_urban_districts_out_unless_asked(two_counties):
     # 柯城区 is a 市辖区: 常山县 alone is ranked, the province's own row still counts both
     assert KECHENG not in visit.index and visit.loc[CHANGSHAN, "rank"] == 1
     assert visit.loc[ZHEJIANG, "value"] == 85.5
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "kind", "position"),
+    [
+        (None, 90, "higher", "ratio", None),
+        (85.0, 90, "higher", "ratio", 0.9),
+        (95.0, 90, "higher", "ratio", 0.1),
+        (90.0, 90, "higher", "ratio", None),
+        (12.0, 10, "lower", "ratio", None),
+        (8.0, 10, "lower", "ratio", None),
+        (100.0, None, "higher", "qualitative", None),
+        (0.0, None, "higher", "qualitative", None),
+        (2.3, None, "higher", "per_10k", 0.95),
+        (2.3, None, "higher", "per_10k", 0.0),
+        (0.6, None, "monitor", "per_capita_ratio", 0.5),
+    ],
+)
+def test_a_cell_stands_as_status_says(value, target, direction, kind, position):
+    import pandas as pd
+
+    from dashboard import scorecard
+
+    catalogue = pd.DataFrame(
+        {"kind": [kind], "unit": ["%"], "direction": [direction], "target": [target]}
+        | {"area": ["division"]},
+        index=["x"],
+    )
+    cells = pd.DataFrame({"indicator_id": ["x"], "value": [value], "position": [position]})
+    prepared = scorecard.prepared(cells, catalogue)
+    assert prepared["standing"].iloc[0] == scorecard.status(
+        value, target, direction, kind, position
+    )
