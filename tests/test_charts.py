@@ -33,7 +33,7 @@ def test_rate_hover_has_its_unit_and_the_gap_in_words():
         counties(), SHAPES, "县域内就诊率", target=90, percent=True, unit_label="%"
     )
     data = fig.data[-1]
-    assert "%{z:.1f} %" in data.hovertemplate
+    assert "%{z:.1f}%" in data.hovertemplate  # 93.5%, no space
     assert [row[0] for row in data.customdata] == ["低于目标 2.0 个百分点", "高于目标 0.4 个百分点"]
 
 
@@ -61,7 +61,7 @@ def test_count_hover_and_axis_are_whole_numbers():
 def test_rate_bars_hover_with_percent_and_target_line_above_bars():
     frame = pd.DataFrame({"name": ["甲", "乙"], "value": [95.0, 80.0]})
     fig = charts.bars(frame, x="value", y="name", orientation="h", target=90, unit="%")
-    assert "%{x:.1f} %" in fig.data[0].hovertemplate
+    assert "%{x:.1f}%" in fig.data[0].hovertemplate
     line = fig.layout.shapes[0]
     assert line.layer == "above" and line.line.color != colours.STATUS["light"][colours.BELOW]
 

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from dashboard import colours as meaning
 from dashboard import geo, i18n
 from dashboard.charts.common import (
+    colon,
     figure,
     gap_phrase,
     number_format,
@@ -66,7 +67,7 @@ def choropleth(
     z = frame["value"]
     unit = "%" if percent else ""
     line = {"width": 0.4, "color": colours["edge"]}
-    hover = "%{text}<br>" + value_label + ": %{z:" + number_format(unit) + "}"
+    hover = "%{text}<br>" + value_label + colon(value_label) + "%{z:" + number_format(unit) + "}"
     hover += with_unit(unit_label or unit)
     customdata = None
     if target is not None and "gap" in frame:
@@ -201,7 +202,10 @@ def alliance_map(
                     "dtick": 1 if float(shaded["value"].max()) <= 8 else None,
                 },
                 text=safe_text(shaded["label"]),
-                hovertemplate="%{text}<br>" + labels["value"] + ": %{z:,d}<extra></extra>",
+                hovertemplate="%{text}<br>"
+                + labels["value"]
+                + colon(labels["value"])
+                + "%{z:,d}<extra></extra>",
                 marker={"line": {"width": 0.6, "color": colours["edge"]}},
             ),
         )
