@@ -61,7 +61,9 @@ def test_simulated_institution_is_labelled_with_its_alliances_activity(tiny_env)
 def test_english_switch_translates_the_institution(tiny_env):
     at = run(page=PAGE, site="R-S003", lang="en")
     assert not at.exception
-    assert at.title[0].value == msg("institutions.title", "en") == "Institutions on record and members"
+    assert (
+        at.title[0].value == msg("institutions.title", "en") == "Institutions on record and members"
+    )
     facts = metrics(at)
     assert facts["Kind"] == "General hospital"
     assert facts["Ownership"] == "Private"
