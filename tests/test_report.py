@@ -283,7 +283,7 @@ def test_command_line_writes_the_files(tiny_db, tmp_path, chromium, capsys):
         ]
     )
     assert code == 0
-    assert [p.name for p in out.iterdir()] == ["briefing_R-A01_zh.docx"]
+    assert [p.name for p in out.iterdir()] == ["测试跨省妇产科联盟_简报_R-A01.docx"]
     assert "已生成 1 个文件" in capsys.readouterr().out
     code = main(["report", "--alliance", "R-X99", "--out", str(out), "--db", str(tiny_db)])
     assert code == 2
@@ -364,3 +364,25 @@ def test_page_button_makes_both_downloads(tiny_env, chromium, page, params, kind
     at = button.click().run(timeout=120)
     assert not at.exception and not at.error
     assert downloads(at) == [msg("briefing.download_docx"), msg("briefing.download_pdf")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "lang", "selection", "name"),
+    [
+        ("province", 330000, "zh", {}, "浙江省_医联体简报_2025年"),
+        ("province", 330000, "en", {}, "Zhejiang_alliance_briefing_2025"),
+        (
+            "province",
+            620000,
+            "zh",
+            {"metric": "primary_visit_share"},
+            "甘肃省_医联体简报_县域内基层医疗卫生机构诊疗人次数占比_2025年",
+        ),
+        ("alliance", "R-A01", "zh", {}, "测试跨省妇产科联盟_简报_R-A01"),
+        ("alliance", "R-A01", "en", {}, "alliance_briefing_R-A01"),
+    ],
+)
+def test_briefing_files_are_named_in_the_readers_language(con, kind, key, lang, selection, name):
+    briefing = prepare(con, kind, key, lang, **selection)
+    assert briefing.filename == name
+    assert briefing.file_name("pdf") == f"{name}.pdf"

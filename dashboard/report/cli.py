@@ -90,7 +90,7 @@ def run(args: argparse.Namespace, progress: Callable[[int, int, str], None]) -> 
                     ),
                 )
                 for ext, data in made.files.items():
-                    path = args.out / f"{made.briefing.filename}.{ext}"
+                    path = args.out / made.briefing.file_name(ext)
                     tmp = path.with_name(f".{path.name}.tmp")
                     tmp.write_bytes(data)
                     tmp.replace(path)  # a half-written file never carries the final name

@@ -55,17 +55,17 @@ def button(kind: str, key, **selection) -> None:
             bar.empty()
             st.error(ui.t("briefing.failed"))
             return
-        st.session_state[STATE] = (wanted, made.briefing.filename, made.files)
+        st.session_state[STATE] = (wanted, made.briefing, made.files)
     last = st.session_state.get(STATE)
     if last is None or last[0] != wanted:  # made for another selection: not offered here
         return
-    _, filename, files = last
+    _, briefing, files = last
     columns = st.columns(len(files) + 2)
     for column, (ext, data) in zip(columns, files.items(), strict=False):
         column.download_button(
             ui.t(f"briefing.download_{ext}"),
             data,
-            file_name=f"{filename}.{ext}",
+            file_name=briefing.file_name(ext),  # 浙江省_医联体简报_2025年.pdf
             mime=MIME[ext],
             key=f"briefing_{kind}_{ext}",
             on_click="ignore",
