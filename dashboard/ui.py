@@ -340,6 +340,14 @@ def choose_year(widget: Callable, years: Sequence[int]):
     return choose(widget, t("common.year"), years, key="year", default=years[0])
 
 
+def stop_without_places(places: pd.DataFrame) -> None:
+    """A page about one place, when the official's regions hold none in the data: the message,
+    and the page stops (rather than picking the first of no places)."""
+    if places.empty:
+        st.info(t("access.no_region_data"))
+        st.stop()
+
+
 def no_data_hint() -> None:
     """ "No data yet", and how an office imports its own."""
     st.info(f"**{t('common.no_data_title')}** · {t('common.no_data_hint')}")
