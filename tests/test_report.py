@@ -386,3 +386,41 @@ def test_briefing_files_are_named_in_the_readers_language(con, kind, key, lang, 
     briefing = prepare(con, kind, key, lang, **selection)
     assert briefing.filename == name
     assert briefing.file_name("pdf") == f"{name}.pdf"
+
+
+def test_a_briefing_with_truetype_fonts_has_no_warning(province):
+    assert pdf.type3_fonts(province.files["pdf"]) == []
+    assert province.warnings == []
+
+
+def test_fonts_falling_back_to_type_3_are_said_on_the_cli_and_the_page(
+    tiny_db, tmp_path, chromium, capsys, monkeypatch
+):
+    # As on a server without fonts-arphic-uming / fonts-wqy-zenhei: only the CFF Noto CJK fonts,
+    # which Chromium can only draw as Type 3 glyph procedures.
+    noto = "'Noto Sans CJK SC', sans-serif"
+    monkeypatch.setattr(pdf, "CSS", pdf.CSS.replace(pdf.SERIF, noto).replace(pdf.SANS, noto))
+    monkeypatch.setattr(pdf, "SANS", noto)
+    connection = db.connect(tiny_db)
+    try:
+        made = make(connection, "alliance", "R-A01", "zh", ["pdf"], chromium=chromium)
+    finally:
+        connection.close()
+    assert pdf.type3_fonts(made.files["pdf"])  # what pdffonts reports
+    assert made.warnings == ["briefing.type3_fonts"]
+    code = main(
+        ["report", "--alliance", "R-A01", "--format", "pdf", "--out", str(tmp_path / "o")]
+        + ["--db", str(tiny_db)]
+    )
+    assert code == 0
+    assert msg("briefing.type3_fonts") in capsys.readouterr().err
+
+
+def test_the_page_says_when_the_pdf_fonts_fell_back(tiny_env, chromium, monkeypatch):
+    noto = "'Noto Sans CJK SC', sans-serif"
+    monkeypatch.setattr(pdf, "CSS", pdf.CSS.replace(pdf.SERIF, noto).replace(pdf.SANS, noto))
+    at = run_app(page="pages/alliances.py", alliance="R-A01")
+    at = at.button(key="briefing_alliance").click().run(timeout=120)
+    assert not at.exception and not at.error
+    assert msg("briefing.type3_fonts") in [w.value for w in at.warning]
+    assert downloads(at) == [msg("briefing.download_docx"), msg("briefing.download_pdf")]

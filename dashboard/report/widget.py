@@ -55,11 +55,11 @@ def button(kind: str, key, **selection) -> None:
             bar.empty()
             st.error(ui.t("briefing.failed"))
             return
-        st.session_state[STATE] = (wanted, made.briefing, made.files)
+        st.session_state[STATE] = (wanted, made.briefing, made.files, made.warnings)
     last = st.session_state.get(STATE)
     if last is None or last[0] != wanted:  # made for another selection: not offered here
         return
-    _, briefing, files = last
+    _, briefing, files, warnings = last
     columns = st.columns(len(files) + 2)
     for column, (ext, data) in zip(columns, files.items(), strict=False):
         column.download_button(
@@ -70,3 +70,5 @@ def button(kind: str, key, **selection) -> None:
             key=f"briefing_{kind}_{ext}",
             on_click="ignore",
         )
+    for warning in warnings:  # e.g. the PDF's fonts fell back to Type 3 glyphs
+        st.warning(ui.t(warning))
