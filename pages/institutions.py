@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, fmt, ui
+from dashboard import charts, colours, data, fmt, ui
 
 ui.through_router()
 
@@ -185,7 +185,9 @@ def show_site(site: pd.Series) -> None:
                 hovertemplate="%{text}<extra></extra>",
                 selector={"type": "choropleth"},
             )
-            return charts.add_points(fig, point, text="name", size=12, color="#c0392b")
+            return charts.add_points(
+                fig, point, text="name", size=12, color=colours.MARKS["light"]["lead"]
+            )
 
         ui.chart(
             site_map,

@@ -13,7 +13,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, db, fmt, kiosk, scorecard, ui
+from dashboard import charts, colours, data, db, fmt, kiosk, scorecard, ui
 
 ui.through_router()
 log = logging.getLogger("dashboard.kiosk")
@@ -75,7 +75,8 @@ COLORBAR = {
 }
 COLUMNS = [1.1, 2.9, 1.4]  # headline figures, the map, ranking and trend
 RANKED = 8  # provinces or counties in the ranking
-WARM, COOL = charts.BELOW_COLOUR, charts.MEETING_COLOUR
+STATUS = colours.STATUS["dark"]  # below the target red, meeting it blue, as on the maps
+LINKS = colours.MARKS["dark"]["link"]
 
 # Settings that need no database (interval, language, scale); province and metric are checked
 # against the data at every tick, so the screen starts, and heals, whatever the file's state.
@@ -130,7 +131,9 @@ def ranking(frame: pd.DataFrame, label: str, target: float | None, unit: str, sc
     fig = charts.bars(
         shown.assign(
             shown=shown["value"].map(lambda v: f"{v:.1f}" if unit == "%" else f"{v:,.0f}"),
-            group=shown["on_target"].map({True: "on", False: "below"}),
+            group=shown["on_target"].map({True: "on", False: "below"})
+            if target is not None
+            else "none",  # no target: the one hue of "more"
         ),
         x="value",
         y=label,
@@ -138,7 +141,11 @@ def ranking(frame: pd.DataFrame, label: str, target: float | None, unit: str, sc
         orientation="h",
         target=target,
         text="shown",
-        colours={"below": WARM, "on": COOL},
+        colours={
+            "below": STATUS[colours.BELOW],
+            "on": STATUS[colours.ABOVE],
+            "none": STATUS[colours.NONE],
+        },
         labels={"value": "", label: ""},
     )
     low = float(frame["value"].min()) if len(frame) else 0
@@ -213,7 +220,7 @@ def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bo
             colorbar=COLORBAR,
             **charts.metric_scale(info, ui.lang()),
         )
-        charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color="#f5b041", max_width=5)
+        charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color=LINKS, max_width=5)
         show(fig, MAP_PX, s.scale)
     with right:
         if target is not None:
@@ -309,7 +316,7 @@ def slide_links(s: kiosk.Settings, year: int) -> bool:
         theme="dark",
         caption=False,
     )
-    charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color="#f5b041", max_width=6)
+    charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color=LINKS, max_width=6)
     left, right = st.columns([2.6, 1.4], gap="medium")
     with left:
         show(fig, MAP_PX, s.scale)

@@ -4,7 +4,7 @@ target with their trend, the alliances active there and its links to other provi
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, fmt, ui
+from dashboard import charts, colours, data, fmt, ui
 from dashboard.report import widget as briefing
 
 ui.through_router()
@@ -212,11 +212,7 @@ if ui.fresh_click("province_map", clicked[0] if clicked else None):
         "pages/county.py",
         query_params=ui.url_with(county=str(clicked[0]), year=str(year), lang=ui.lang()),
     )
-notes = [
-    ui.t("province.map_caption_target", target=f"{target:g}", unit=info.unit)
-    if target is not None
-    else ui.t("province.map_caption_no_target")
-]
+notes = [colours.caption(target, info.direction, info.unit, ui.lang())]
 if show_sites and len(sites):
     notes.append(
         ui.t(
@@ -268,7 +264,12 @@ with left:
                 unit=info.unit,
                 unit_label=ui.label("metrics.units", info.unit),
                 integer=info.unit != "%",
-                colours={None: charts.BELOW_COLOUR},  # short of the target: warm, as on the map
+                # short of the target (or the weakest, without one): as on the map
+                colours={
+                    None: colours.STATUS["light"][
+                        colours.BELOW if target is not None else colours.NONE
+                    ]
+                },
             ).update_yaxes(autorange="reversed"),  # the widest gap on top
             "province_below",
             table,
@@ -380,6 +381,15 @@ else:
     )
     ui.simulated_note(alliances)
 
+
+def lead_colours() -> dict[str, str]:
+    """本省牵头 / 外省牵头 in their fixed colours (dashboard/colours.py)."""
+    return {
+        ui.t("province.direction_out"): colours.LEAD_PLACE["own"],
+        ui.t("province.direction_in"): colours.LEAD_PLACE["other"],
+    }
+
+
 # Links to other provinces through cross-province alliances.
 st.subheader(ui.t("province.links_title", province=ui.plain(name), year=year))
 if links.empty:
@@ -399,6 +409,7 @@ else:
             height=max(260, 26 * links["partner"].nunique() + 80),
             labels={"alliances": ui.t("overview.alliance_count"), "partner": ""},
             integer=True,
+            colours=lead_colours(),  # 本省牵头 / 外省牵头 the same on every page
         ).update_yaxes(categoryorder="total ascending"),  # the strongest link on top
         "province_links",
         ui.columns(

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import charts, db, fmt, i18n
+from dashboard import charts, colours, db, fmt, i18n
 from dashboard.report.content import Briefing, Figure, Section, Table, Text
 from dashboard.report.gather.common import (
     NotFound,
@@ -189,7 +189,8 @@ def province(
         value_label=metric_name,
         hover_name="name",
         height=380,
-        **charts.metric_scale(info),
+        lang=lang,
+        **charts.metric_scale(info, lang),
     )
     shown_sites = sites
     for tier, (size, color) in TIER_MARKERS.items():
@@ -205,11 +206,7 @@ def province(
             )
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "bgcolor": "rgba(0,0,0,0)"})
     _inline(fig, geojson)
-    notes = [
-        t("province.map_caption_target", target=f"{target:g}", unit=unit)
-        if target is not None
-        else t("province.map_caption_no_target")
-    ]
+    notes = [colours.caption(target, info["direction"], info["unit"], lang)]
     if len(shown_sites):
         notes.append(
             t(
@@ -259,6 +256,10 @@ def province(
             orientation="h",
             height=max(260, 26 * len(shown) + 70),
             labels={bar_x: t("common.gap" if target is not None else "common.value"), "name": ""},
+            # short of the target (or the weakest, without one): as on the map
+            colours={
+                None: colours.STATUS["light"][colours.BELOW if target is not None else colours.NONE]
+            },
         )
         bars.update_yaxes(autorange="reversed")
         if target is not None:
@@ -450,6 +451,10 @@ def province(
             orientation="h",
             height=height,
             labels={"alliances": t("overview.alliance_count"), "partner": ""},
+            colours={  # 本省牵头 / 外省牵头 in their fixed colours, as on the page
+                t("province.direction_out"): colours.LEAD_PLACE["own"],
+                t("province.direction_in"): colours.LEAD_PLACE["other"],
+            },
         )
         fig.update_yaxes(categoryorder="total ascending")
         fig.update_layout(legend={"orientation": "h", "y": -0.12})
