@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data, db, export, fmt, gate, importer, ui
+from dashboard.access import files as served
 
 ui.through_router()
 
@@ -133,7 +134,7 @@ st.subheader(ui.t("data.template_title"))
 st.markdown(ui.t("data.template_text"))
 st.download_button(
     ui.t("data.template_download"),
-    lambda: importer.templates_zip(data.query("metric_catalogue")),
+    served.public(lambda: importer.templates_zip(data.query("metric_catalogue"))),
     file_name="import_templates.zip",
     mime="application/zip",
     key="templates_zip",
