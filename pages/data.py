@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, db, export, fmt, gate, importer, ui
+from dashboard import access, data, db, export, fmt, gate, importer, ui
 from dashboard.access import files as served
 
 ui.through_router()
@@ -132,6 +132,11 @@ else:
 
 st.subheader(ui.t("data.template_title"))
 st.markdown(ui.t("data.template_text"))
+if access.may_administer():  # commands for whoever runs the server; officials are told whom to ask
+    with st.expander(ui.t("data.admin_howto_title")):
+        st.markdown(ui.t("data.admin_howto"))
+else:
+    st.caption(ui.t("data.ask_admin"))
 st.download_button(
     ui.t("data.template_download"),
     served.public(lambda: importer.templates_zip(data.query("metric_catalogue"))),

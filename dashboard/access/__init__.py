@@ -228,6 +228,16 @@ def scope() -> tuple[int, ...]:
     return grant.regions if grant else ()
 
 
+def may_administer() -> bool:
+    """Whether this session is shown how the data are changed on the server (commands, files):
+    an admin; or anyone in open mode, which is a laptop or a test machine whose user started the
+    app from a command line."""
+    if not login_enabled():
+        return True
+    grant = current()
+    return bool(grant and grant.is_admin)
+
+
 def may_download() -> bool:
     """Whether this session may download tables (analyst, admin; anyone in open mode)."""
     grant = current()

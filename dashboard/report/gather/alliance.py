@@ -141,7 +141,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
             located[located["is_lead"].astype(bool) & ~government].assign(size=13),
             text="hover",
             size="size",
-            color="#c0392b",
+            color=colours.MARKS["light"]["lead"],
             name=t("alliances.map_lead"),
         )
         if government.any():  # a 卫健委 that is a party: its own colour and a square
