@@ -8,6 +8,7 @@ target and the trend on the right; the province screens follow it in turn."""
 import datetime as dt
 import html
 import logging
+import time
 
 import pandas as pd
 import streamlit as st
@@ -206,6 +207,7 @@ def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bo
     unit = info.unit
     metric_name = ui.metric_name(catalogue, s.metric)
     tiles_row = data.query("overview_tiles", year=year).iloc[0]
+    members = data.member_institutions(year)
     by_province = data.query("province_metric", metric=s.metric, year=year)
     by_province["label"] = by_province.apply(ui.province_name, axis=1)
     links = data.query("cross_province_links", year=year)
@@ -214,9 +216,9 @@ def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bo
         tiles(
             [
                 (ui.t("overview.tile_alliances"), f"{tiles_row.alliances:,}", ""),
-                (ui.t("overview.tile_sites"), f"{tiles_row.member_sites:,}", ""),
+                (ui.t("count.member_institutions"), f"{members.member_institutions:,}", ""),
                 (ui.t("overview.tile_cross"), f"{tiles_row.cross_province:,}", ""),
-                (ui.t("overview.tile_provinces"), f"{tiles_row.provinces_covered}", ""),
+                (ui.t("overview.tile_provinces"), f"{members.provinces}", ""),
                 (ui.t("overview.tile_on_target"), *on_target(tiles_row.pct_on_target)),
             ]
         )
@@ -256,7 +258,7 @@ def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bo
         else:
             panel(ui.t("kiosk.trend_mean", metric=metric_name))
             trend(national, "value", None, unit, s.scale)
-    return bool(by_province["simulated"].any() or tiles_row.simulated)
+    return bool(by_province["simulated"].any() or tiles_row.simulated or members.simulated)
 
 
 def screen_province(s: kiosk.Settings, catalogue: pd.DataFrame, year: int, province: int) -> bool:
@@ -420,9 +422,14 @@ def _simulated(frame: pd.DataFrame) -> bool:
     return bool(frame["simulated"].fillna(False).astype(bool).any()) if len(frame) else False
 
 
+def clock_zone(s: kiosk.Settings) -> str:
+    """What the clock's time is: 北京时间, or the configured zone's name."""
+    return ui.t("kiosk.beijing_time") if s.timezone == kiosk.BEIJING else s.timezone
+
+
 def waiting() -> None:
     """The calm placeholder: no data yet, or data being replaced; the next tick tries again."""
-    st.markdown(f"# {ui.t('kiosk.updating')}\n## {dt.datetime.now():%H:%M}")
+    st.markdown(f"# {ui.t('kiosk.updating')}\n## {clock_zone(start)} {start.now():%H:%M}")
 
 
 @st.fragment(run_every=start.interval_s)
@@ -435,7 +442,9 @@ def show_screen() -> None:
         s = kiosk.settings(
             st.query_params.to_dict(), set(provinces["adcode"].astype(int)), set(catalogue.index)
         )
-        slide, province = s.screen_at()
+        # The show starts on the first screen of the playlist (the national one), then turns.
+        started_s = st.session_state.setdefault("_kiosk_started_s", time.time())
+        slide, province = s.screen_at(started_s=started_s)
         meta = data.query("meta").set_index("key")["value"]
         years = data.query("metric_years")["year"]  # none in a build without the simulation
         year = int(years.max()) if len(years) else dt.date.today().year
@@ -457,7 +466,7 @@ def show_screen() -> None:
                 name = ui.province_name(row)
             st.html(
                 f'<div class="kiosk-head"><h1>{text(ui.t(key, year=year, name=name))}</h1>'
-                f'<div class="kiosk-clock"><b>{dt.datetime.now():%H:%M}</b>'
+                f'<div class="kiosk-clock">{text(clock_zone(s))} <b>{s.now():%H:%M}</b>'
                 f"{text(ui.t('common.as_of', date=meta['as_of']))}</div></div>"
             )
             if slide == "overview":

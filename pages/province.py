@@ -28,6 +28,7 @@ COUNTY_COLUMNS = {
 
 
 provinces = data.query("provinces").set_index("adcode")
+ui.stop_without_places(provinces)
 province = ui.current_province()
 if province not in provinces.index:
     province = DEFAULT_PROVINCE if DEFAULT_PROVINCE in provinces.index else int(provinces.index[0])
@@ -73,10 +74,28 @@ if city:  # the city as a whole (Σ its counties' terms); their change is in the
     here_city = cities.loc[cities["adcode"] == city, "value"]
     now = here_city.iloc[0] if len(here_city) else None
     before = None
+members = data.member_institutions(year, province=province, city=city)
+# With a city chosen, each tile is the city's or says it is the whole province's.
+area = city_name if city else name
+
+
+def whole_province(key: str) -> tuple[str, str | None]:
+    """A tile's label, and help saying it is the province's when a city is chosen."""
+    if not city:
+        return ui.t(key), None
+    return ui.t("count.province_tile", label=ui.t(key)), ui.t("count.province_tile_help")
+
+
 cols = st.columns(6)
-cols[0].metric(ui.t("province.tile_counties"), f"{len(measured):,}")
+cols[0].metric(
+    ui.t("province.tile_counties"),
+    f"{len(measured):,}",
+    help=ui.t("count.counties_help", area=area),
+)
 cols[1].metric(
-    ui.t("province.tile_mean", year=year),
+    ui.t("province.tile_mean_city", year=year, city=city_name)
+    if city
+    else ui.t("province.tile_mean", year=year),
     fmt.metric_value(now, info.unit),
     delta=None  # with its unit: +2.6 个百分点 (an ASCII minus: Streamlit's arrow reads it)
     if now is None or before is None
@@ -86,7 +105,9 @@ cols[1].metric(
     else "inverse"
     if info.direction == "lower"
     else "off",
-    help=ui.t("province.tile_mean_help", before=year - YEARS_BACK),
+    help=ui.t("province.tile_mean_city_help", city=city_name)
+    if city
+    else ui.t("province.tile_mean_help", before=year - YEARS_BACK),
 )
 on_target = int(measured["on_target"].fillna(False).astype(bool).sum())
 cols[2].metric(
@@ -96,13 +117,23 @@ cols[2].metric(
     if target is not None
     else ui.t("province.no_target"),
 )
+label, note = whole_province("province.tile_alliances")
 cols[3].metric(
-    ui.t("province.tile_alliances"), f"{int(alliances['total'].iloc[0]) if len(alliances) else 0:,}"
+    label,
+    f"{int(alliances['total'].iloc[0]) if len(alliances) else 0:,}",
+    help=note or ui.t("count.alliances_here_help", year=year, area=name),
 )
 cols[4].metric(
-    ui.t("province.tile_sites"), f"{int(sites['member_sites'].iloc[0]) if len(sites) else 0:,}"
+    ui.t("count.member_institutions"),
+    f"{members.member_institutions:,}",
+    help=ui.t("count.member_institutions_help_here", year=year, area=area),
 )
-cols[5].metric(ui.t("province.tile_partners"), f"{links['other_adcode'].nunique():,}")
+label, note = whole_province("province.tile_partners")
+cols[5].metric(
+    label,
+    f"{links['other_adcode'].nunique():,}",
+    help=note or ui.t("count.partners_help", year=year, area=name),
+)
 ui.simulated_note(bool(measured["simulated"].any() or alliances["simulated"].any()))
 if city:
     st.caption(ui.t("province.city_note", city=ui.plain(city_name), n=len(counties)))
@@ -184,7 +215,12 @@ if ui.fresh_click("province_map", clicked[0] if clicked else None):
 notes = [colours.caption(target, info.direction, info.unit, ui.lang())]
 if show_sites and len(sites):
     notes.append(
-        ui.t("province.sites_caption", shown=len(sites), total=int(sites["member_sites"].iloc[0]))
+        ui.t(
+            "province.sites_caption",
+            shown=len(sites),
+            total=int(members.member_institutions),
+            area=area,
+        )
     )
 notes.append(ui.t("province.click_hint"))
 st.caption(" ".join(notes))
