@@ -84,6 +84,7 @@ def bars(
     colours: dict | None = None,
     label_em: float = LABEL_EM,
     tick_suffix: str = "",
+    target_label: str = "",
 ) -> go.Figure:
     """Bar chart (stacked by color) with an optional target line. unit "%" writes values with
     one decimal and a %, unit_label names another unit in hovers; integer: counts, whole ticks.
@@ -124,7 +125,7 @@ def bars(
     if tick_suffix:
         layout[f"{value_axis}axis"]["ticksuffix"] = tick_suffix
     if target is not None:
-        layout["shapes"] = [target_line(value_axis, target)]
+        layout["shapes"] = [target_line(value_axis, target, label=target_label)]
     if integer and len(frame):
         totals = frame.groupby(category)[value].sum() if color else frame[value]
         layout[f"{value_axis}axis"] |= _integer_ticks(float(totals.max()))
@@ -144,6 +145,7 @@ def lines(
     integer: bool = False,
     hover_x: str | None = None,
     colours: dict | None = None,
+    target_label: str = "",
 ) -> go.Figure:
     """Line chart over time with an optional target line; the time axis ends at the data's end.
     hover_x: a column of text the hover shows for x (a date as exact as its source); unit "%"
@@ -173,7 +175,7 @@ def lines(
     if unit == "%" and not integer:
         layout["yaxis"]["ticksuffix"] = "%"
     if target is not None:
-        layout["shapes"] = [target_line("y", target)]
+        layout["shapes"] = [target_line("y", target, label=target_label)]
     if len(frame):
         first, last = frame[x].min(), frame[x].max()
         if pd.api.types.is_integer_dtype(frame[x]):  # years: one tick each, no 2019.5
