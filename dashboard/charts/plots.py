@@ -126,6 +126,9 @@ def bars(
         layout[f"{value_axis}axis"]["ticksuffix"] = tick_suffix
     if target is not None:
         layout["shapes"] = [target_line(value_axis, target, label=target_label)]
+        values = pd.to_numeric(frame[value], errors="coerce").dropna()
+        if len(values) and float(values.min()) >= 0:  # the target inside the plot
+            layout[f"{value_axis}axis"]["range"] = [0, max(float(values.max()), target) * 1.05]
     if integer and len(frame):
         totals = frame.groupby(category)[value].sum() if color else frame[value]
         layout[f"{value_axis}axis"] |= _integer_ticks(float(totals.max()))
@@ -176,6 +179,11 @@ def lines(
         layout["yaxis"]["ticksuffix"] = "%"
     if target is not None:
         layout["shapes"] = [target_line("y", target, label=target_label)]
+        values = pd.to_numeric(frame[y], errors="coerce").dropna()
+        if len(values):  # the target inside the plot, not drawn above it
+            low, high = min(float(values.min()), target), max(float(values.max()), target)
+            pad = max((high - low) * 0.08, 0.5)
+            layout["yaxis"]["range"] = [low - pad, high + pad]
     if len(frame):
         first, last = frame[x].min(), frame[x].max()
         if pd.api.types.is_integer_dtype(frame[x]):  # years: one tick each, no 2019.5
