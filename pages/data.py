@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import access, data, db, export, fmt, gate, importer, ui
+from dashboard.access import files as served
 
 ui.through_router()
 
@@ -138,7 +139,7 @@ else:
     st.caption(ui.t("data.ask_admin"))
 st.download_button(
     ui.t("data.template_download"),
-    lambda: importer.templates_zip(data.query("metric_catalogue")),
+    served.public(lambda: importer.templates_zip(data.query("metric_catalogue"))),
     file_name=export.file_name(ui.t("data.template_file"), "zip"),
     mime="application/zip",
     key="templates_zip",

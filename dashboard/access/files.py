@@ -14,6 +14,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 log = logging.getLogger("dashboard")
@@ -26,7 +27,7 @@ class Owner:
     """Who drew a download button: open mode, a person (the key the access list matches, their
     email and sub, a hash of their login cookie) or a grant set by the caller."""
 
-    kind: str  # "open", "user", "acting"
+    kind: str  # "open", "user", "acting", "public" (a file with no data in it)
     key: str | None = None
     email: str = "-"
     sub: str = ""
@@ -64,6 +65,18 @@ class Owner:
         return access.grant_for(self.key)
 
 
+def public(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A download maker of a file with no data in it (empty import templates): served to anyone
+    who may see the page, for EXPIRE_S like the others."""
+
+    def made_public() -> bytes:
+        content = make()
+        made(content, Owner("public"))
+        return content
+
+    return made_public
+
+
 def _digest(value: str | bytes | None) -> str:
     if not value:
         return ""
@@ -96,6 +109,8 @@ def refusal(content: bytes, cookies: dict[str, str]) -> str | None:
     owner, at = entry
     if time.monotonic() - at > EXPIRE_S:
         return "expired"
+    if owner.kind == "public":
+        return None
     if owner.kind == "open":
         return None if not access.login_enabled() else "login turned on"
     if owner.kind != "user":
