@@ -334,3 +334,116 @@ def test_a_lead_outside_the_regions_is_drawn_at_its_provinces_centroid(world):
     # the lead 黄浦妇产科医院 sits at its county's centre (121.2, 31.2); 上海市's is (121.0, 31.0)
     assert (121.0, 31.0) in points
     assert (121.2, 31.2) not in points
+
+
+def _status(url: str) -> int:
+    """The HTTP status of a plain request with no cookie, as a link pasted elsewhere gets."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _without(email: str) -> str:
+    return "".join(
+        line + "\n" for line in ACCESS_LIST.splitlines() if email.lower() not in line.lower()
+    )
+
+
+def _wait_for_refusal(world, email: str, seen: int, timeout_s: float = 30) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        denied = [
+            d
+            for d in audit_lines(world, email=email, action="denied")
+            if isinstance(d["what"], dict) and d["what"].get("reason") == "withdrawn"
+        ]
+        if len(denied) > seen:
+            return
+        time.sleep(0.02)
+    raise AssertionError("no refusal in the audit log")
+
+
+def test_a_withdrawn_grant_refuses_the_buttons_on_screen_and_their_files(world, capsys):
+    import time
+
+    def refusals() -> int:
+        return len(
+            [
+                d
+                for d in audit_lines(world, email=QZ, action="denied")
+                if isinstance(d["what"], dict) and d["what"].get("reason") == "withdrawn"
+            ]
+        )
+
+    try:
+        with chromium() as page:
+            login(page, world, QZ)
+            page.goto(world["url"] + "/data")
+            page.get_by_text(msg("data.download_title")).wait_for(timeout=60_000)
+            settle(page)
+            button = page.get_by_role("button", name=msg("common.download_csv")).last
+            with page.expect_download(timeout=30_000) as download:
+                button.click()
+            url = download.value.url
+            assert "/media/" in url
+            assert _status(url) == 403  # the file's URL without the login's cookie
+            assert page.request.get(url).status == 200  # this login, still granted
+            downloads = []
+            page.on("download", lambda d: downloads.append(d))
+            # removed from the list while the page is open: the next click is refused
+            before = refusals()
+            put_list(world, _without(QZ))
+            removed = time.monotonic()
+            button.click()
+            _wait_for_refusal(world, QZ, before)
+            elapsed_ms = (time.monotonic() - removed) * 1000
+            assert page.request.get(url).status == 403  # and the file already made
+            # put back as a viewer: the button still on screen refuses too
+            put_list(world, _without(QZ) + f"{QZ},330800,viewer\n")
+            before = refusals()
+            button.click()
+            _wait_for_refusal(world, QZ, before)
+            page.wait_for_timeout(1000)
+            assert not downloads
+            page.screenshot(path=str(world["audit"].parent / "withdrawn.png"))
+    finally:
+        put_list(world, ACCESS_LIST)
+    with capsys.disabled():
+        print(f"\nrevocation: first refused download {elapsed_ms:.0f} ms after the row was removed")
+    assert elapsed_ms < 5_000  # one round trip, not the next page load
+
+
+def test_a_briefing_is_served_only_to_the_login_that_made_it(world):
+    with chromium() as page:
+        login(page, world, QZ)
+        page.goto(world["url"] + "/province?province=330000")
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        settle(page)
+        page.get_by_role("button", name=msg("briefing.button")).click()
+        docx = page.get_by_role("button", name=msg("briefing.download_docx"))
+        docx.wait_for(timeout=180_000)
+        with page.expect_download(timeout=60_000) as download:
+            docx.click()
+        url = download.value.url
+        assert "/media/" in url and Path(download.value.path()).stat().st_size > 1000
+        assert _status(url) == 403  # no cookie: refused
+        assert page.request.get(url).status == 200
+        second = page.context.browser.new_context()  # another browser, another login
+        try:
+            other = second.new_page()
+            login(other, world, ADMIN)  # even an admin's: refused (or already pruned)
+            settle(other)
+            assert other.request.get(url).status in (403, 404)
+        finally:
+            second.close()
+    briefings = [
+        r for r in audit_lines(world, email=QZ, action="download") if ".docx" in json.dumps(r)
+    ]
+    assert briefings
