@@ -397,26 +397,42 @@ def test_a_withdrawn_grant_refuses_the_buttons_on_screen_and_their_files(world, 
             assert page.request.get(url).status == 200  # this login, still granted
             downloads = []
             page.on("download", lambda d: downloads.append(d))
-            # removed from the list while the page is open: the next click is refused
+            settle(page)  # the run a click starts (download_clicked) has drawn the buttons again
+            # lowered to viewer while the page is open: the button on screen refuses the file
+            put_list(world, _without(QZ) + f"{QZ},330800,viewer\n")
+            before = refusals()
+            button.click()
+            _wait_for_refusal(world, QZ, before)
+            page.get_by_text(msg("access.withdrawn")).wait_for(timeout=30_000)
+            settle(page)
+            assert page.get_by_role("button", name=msg("common.download_csv")).count() == 0
+            assert page.request.get(url).status in (403, 404)  # nor the file already made
+            page.screenshot(path=str(world["audit"].parent / "withdrawn.png"))
+            # an analyst again, the page drawn anew; then removed: the next click is refused
+            put_list(world, ACCESS_LIST)
+            page.goto(world["url"] + "/data")
+            page.get_by_text(msg("data.download_title")).wait_for(timeout=60_000)
+            settle(page)
+            button = page.get_by_role("button", name=msg("common.download_csv")).last
+            button.wait_for(timeout=60_000)
             before = refusals()
             put_list(world, _without(QZ))
             removed = time.monotonic()
             button.click()
             _wait_for_refusal(world, QZ, before)
             elapsed_ms = (time.monotonic() - removed) * 1000
-            assert page.request.get(url).status == 403  # and the file already made
-            # put back as a viewer: the button still on screen refuses too
-            put_list(world, _without(QZ) + f"{QZ},330800,viewer\n")
-            before = refusals()
-            button.click()
-            _wait_for_refusal(world, QZ, before)
-            page.wait_for_timeout(1000)
+            page.get_by_text(msg("access.denied_title")).wait_for(timeout=30_000)
+            shown_ms = (time.monotonic() - removed) * 1000
+            page.wait_for_timeout(500)
             assert not downloads
-            page.screenshot(path=str(world["audit"].parent / "withdrawn.png"))
+            page.screenshot(path=str(world["audit"].parent / "removed.png"))
     finally:
         put_list(world, ACCESS_LIST)
     with capsys.disabled():
-        print(f"\nrevocation: first refused download {elapsed_ms:.0f} ms after the row was removed")
+        print(
+            f"\nrevocation: download refused {elapsed_ms:.0f} ms after the row was removed; "
+            f"no-access page on screen after {shown_ms:.0f} ms"
+        )
     assert elapsed_ms < 5_000  # one round trip, not the next page load
 
 

@@ -75,5 +75,5 @@ def button(kind: str, key, **selection) -> None:
             file_name=f"{filename}.{ext}",
             mime=MIME[ext],
             key=f"briefing_{kind}_{ext}",
-            on_click="ignore",
+            on_click=ui.download_clicked,
         )
