@@ -17,6 +17,7 @@ from pathlib import Path
 from dashboard import (
     access,
     atomic,
+    auditlog,
     build,
     db,
     exits,
@@ -380,8 +381,14 @@ def _export_failed(exc: OSError, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    rows = access.read_audit(args.file, since=args.since, email=args.email)
-    print(access.audit_table(rows))
+    log = Path(args.file or auditlog.path())
+    if not auditlog.files(log):
+        return exits.fail(exits.OK, "audit.no_log", path=log)
+    reading = auditlog.read(log, since=args.since, email=args.email)
+    print(auditlog.table(reading.rows))
+    print(_both("audit.usage", **auditlog.usage_values(auditlog.usage(log))))
+    if reading.skipped:
+        print(_both("audit.skipped", n=reading.skipped))
     return 0
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, ui
+from dashboard import access, auditlog, ui
 
 AUDIT_ROWS = 500  # lines of the audit log shown to admins on the Data page
 # A blank dark screen for a kiosk without a valid token: no menu, no sidebar, one line of text.
@@ -102,7 +102,13 @@ def view(grant: access.Grant, page: str) -> None:
     seen = (page, sorted(params.items()))
     if st.session_state.get("_audit_view") != seen:
         st.session_state["_audit_view"] = seen
-        access.audit("view", grant.email, {"page": page, "params": params})
+        # At most a burst, then a few lines a minute per session (auditlog.Limiter): a tab
+        # sending URLs over the websocket cannot flood the log; what was left out is counted.
+        limiter = st.session_state.setdefault("_audit_view_limit", auditlog.Limiter())
+        allowed, skipped = limiter.take()
+        if allowed:
+            what = {"page": page, "params": params}
+            access.audit("view", grant.email, {**what, "skipped": skipped} if skipped else what)
 
 
 def outside_province(grant: access.Grant) -> bool:
@@ -130,8 +136,10 @@ def access_panel() -> None:
     if not (grant and grant.is_admin):
         return
     refused_rows()
-    rows = access.read_audit()[-AUDIT_ROWS:][::-1]
+    reading = auditlog.read(last=AUDIT_ROWS)
+    rows = reading.rows[::-1]
     st.subheader(ui.t("access.audit_title", n=len(rows)))
+    st.caption(usage_text(auditlog.usage(), reading.skipped))
     if not rows:
         st.caption(ui.t("access.audit_none"))
         return
@@ -166,6 +174,16 @@ def refused_rows() -> None:
         }
     )
     st.table(frame, hide_index=True)  # a few rows, each read whole
+
+
+def usage_text(use: auditlog.Usage, skipped: int = 0) -> str:
+    """The audit log's own disk use, for admins: its files, their size, room left, losses."""
+    text = ui.t("audit.usage", **auditlog.usage_values(use))
+    if use.lost:
+        text += " " + ui.t("audit.lost", n=use.lost)
+    if skipped:
+        text += " " + ui.t("audit.skipped", n=skipped)
+    return text
 
 
 def _code(text: str) -> str:

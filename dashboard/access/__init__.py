@@ -10,18 +10,15 @@ audit line, and both are reported in the server log.
 from __future__ import annotations
 
 import contextvars
-import datetime as dt
 import hmac
-import json
 import logging
 import os
 import threading
 import tomllib
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from dashboard import db
+from dashboard import auditlog
 from dashboard.access import check, normalise
 from dashboard.access import grant as grant_list
 from dashboard.access.grant import Grant, access_list_path  # noqa: F401 (the package's API)
@@ -31,7 +28,7 @@ log = logging.getLogger("dashboard")
 NATIONAL = 100000  # the whole country in an access list, a kiosk token or open mode
 ROLES = ("viewer", "analyst", "admin")  # each may do what the ones before it may
 TOKEN_MIN_CHARS = 32  # a shorter kiosk token is refused (and logged): it could be guessed
-DEFAULT_AUDIT = db.ROOT / "data" / "audit.jsonl"
+DEFAULT_AUDIT = auditlog.DEFAULT_PATH
 
 
 OPEN = Grant("-", (NATIONAL,), "analyst")  # no login configured: a laptop, as before
@@ -281,81 +278,20 @@ def province_in_scope(province: int, regions: tuple[int, ...]) -> bool:
 
 
 # ---------------------------------------------------------------- the audit log
+# It lives in dashboard/auditlog.py (whole lines, bounded values, rotation); these names stay.
 
 
 def audit_path() -> Path:
     """The audit log: $DASHBOARD_AUDIT, else data/audit.jsonl."""
-    return Path(os.environ.get("DASHBOARD_AUDIT") or DEFAULT_AUDIT)
+    return auditlog.path()
 
 
-def audit(action: str, email: str | None, what: dict | str = "") -> None:
-    """Append one line (time, email, action, what) to the audit log; a failure is logged, never
-    raised: a full or lost disk must not turn into a page error."""
-    line = json.dumps(
-        {
-            "time": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "email": email or "-",
-            "action": action,
-            "what": what,
-        },
-        ensure_ascii=False,
-    )
-    try:
-        path = audit_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _lock, open(path, "a", encoding="utf-8") as f:
-            f.write(line + "\n")  # one write of one short line: appends stay whole
-    except OSError as exc:
-        log.error("audit line lost (%s): %s", exc, line)
+def audit(action: str, email: str | None, what: dict | str = "", **fields: object) -> None:
+    """Append one line (time, email, action, what, further fields such as sub) to the audit
+    log, whole or not at all; a failure is logged and counted, never raised: a full or lost
+    disk must not turn into a page error."""
+    auditlog.append(action, email, what, **fields)
 
 
-def read_audit(
-    path: Path | None = None, since: dt.date | None = None, email: str | None = None
-) -> list[dict]:
-    """The audit lines, oldest first, from a date on and of one email if given; unreadable
-    lines are skipped."""
-    rows = []
-    try:
-        with open(path or audit_path(), encoding="utf-8", errors="replace") as f:
-            for text in f:
-                try:
-                    row = json.loads(text)
-                    day = dt.date.fromisoformat(str(row["time"])[:10])
-                except (ValueError, KeyError, TypeError):
-                    continue
-                if since and day < since:
-                    continue
-                if email and str(row.get("email", "")).lower() != email.strip().lower():
-                    continue
-                rows.append(row)
-    except FileNotFoundError:
-        pass
-    return rows
-
-
-def audit_table(rows: list[dict]) -> str:
-    """Audit lines as a plain text table for a terminal (control characters shown as '?')."""
-    header = ("time", "email", "action", "what")
-    cells = [header] + [
-        tuple(
-            _printable(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-            for v in (r.get("time", ""), r.get("email", ""), r.get("action", ""), r.get("what", ""))
-        )
-        for r in rows
-    ]
-    widths = [max(_width(row[i]) for row in cells) for i in range(3)]
-    lines = []
-    for row in cells:
-        padded = [row[i] + " " * (widths[i] - _width(row[i])) for i in range(3)]
-        lines.append("  ".join([*padded, row[3]]))
-    lines.append(f"({len(rows)} lines)")
-    return "\n".join(lines)
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else "?" for c in text)
-
-
-def _width(text: str) -> int:
-    # CJK characters take two columns in a terminal
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+read_audit = auditlog.read_audit
+audit_table = auditlog.table

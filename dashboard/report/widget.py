@@ -57,11 +57,17 @@ def button(kind: str, key, **selection) -> None:
             bar.empty()
             st.error(ui.t("briefing.failed"))
             return
-        st.session_state[STATE] = (wanted, made.briefing.filename, made.files, time.monotonic())
+        st.session_state[STATE] = (
+            wanted,
+            made.briefing,
+            made.files,
+            made.warnings,
+            time.monotonic(),
+        )
     last = st.session_state.get(STATE)
     if last is None or last[0] != wanted:  # made for another selection: not offered here
         return
-    _, filename, files, made_at = last
+    _, briefing, files, warnings, made_at = last
     if time.monotonic() - made_at > served.EXPIRE_S:  # expired: made again on a click
         del st.session_state[STATE]
         return
@@ -71,9 +77,11 @@ def button(kind: str, key, **selection) -> None:
         # and only to this login (access/files.py), not a /media URL made when drawn.
         column.download_button(
             ui.t(f"briefing.download_{ext}"),
-            access.audited(f"{filename}.{ext}", lambda data=data: data),
-            file_name=f"{filename}.{ext}",
+            access.audited(briefing.file_name(ext), lambda data=data: data),
+            file_name=briefing.file_name(ext),  # 浙江省_医联体简报_2025年.pdf
             mime=MIME[ext],
             key=f"briefing_{kind}_{ext}",
             on_click=ui.download_clicked,
         )
+    for warning in warnings:  # e.g. the PDF's fonts fell back to Type 3 glyphs
+        st.warning(ui.t(warning))

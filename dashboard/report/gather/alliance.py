@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import charts, colours, fmt, i18n
+from dashboard import charts, colours, fmt, i18n, safe
 from dashboard.report.content import Briefing, Figure, Section, Table, Text
 from dashboard.report.gather.common import (
     NotFound,
@@ -484,5 +484,5 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
         ],
         sections=sections,
         simulated=any_simulated,
-        filename=f"briefing_{alliance_id}_{lang}",
+        filename=t("briefing.alliance_file", name=safe.short(a["name"], 40), id=alliance_id),
     )

@@ -532,7 +532,9 @@ def province(
         ],
         sections=sections,
         simulated=any_simulated,
-        filename=f"briefing_{adcode}_{metric}_{year}_{lang}",
+        filename=t("briefing.province_file", province=name, year=year)
+        if metric == DEFAULT_METRIC
+        else t("briefing.province_metric_file", province=name, metric=metric_name, year=year),
     )
 
 
