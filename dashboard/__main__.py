@@ -28,6 +28,7 @@ from dashboard import (
     provenance,
     simulate,
 )
+from dashboard.access import cli as access_cli
 from dashboard.report import cli as report_cli
 
 
@@ -464,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--file", type=Path, default=None, help="default: $DASHBOARD_AUDIT")
     p.set_defaults(func=cmd_audit)
     report_cli.add_parser(sub, progress=bar)
+    access_cli.add_parser(sub)
     args = parser.parse_args(argv)
     return run(args)
 

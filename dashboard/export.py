@@ -474,7 +474,9 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], lang: str = i18n.DEFAULT_LANG) -
 
 # ---- file names --------------------------------------------------------------------------------
 
-_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# path and reserved characters, controls, and the bidi controls that would show a name reversed
+# (an RTL override turns "…fdp.exe" around)
+_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+')
 
 
 def file_name(stem: str, suffix: str) -> str:

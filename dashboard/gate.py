@@ -53,14 +53,18 @@ def enforce(kiosk: bool, pages: list) -> access.Grant:
         login_screen()
         _stop(pages)
     email = access.user_email() or "-"
-    grant = access.grant_for(email)
+    sub = access.user_sub()
+    grant = access.grant_for(access.user_key())
     if grant is None:
-        _once("denied", email, {"reason": "not on the access list"})
+        unverified = email != "-" and access.user_key() is None
+        reason = "email not verified" if unverified else "not on the access list"
+        _once("denied", email, {"reason": reason, "sub": sub})
         st.title(ui.t("access.denied_title"))
-        st.warning(ui.t("access.denied_text", email=_code(email)))
+        text = "access.unverified_text" if unverified else "access.denied_text"
+        st.warning(ui.t(text, email=_code(email)))
         logout_button(email, st)
         _stop(pages)
-    _once("login", email, {"role": grant.role, "regions": list(grant.regions)})
+    _once("login", email, {"role": grant.role, "regions": list(grant.regions), "sub": sub})
     if not kiosk:
         st.sidebar.caption(
             ui.t(
@@ -123,13 +127,15 @@ def outside_province(grant: access.Grant) -> bool:
 
 
 def access_panel() -> None:
-    """On the Data page: open mode said plainly; for admins, the latest audit lines."""
+    """On the Data page: open mode said plainly; for admins, the access list's refused rows and
+    the latest audit lines."""
     if not access.login_enabled():
         st.info(ui.t("access.open_mode"))
         return
     grant = access.current()
     if not (grant and grant.is_admin):
         return
+    refused_rows()
     reading = auditlog.read(last=AUDIT_ROWS)
     rows = reading.rows[::-1]
     st.subheader(ui.t("access.audit_title", n=len(rows)))
@@ -146,6 +152,28 @@ def access_panel() -> None:
         }
     )
     ui.table(frame, key="audit", filename="audit")
+
+
+def refused_rows() -> None:
+    """The access list's rows that grant nothing, each with its line and reason (admins only)."""
+    found = access.list_report()
+    if found.unreadable:
+        key, values = found.unreadable
+        st.error(ui.t("access.list_unreadable", reason=ui.t(key, **values)))
+        return
+    if not found.refused:
+        return
+    st.subheader(ui.t("access.list_refused_title", n=len(found.refused)))
+    st.caption(ui.t("access.list_refused_help"))
+    frame = pd.DataFrame(
+        {
+            ui.t("access.list_line"): [r.line for r in found.refused],
+            ui.t("access.list_reason"): [
+                ui.t(f"access.refused.{r.reason}", **r.values) for r in found.refused
+            ],
+        }
+    )
+    st.table(frame, hide_index=True)  # a few rows, each read whole
 
 
 def usage_text(use: auditlog.Usage, skipped: int = 0) -> str:

@@ -97,8 +97,10 @@ def run(args: argparse.Namespace, progress: Callable[[int, int, str], None]) -> 
                     ),
                 )
                 for ext, data in made.files.items():
-                    path = args.out / f"{made.briefing.filename}.{ext}"
+                    path = args.out / made.briefing.file_name(ext)
                     written.append(atomic.write_bytes(path, data))
+                for warning in made.warnings:  # made, but not as it should be: say so
+                    print(f"\n{key}: {i18n.text(warning, args.lang)}", file=sys.stderr)
             if chromium.outside:  # the guard refused them; say so, loudly
                 print(f"refused requests: {chromium.outside}", file=sys.stderr)
     except gather.NotFound as exc:

@@ -10,49 +10,25 @@ audit line, and both are reported in the server log.
 from __future__ import annotations
 
 import contextvars
-import csv
 import hmac
-import io
 import logging
 import os
-import re
 import threading
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard import auditlog
+from dashboard.access import check, normalise
+from dashboard.access import grant as grant_list
+from dashboard.access.grant import Grant, access_list_path  # noqa: F401 (the package's API)
 
 log = logging.getLogger("dashboard")
 
 NATIONAL = 100000  # the whole country in an access list, a kiosk token or open mode
 ROLES = ("viewer", "analyst", "admin")  # each may do what the ones before it may
-DOWNLOADERS = {"analyst", "admin"}
 TOKEN_MIN_CHARS = 32  # a shorter kiosk token is refused (and logged): it could be guessed
 DEFAULT_AUDIT = auditlog.DEFAULT_PATH
-_SPLIT = re.compile(r"[\s,，;；、]+")
-
-
-class AccessListError(ValueError):
-    """The access list cannot be read or breaks its rules; it then grants nothing."""
-
-
-@dataclass(frozen=True)
-class Grant:
-    """What one person (or one kiosk screen) may see: regions (adcodes) and role."""
-
-    email: str
-    regions: tuple[int, ...]
-    role: str
-
-    @property
-    def may_download(self) -> bool:
-        return self.role in DOWNLOADERS
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
 
 
 OPEN = Grant("-", (NATIONAL,), "analyst")  # no login configured: a laptop, as before
@@ -62,104 +38,41 @@ OPEN = Grant("-", (NATIONAL,), "analyst")  # no login configured: a laptop, as b
 
 
 def parse_regions(text: str) -> tuple[int, ...]:
-    """'330000 330800' -> (330000, 330800); ValueError if a code is not a 6-digit adcode."""
-    codes = []
-    for part in _SPLIT.split(text.strip()):
-        if not part:
-            continue
-        if not (part.isascii() and part.isdigit() and len(part) == 6 and part[0] != "0"):
+    """'330000 330800' -> (330000, 330800) (a kiosk token's regions); ValueError if a code is not
+    a 6-digit adcode."""
+    parts = normalise.region_parts(text)
+    for part in parts:
+        if not check.ADCODE.match(part):
             raise ValueError(f"not an adcode: {part!r}")
-        codes.append(int(part))
-    if not codes:
+    if not parts:
         raise ValueError("no regions")
-    return tuple(sorted(set(codes)))
+    return tuple(sorted({int(p) for p in parts}))
 
 
-def _decode(raw: bytes) -> str:
-    # Excel writes UTF-8 with a BOM, or GBK on a Chinese Windows: try both, as the importer does.
-    for encoding in ("utf-8-sig", "gbk"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AccessListError("neither UTF-8 nor GBK")
-
-
-def parse_access_list(raw: bytes) -> dict[str, Grant]:
-    """The grants of an access list CSV (email, regions, role) by lower-case email;
-    AccessListError naming the first problem (the whole list is then refused)."""
-    reader = csv.DictReader(io.StringIO(_decode(raw)))
-    header = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-    missing = {"email", "regions", "role"} - header.keys()
-    if missing:
-        raise AccessListError(f"missing column(s) {sorted(missing)}")
-    grants: dict[str, Grant] = {}
-    for line, row in enumerate(reader, start=2):
-        cells = {key: (row.get(name) or "").strip() for key, name in header.items()}
-        if not any(cells.values()):
-            continue  # a blank line Excel left
-        email, role = cells["email"].lower(), cells["role"].lower()
-        if "@" not in email or any(c.isspace() for c in email):
-            raise AccessListError(f"line {line}: not an email address")
-        if role not in ROLES:
-            raise AccessListError(f"line {line}: role must be one of {', '.join(ROLES)}")
-        try:
-            regions = parse_regions(cells["regions"])
-        except ValueError as exc:
-            raise AccessListError(f"line {line}: {exc}") from exc
-        if email in grants:
-            raise AccessListError(f"line {line}: {email} is listed twice")
-        grants[email] = Grant(email, regions, role)
-    return grants
-
-
-_lock = threading.Lock()
 # The grant a download's file maker runs under: it runs after the page, outside its session.
 _acting: contextvars.ContextVar[Grant | None] = contextvars.ContextVar("acting", default=None)
-_list_cache: dict[str, tuple[tuple, dict[str, Grant]]] = {}
-
-
-def access_list_path() -> Path | None:
-    """The access list named by $DASHBOARD_ACCESS, None when unset."""
-    value = os.environ.get("DASHBOARD_ACCESS")
-    return Path(value) if value else None
+_lock = threading.Lock()
 
 
 def access_list() -> dict[str, Grant]:
-    """The grants now on disk, read again whenever the file changes; {} (nobody) if the file is
-    missing or malformed, logged once per version of the file."""
-    path = access_list_path()
-    if path is None:
-        if "" not in _list_cache:  # said once: login is on, nobody can be let in
-            _list_cache[""] = ((), {})
-            log.error("DASHBOARD_ACCESS is not set: nobody is let in (README, Who may see what)")
-        return {}
-    try:
-        stat = path.stat()
-        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        stamp = None
-    with _lock:
-        cached = _list_cache.get(str(path))
-        if cached and cached[0] == stamp:
-            return cached[1]
-        try:
-            if stamp is None:
-                raise AccessListError("file not found")
-            grants = parse_access_list(path.read_bytes())
-            log.info("access list %s: %d people", path, len(grants))
-        except (OSError, AccessListError) as exc:
-            log.error("access list %s refused, nobody is let in: %s", path, exc)
-            grants = {}
-        _list_cache[str(path)] = (stamp, grants)
-        return grants
+    """The grants now on disk by key (lower-case email, or sub with DASHBOARD_MATCH_BY=sub);
+    rows that break a rule are left out (see list_report), an unreadable file grants nothing."""
+    return grant_list.grants()
 
 
-def grant_for(email: str | None) -> Grant | None:
-    """The grant of a logged-in email, None if not on the list."""
-    if not email:
+def list_report() -> grant_list.AccessList:
+    """The list now on disk as read: its grants, refused rows and, if so, why the whole file
+    was refused."""
+    return grant_list.current()
+
+
+def grant_for(key: str | None) -> Grant | None:
+    """The grant of a verified identity (an email, or a sub when matching by sub), None if it
+    is not on the list."""
+    if not key:
         return None
-    return access_list().get(email.strip().lower())
+    by = grant_list.match_by()
+    return access_list().get(key.strip().lower() if by == "email" else key.strip())
 
 
 # ---------------------------------------------------------------- kiosk tokens
@@ -254,13 +167,42 @@ def on_kiosk() -> bool:
 
 
 def user_email() -> str | None:
-    """The logged-in person's email (lower case), None if nobody is logged in."""
+    """The logged-in person's email claim (lower case), None if nobody is logged in or the
+    provider sent none; verified or not (user_key says whom the list matches)."""
     import streamlit as st
 
     if not st.user.get("is_logged_in"):
         return None
     email = st.user.get("email")
     return str(email).strip().lower() if email else None
+
+
+def user_sub() -> str:
+    """The identity provider's account id (the sub claim) of the logged-in person, '' if none."""
+    import streamlit as st
+
+    return str(st.user.get("sub") or "") if st.user.get("is_logged_in") else ""
+
+
+def key_of(claims) -> str | None:
+    """Whom the access list matches for these ID-token claims: the email when the provider says
+    it is verified (email_verified true), or the sub with DASHBOARD_MATCH_BY=sub; None for
+    nobody (an unverified email matches no row, whoever's address it is)."""
+    if grant_list.match_by() == "sub":
+        sub = str(claims.get("sub") or "").strip()
+        return sub or None
+    email = str(claims.get("email") or "").strip().lower()
+    verified = claims.get("email_verified")
+    if email and (verified is True or str(verified).lower() == "true"):
+        return email
+    return None
+
+
+def user_key() -> str | None:
+    """The logged-in person's key in the access list (key_of their claims), None for nobody."""
+    import streamlit as st
+
+    return key_of(st.user) if st.user.get("is_logged_in") else None
 
 
 def current() -> Grant | None:
@@ -274,7 +216,7 @@ def current() -> Grant | None:
         return OPEN
     if on_kiosk() and st.query_params.get("token"):
         return kiosk_grant(st.query_params.get("token"))
-    return grant_for(user_email())
+    return grant_for(user_key())
 
 
 def scope() -> tuple[int, ...]:
@@ -283,25 +225,49 @@ def scope() -> tuple[int, ...]:
     return grant.regions if grant else ()
 
 
+def may_administer() -> bool:
+    """Whether this session is shown how the data are changed on the server (commands, files):
+    an admin; or anyone in open mode, which is a laptop or a test machine whose user started the
+    app from a command line."""
+    if not login_enabled():
+        return True
+    grant = current()
+    return bool(grant and grant.is_admin)
+
+
 def may_download() -> bool:
     """Whether this session may download tables (analyst, admin; anyone in open mode)."""
     grant = current()
     return bool(grant and grant.may_download)
 
 
+class Withdrawn(PermissionError):
+    """A download asked for after the grant that drew its button was withdrawn or lowered."""
+
+
 def audited(what: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
-    """A download's file maker that first writes the download's audit line. Who it is, and so
-    the scope its queries read, is taken now, while the page runs: the file is made later, when
-    the button is clicked, outside the page's session."""
-    grant = current()
+    """A download's file maker that checks the grant again when it is clicked, not when the
+    button was drawn: the person's row is looked up in the access list as it is then, and a row
+    removed or lowered to viewer refuses the file (Withdrawn, an audit line). The file is made
+    under the grant as it is then (its regions), and is served only to this browser's login
+    (access/files.py)."""
+    from dashboard.access import files
+
+    who = files.Owner.now()
 
     def made() -> bytes:
-        audit("download", grant.email if grant else "-", what)
-        token = _acting.set(grant or Grant("-", (), "viewer"))
+        grant = who.grant()
+        if grant is None or not grant.may_download:
+            audit("denied", who.email, {"download": what, "sub": who.sub, "reason": "withdrawn"})
+            raise Withdrawn(what)
+        audit("download", grant.email, {"file": what, "sub": who.sub} if who.sub else what)
+        token = _acting.set(grant)
         try:
-            return make()
+            content = make()
         finally:
             _acting.reset(token)
+        files.made(content, who)
+        return content
 
     return made
 
