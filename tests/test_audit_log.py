@@ -209,3 +209,34 @@ def test_since_skips_files_rotated_before_the_day(log_at, monkeypatch):
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     assert auditlog.read_audit(log_at, since=tomorrow) == []
     assert len(auditlog.read_audit(log_at, since=dt.date.today())) == 40
+
+
+def _admin_panel():
+    from dashboard import gate
+
+    gate.access_panel()
+
+
+def test_admins_see_the_logs_disk_use_and_lines_from_rotated_files(log_at, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import access, gate, ui
+    from dashboard.access.grant import Grant
+
+    monkeypatch.setenv("DASHBOARD_AUDIT_ROTATE_MB", "0.003")
+    for i in range(60):
+        auditlog.append("view", "a@b.cn", {"page": "province", "n": i})
+    assert auditlog.archives(log_at)
+    monkeypatch.setattr(access, "login_enabled", lambda: True)
+    monkeypatch.setattr(access, "current", lambda: Grant("it@nhc.cn", (100000,), "admin"))
+    monkeypatch.setattr(gate, "refused_rows", lambda: None)
+    monkeypatch.setattr(ui, "downloads", lambda *a, **k: None)  # they need a signed-in user
+    at = AppTest.from_function(_admin_panel, default_timeout=30).run()
+    assert not at.exception
+    use = auditlog.usage(log_at)
+    assert use.files >= 2
+    captions = [c.value for c in at.caption]
+    assert msg("audit.usage", **auditlog.usage_values(use)) in captions
+    shown = at.dataframe[0].value
+    assert len(shown) == 60  # the newest lines, across the rotated files, newest first
+    assert json.loads(shown.iloc[-1, 3])["n"] == 0
