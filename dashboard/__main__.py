@@ -205,6 +205,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
         print("  " + i18n.text("import.report.batch_line", "zh", **values))
         print("  " + i18n.text("import.report.batch_line", "en", **values))
         print(f"    {b['tables']}")
+        import_cli.print_changes(path, b.get("changes"))
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -164,3 +165,12 @@ def _write_json(args: argparse.Namespace, result: dict) -> None:
 def escaped_files(files: list[str]) -> str:
     """File names as they are printed: control characters escaped."""
     return ", ".join(safe.for_terminal(f) for f in files)
+
+
+def print_changes(path: Path, text: str | None) -> None:
+    """A published batch's changes, as its report told them (`imports`)."""
+    from dashboard.importer.changes import Changes
+
+    changes = Changes.from_json(text)
+    if changes is not None:
+        print(textwrap.indent(changes_text(changes, province_names(path), done=True), "    "))

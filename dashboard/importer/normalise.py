@@ -401,6 +401,11 @@ class _TableReader:
             if len(plain) and not pct[rows].any() and plain.between(0, 1).all() and plain.max() > 0:
                 value = value.where(~rows, value * 100)
                 self.findings.add(self.sheet.name, None, col.name, m, "fraction_rate", "warning")
+            elif (pct[rows] | (value[rows] > 1)).any():
+                # 95 and 0.95 in one column: the 0.95 is a fraction among percentages (or a
+                # rate under 1 %, which must then be written 0.95%): never guessed
+                fraction = rows & ~pct & (value > 0) & (value <= 1)
+                self.bad(fraction, col.name, "fraction_among_percent", metric=m)
         self.bad(is_rate & ((value < 0) | (value > 100)), col.name, "rate_range")
         self.bad(~is_rate & metric.notna() & pct, col.name, "percent_not_allowed")
         self.bad(~is_rate & (value < 0), col.name, "negative")
