@@ -18,9 +18,7 @@ kiosk = (st.context.url or "").rstrip("/").endswith("/kiosk")
 ui.language_picker(in_sidebar=not kiosk)
 
 pages = [
-    st.Page(
-        ROOT / "pages/overview.py", title=ui.t("nav.overview"), url_path="overview", default=True
-    ),
+    st.Page(ROOT / "pages/overview.py", title=ui.t("nav.overview"), url_path="", default=True),
     st.Page(ROOT / "pages/province.py", title=ui.t("nav.province"), url_path="province"),
     st.Page(ROOT / "pages/alliances.py", title=ui.t("nav.alliances"), url_path="alliances"),
     st.Page(
@@ -31,6 +29,13 @@ pages = [
     st.Page(ROOT / "pages/county.py", title=ui.t("nav.county"), url_path="county"),
     st.Page(ROOT / "pages/data.py", title=ui.t("nav.data"), url_path="data"),
     st.Page(ROOT / "pages/kiosk.py", title=ui.t("nav.kiosk"), url_path="kiosk"),
+] + [
+    # The overview is the root URL; the paths an official may type for it open it too, instead
+    # of Streamlit's English "Page not found" dialog. Hidden: the menu lists the overview once.
+    st.Page(
+        ROOT / "pages/overview.py", title=ui.t("nav.overview"), url_path=alias, visibility="hidden"
+    )
+    for alias in ("overview", "home", "index")
 ]
 # Login, the access list, kiosk tokens (dashboard/gate.py): nothing below runs without a grant.
 grant = gate.enforce(kiosk, pages)

@@ -2,20 +2,33 @@
 import FILE|DIR… [--province ADCODE] | imports | rollback | template DIR |
 export TABLE|all --format csv|xlsx --out PATH | audit [--since DATE] [--email E].
 
-Exit codes of check and import: 0 passed (and, for import, published), 1 refused (the report
-lists every problem; the database is untouched), 2 unreadable input or no database, 3 another
-build or import kept the lock too long, 4 the database folder cannot be written (read-only or
-full disk)."""
+Exit codes: dashboard/exits.py (README "Exit codes"); every failure is a message, not a traceback."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
+import os
 import sys
 import time
 from pathlib import Path
 
-from dashboard import access, build, db, export, i18n, importer, lock, provenance, simulate
+from dashboard import (
+    access,
+    atomic,
+    auditlog,
+    build,
+    db,
+    exits,
+    export,
+    i18n,
+    importer,
+    lock,
+    provenance,
+    simulate,
+)
+from dashboard.access import cli as access_cli
 from dashboard.importer import cli as import_cli
 from dashboard.report import cli as report_cli
 
@@ -30,10 +43,12 @@ def bar(step: int, total: int, label: str) -> None:
     sys.stderr.flush()
 
 
-EXIT_BUSY, EXIT_STORAGE = 3, 4
+EXIT_BUSY, EXIT_STORAGE = exits.BUSY, exits.STORAGE
 
 
 def _storage(exc: lock.StorageError) -> int:
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # a file where the database's folder goes
+        return exits.fail(exits.EXISTS, "cli.exists_file", path=exits.in_the_way(exc.path))
     key = "import.report.storage_full" if exc.full else "import.report.storage"
     print(_both(key, path=exc.path, reason=exc.reason), file=sys.stderr)
     return EXIT_STORAGE
@@ -94,8 +109,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         con = db.connect(args.db)
     except db.DatabaseUnavailable as exc:
-        print(f"数据库不可用 / database unavailable: {exc}", file=sys.stderr)
-        return 2
+        return exits.db_missing(args.db or db.db_path(), exc)
     print(db.run(con, "table_counts", {"regions": [100000]}).to_string(index=False))
     bad = build.contract_violations(con)
     if len(bad):
@@ -254,8 +268,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         con = db.connect(args.db)
     except db.DatabaseUnavailable as exc:
-        print(_both("import.report.db_missing", detail=exc), file=sys.stderr)
-        return 2
+        return exits.db_missing(args.db or db.db_path(), exc, args.lang)
     tables = list(export.EXPORTS) if args.table == "all" else [args.table]
     if args.table == "scorecard":
         return _export_scorecard(con, args)
@@ -263,9 +276,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         written = export.write(
             lambda name: _whole(con, name), tables, args.format, args.out, args.lang, args.headers
         )
-    except (export.ExportTooLarge, OSError) as exc:
+    except export.ExportTooLarge as exc:
         print(exc, file=sys.stderr)
-        return 1
+        return exits.REFUSED
+    except OSError as exc:
+        return _export_failed(exc, args)
     finally:
         con.close()
     print(i18n.text("export.written", args.lang, n=len(written)))
@@ -315,24 +330,38 @@ def _export_scorecard(con, args: argparse.Namespace) -> int:
         stem = i18n.text("export.scorecard_file", args.lang, province=args.province, year=year)
         out = out / export.file_name(stem, args.format)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic.folder(out.parent)
         data = (
             export.xlsx_bytes({str(year): frame}, args.lang)
             if out.suffix.lower() == ".xlsx"
             else export.csv_bytes(frame, args.lang)
         )
-        out.write_bytes(data)
+        atomic.write_bytes(out, data)
     except OSError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+        return _export_failed(exc, args)
     print(i18n.text("export.written", args.lang, n=1))
     print(f"  {out}")
     return 0
 
 
+def _export_failed(exc: OSError, args: argparse.Namespace) -> int:
+    code = exits.write_failed(exc, args.lang, args.out)
+    done = getattr(exc, "written", None)
+    if done:
+        files = ", ".join(str(p) for p in done)
+        print(exits.say("cli.written_before", args.lang, n=len(done), files=files), file=sys.stderr)
+    return code
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
-    rows = access.read_audit(args.file, since=args.since, email=args.email)
-    print(access.audit_table(rows))
+    log = Path(args.file or auditlog.path())
+    if not auditlog.files(log):
+        return exits.fail(exits.OK, "audit.no_log", path=log)
+    reading = auditlog.read(log, since=args.since, email=args.email)
+    print(auditlog.table(reading.rows))
+    print(_both("audit.usage", **auditlog.usage_values(auditlog.usage(log))))
+    if reading.skipped:
+        print(_both("audit.skipped", n=reading.skipped))
     return 0
 
 
@@ -410,8 +439,31 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--file", type=Path, default=None, help="default: $DASHBOARD_AUDIT")
     p.set_defaults(func=cmd_audit)
     report_cli.add_parser(sub, progress=bar)
+    access_cli.add_parser(sub)
     args = parser.parse_args(argv)
-    return args.func(args)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The verb, with whatever escapes it turned into a message and an exit code (exits.py)."""
+    lang = getattr(args, "lang", None)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return exits.fail(exits.INTERRUPTED, "cli.interrupted", lang)
+    except lock.StorageError as exc:
+        return _storage(exc)
+    except db.DatabaseUnavailable as exc:
+        return exits.db_missing(getattr(args, "db", None) or db.db_path(), exc, lang)
+    except OSError as exc:
+        return exits.os_failed(exc, lang)
+    except Exception as exc:
+        if os.environ.get("DASHBOARD_DEBUG"):
+            raise
+        detail = exits.one_line(str(exc))
+        return exits.fail(
+            exits.INTERNAL, "cli.internal", lang, kind=type(exc).__name__, detail=detail
+        )
 
 
 if __name__ == "__main__":

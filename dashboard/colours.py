@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 
+from dashboard import i18n
+
 # ColorBrewer RdBu, its pale middle left out on both sides so that "just below" stays red and
 # "just above" stays blue; the neutral sits exactly at the target.
 REDS = ["#b2182b", "#d6604d", "#f4a582"]  # far below … just below the target
@@ -65,7 +67,19 @@ ACTIVITY = {
 }
 # Lines and series that are neither a status nor a category: the region against the nation.
 SERIES = ["#54278f", "#7f7f7f", "#1b9e77", "#e08214", "#a6761d", "#e7298a"]
+# More groups than that (kinds without a fixed colour): still neither red nor blue.
+PALETTE = [*SERIES, "#666666", "#bf5b17", "#01665e", "#8c510a", "#bc80bd", "#35978f"]
+# Bars, histograms and lines of one series without a target: the one hue of "no target".
+PLAIN = {"light": NO_TARGET[2], "dark": NO_TARGET[1]}
 TARGET_LINE = {"light": "#1b2631", "dark": "#f5f5f5"}
+# What marks a map besides its areas: alliances' leads and members, lines between places.
+# Not red, not blue (those mean "against the target"); the links the dark of a pencil line.
+MARKS = {
+    "light": {"lead": "#000000", "member": "#4d4d4d", "link": "#3f3f3f"},
+    "dark": {"lead": "#ffd166", "member": "#e8eef7", "link": "#f5b041"},
+}
+# A unit singled out on a map (the counties an alliance covers, the institution shown).
+HIGHLIGHT = {"fill": "rgba(224,130,20,0.35)", "line": "#b35806"}
 
 
 def higher_is_better(direction: str) -> bool | None:
@@ -93,25 +107,49 @@ def status_colour(
     return STATUS[theme][status(value, target, direction)]
 
 
-def target_scale(direction: str) -> list[list]:
-    """The colour scale of a map against a target, centred on it (zmid = target, zmin/zmax
-    symmetric around it): worse red, at it neutral, better blue. Direction-aware: for "lower is
-    better" the low end is blue. Never reversed afterwards (reversescale stays off)."""
+def target_scale(direction: str, at: float = 0.5) -> list[list]:
+    """The colour scale of a map against a target: worse red, at it neutral, better blue, the
+    target at position `at` of the scale (0.5 when zmin and zmax are symmetric around it; less
+    or more when a percentage scale stops at 0 or 100). Direction-aware: for "lower is better"
+    the low end is blue. Never reversed afterwards (reversescale stays off)."""
     worse, better = REDS, BLUES
     if higher_is_better(direction) is False:
         low, high = list(reversed(better)), list(reversed(worse))
     else:
         low, high = worse, better
+    at = min(1 - 2 * _STEP, max(2 * _STEP, at))
     stops = [
         [0.0, low[0]],
-        [0.25, low[1]],
-        [0.5 - _STEP, low[2]],
-        [0.5, AT_TARGET],
-        [0.5 + _STEP, high[0]],
-        [0.75, high[1]],
+        [at / 2, low[1]],
+        [at - _STEP, low[2]],
+        [at, AT_TARGET],
+        [at + _STEP, high[0]],
+        [at + (1 - at) / 2, high[1]],
         [1.0, high[2]],
     ]
     return stops
+
+
+def target_range(
+    values, target: float, direction: str, percent: bool = False, least: float = 1.0
+) -> tuple[float, float, list[list]]:
+    """zmin, zmax and the colour scale of a map of values against a target: symmetric around
+    it (so equal distances look equally strong), a percentage cut at 0 and 100 with the scale's
+    neutral moved to where the target then sits."""
+    values = [float(v) for v in values if v is not None and not math.isnan(float(v))]
+    spread = max([abs(v - target) for v in values] + [least])
+    low, high = target - spread, target + spread
+    if percent:
+        low, high = max(low, 0.0), min(high, 100.0)
+    return low, high, target_scale(direction, (target - low) / (high - low))
+
+
+def caption(target: float | None, direction: str, unit: str, lang: str) -> str:
+    """What a map's colours mean, in words, from the same definitions as its scale."""
+    key = caption_key(target, direction)
+    if key == "maps.colours_no_target":
+        return i18n.text(key, lang)
+    return i18n.text(key, lang, target=f"{target:g}", unit=unit)
 
 
 def sequential_scale() -> list[list]:
@@ -145,3 +183,15 @@ def caption_key(target: float | None, direction: str) -> str:
     if target is None or higher_is_better(direction) is None:
         return "maps.colours_no_target"
     return "maps.colours_lower" if higher_is_better(direction) is False else "maps.colours_higher"
+
+
+def scale_target(trace: dict) -> float | None:
+    """The value at which a map trace's colours turn from worse to better (its neutral stop), or
+    None for a map without a target: what its colours say the target is."""
+    stops = trace.get("colorscale")
+    if not isinstance(stops, (list, tuple)) or "zmin" not in trace or "zmax" not in trace:
+        return None
+    at = [float(p) for p, colour in stops if colour == AT_TARGET]
+    if not at:
+        return None
+    return trace["zmin"] + at[0] * (trace["zmax"] - trace["zmin"])

@@ -125,6 +125,19 @@ def query(name: str, **params) -> pd.DataFrame:
     return _run(name, path, stamp, _key(name, params)).copy(deep=False)
 
 
+def member_institutions(year: int, **filters) -> pd.Series:
+    """成员机构: institutions with at least one membership at the end of year (one row:
+    member_institutions, real_member_institutions, provinces, simulated), narrowed by filters
+    (province, city, kind, tier, ownership, q)."""
+    return query("member_institutions", **(db.ALL_INSTITUTIONS | filters), year=year).iloc[0]
+
+
+def institutions_on_record(**filters) -> pd.DataFrame:
+    """机构名录: every institution on record by kind, tier and ownership (column institutions),
+    narrowed by filters (province, kind, tier, ownership, q); its sum is the headline count."""
+    return query("institutions_on_record", **(db.ALL_INSTITUTIONS | filters))
+
+
 _prefetching = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="prefetch")
 
 

@@ -17,6 +17,10 @@ _NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)?$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 # Stored at build by dashboard/precompute.py; a file built by an earlier version lacks them.
 DERIVED_TABLES = ("region_extents", "site_years", "member_years", "member_counties")
+# The two institution counts, queries/member_institutions.sql (成员机构) and
+# queries/institutions_on_record.sql (机构名录), unfiltered: every surface that shows one starts
+# from these and narrows only what it says it narrows (a province, a city, the directory's filters).
+ALL_INSTITUTIONS = {"province": 0, "city": 0, "kind": "", "tier": "", "ownership": "", "q": ""}
 
 
 class QueryNotFound(LookupError):

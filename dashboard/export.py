@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import atomic, i18n
 
 # table -> the named query that exports it whole
 EXPORTS = {
@@ -41,6 +41,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters an .xlsx file cannot hold (XML 1.0); shown as U+FFFD instead of failing the file.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet size, less the header row
+# A table longer than a sheet goes on over several (活动_1, 活动_2 …), at most this many: 16 sheets
+# hold 16.7 million rows, ten times the national activities; past that a table is refused.
+XLSX_MAX_SHEETS = 16
 SHEET_NAME_MAX = 31  # Excel's limit
 WIDTH_SAMPLE_ROWS = 2000  # column widths are measured on the first rows only
 WIDTH_MIN, WIDTH_MAX = 6, 60  # in Excel's character units
@@ -73,7 +76,7 @@ MONTH_COLUMNS = {("activities", "month")}
 
 
 class ExportTooLarge(ValueError):
-    """More rows than an Excel sheet holds."""
+    """More rows than an Excel workbook is allowed to hold here (XLSX_MAX_SHEETS sheets)."""
 
 
 # Text that starts like a formula but is none: a lone sign ("+" qualifies "110+"), a plain number.
@@ -332,22 +335,50 @@ def safe_sheet_name(title: str) -> str:
     return name[:SHEET_NAME_MAX]
 
 
+def sheet_parts(title: str, rows: int, limit: int | None = None) -> list[tuple[str, int, int]]:
+    """How a table of rows goes on sheets: [(sheet name, first row, end row)]. One sheet named
+    title when it fits; else title_1, title_2 … (each name within Excel's 31 characters)."""
+    limit = limit or XLSX_MAX_ROWS
+    if rows <= limit:
+        return [(safe_sheet_name(title), 0, rows)]
+    count = -(-rows // limit)
+    parts = []
+    for i in range(count):
+        suffix = f"_{i + 1}"
+        name = safe_sheet_name(title)[: SHEET_NAME_MAX - len(suffix)] + suffix
+        parts.append((name, i * limit, min((i + 1) * limit, rows)))
+    return parts
+
+
 def _add_sheet(workbook, title: str, frame: pd.DataFrame, lang: str) -> None:
+    """The frame on one sheet, or over several when it has more rows than a sheet holds."""
+    parts = sheet_parts(title, len(frame))
+    if len(parts) > XLSX_MAX_SHEETS:
+        raise ExportTooLarge(
+            i18n.text(
+                "export.too_large",
+                lang,
+                rows=f"{len(frame):,}",
+                limit=f"{XLSX_MAX_ROWS * XLSX_MAX_SHEETS:,}",
+            )
+        )
+    for name, start, end in parts:
+        part = frame if len(parts) == 1 else frame.iloc[start:end]
+        _fill_sheet(workbook, name, part, lang)
+
+
+def _fill_sheet(workbook, name: str, frame: pd.DataFrame, lang: str) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    if len(frame) > XLSX_MAX_ROWS:
-        raise ExportTooLarge(
-            i18n.text("export.too_large", lang, rows=f"{len(frame):,}", limit=f"{XLSX_MAX_ROWS:,}")
-        )
     frame = readable(frame, lang)
-    sheet = workbook.create_sheet(safe_sheet_name(title))
+    sheet = workbook.create_sheet(name)
     names = [str(c) for c in frame.columns]
     kinds = [_date_kind(frame[c]) for c in frame.columns]
     columns = [_cells(frame[c]) for c in frame.columns]
-    for i, (name, values, kind) in enumerate(zip(names, columns, kinds, strict=True), start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = _width(name, values, kind)
+    for i, (column, values, kind) in enumerate(zip(names, columns, kinds, strict=True), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = _width(column, values, kind)
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
 
@@ -383,21 +414,69 @@ def _add_sheet(workbook, title: str, frame: pd.DataFrame, lang: str) -> None:
         sheet.append(out)
 
 
-def xlsx_bytes(sheets: dict[str, pd.DataFrame], lang: str = i18n.DEFAULT_LANG) -> bytes:
-    """An Excel workbook with one named sheet per frame (sheet title -> frame)."""
+def xlsx_save(sheets: dict[str, pd.DataFrame], target, lang: str = i18n.DEFAULT_LANG) -> None:
+    """An Excel workbook with one named sheet per frame (sheet title -> frame), a frame longer
+    than a sheet over several, saved to target (a path or a binary file)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     for title, frame in sheets.items():
         _add_sheet(workbook, title, frame, lang)
+    workbook.save(target)
+
+
+class _Quiet:
+    """A file for openpyxl's ZipFile that goes quiet once the save has ended: after a failed
+    save (a full disk) openpyxl leaves its ZipFile open, and its __del__ would otherwise write
+    into the closed, removed file and print an ignored-exception trace."""
+
+    def __init__(self, f):
+        self._f, self.done, self._pos = f, False, 0
+
+    def write(self, data) -> int:
+        if not self.done:
+            return self._f.write(data)
+        self._pos += len(data)  # a null file from here on, that still counts its position
+        return len(data)
+
+    def tell(self) -> int:
+        return self._pos if self.done else self._f.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if not self.done:
+            return self._f.seek(offset, whence)
+        self._pos = offset if whence == 0 else self._pos + offset
+        return self._pos
+
+    def flush(self) -> None:
+        if not self.done:
+            self._f.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self._f, name)
+
+
+def xlsx_file(sheets: dict[str, pd.DataFrame], f, lang: str = i18n.DEFAULT_LANG) -> None:
+    """xlsx_save into an open binary file (an atomic.open_for file)."""
+    sink = _Quiet(f)
+    try:
+        xlsx_save(sheets, sink, lang)
+    finally:
+        sink._pos, sink.done = 0, True
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame], lang: str = i18n.DEFAULT_LANG) -> bytes:
+    """The workbook of xlsx_save as bytes (a download)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    xlsx_save(sheets, buffer, lang)
     return buffer.getvalue()
 
 
 # ---- file names --------------------------------------------------------------------------------
 
-_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# path and reserved characters, controls, and the bidi controls that would show a name reversed
+# (an RTL override turns "…fdp.exe" around)
+_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+')
 
 
 def file_name(stem: str, suffix: str) -> str:
@@ -426,7 +505,8 @@ def write(
     """Write tables as the Data page's downloads do: csv (one file per table; out is a .csv file
     for one table, else a folder) or xlsx (one workbook, a sheet per table; out is an .xlsx file
     or a folder). headers="keys" writes the contract's column names and codes. The written files
-    are returned."""
+    are returned. Each file is written whole or not at all (dashboard/atomic.py); an OSError
+    carries .written, the files finished before it."""
     tables = list(tables)
     out = Path(out)
     if kind == "xlsx":
@@ -434,16 +514,20 @@ def write(
         if out.suffix.lower() != ".xlsx":  # a folder
             stem = table_file_stem(tables[0], lang) if len(tables) == 1 else None
             out = out / file_name(stem or i18n.text("export.all_file", lang), kind)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(xlsx_bytes(sheets, lang))
+        atomic.folder(out.parent)
+        atomic.write_with(out, lambda f: xlsx_file(sheets, f, lang))
         return [out]
     if len(tables) == 1 and out.suffix.lower() == ".csv":
         targets = {tables[0]: out}
     else:
         targets = {t: out / file_name(table_file_stem(t, lang), "csv") for t in tables}
-    written = []
+    written: list[Path] = []
     for table, path in targets.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(csv_bytes(table_frame(run, table, lang, headers), lang))
+        try:
+            atomic.folder(path.parent)
+            atomic.write_bytes(path, csv_bytes(table_frame(run, table, lang, headers), lang))
+        except OSError as exc:
+            exc.written = written  # the files complete before this one failed
+            raise
         written.append(path)
     return written

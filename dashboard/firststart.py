@@ -9,12 +9,12 @@ import streamlit as st
 from dashboard import build, db, i18n, ui
 
 
-def _step(i: int, n: int, step: str) -> str:
-    """A build step as the progress bar says it: 3/6 写入数据库 · Writing the database."""
+def step_text(i: int, n: int, step: str, lang: str) -> str:
+    """A build step as the progress bar says it, in the reader's language:
+    第 3 步（共 7 步）：写入数据库."""
     key = f"build.step.{step}"
-    if key not in i18n.catalogue():
-        return f"{i}/{n} {step}"
-    return f"{i}/{n} {i18n.text(key, 'zh')} · {i18n.text(key, 'en')}"
+    what = i18n.text(key, lang) if key in i18n.catalogue() else i18n.text("build.step.other", lang)
+    return i18n.text("build.step_of", lang, i=i, n=n, step=what)
 
 
 def ensure_database() -> None:
@@ -28,7 +28,7 @@ def ensure_database() -> None:
         # build's lock: another session may be building it right now (then this one waits)
         build.build(
             path,
-            progress=lambda i, n, step: bar.progress(i / n, text=_step(i, n, step)),
+            progress=lambda i, n, step: bar.progress(i / n, text=step_text(i, n, step, ui.lang())),
             if_missing=True,
         )
         status.update(state="complete")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, ui
+from dashboard import access, auditlog, ui
 
 AUDIT_ROWS = 500  # lines of the audit log shown to admins on the Data page
 # A blank dark screen for a kiosk without a valid token: no menu, no sidebar, one line of text.
@@ -53,14 +53,18 @@ def enforce(kiosk: bool, pages: list) -> access.Grant:
         login_screen()
         _stop(pages)
     email = access.user_email() or "-"
-    grant = access.grant_for(email)
+    sub = access.user_sub()
+    grant = access.grant_for(access.user_key())
     if grant is None:
-        _once("denied", email, {"reason": "not on the access list"})
+        unverified = email != "-" and access.user_key() is None
+        reason = "email not verified" if unverified else "not on the access list"
+        _once("denied", email, {"reason": reason, "sub": sub})
         st.title(ui.t("access.denied_title"))
-        st.warning(ui.t("access.denied_text", email=_code(email)))
+        text = "access.unverified_text" if unverified else "access.denied_text"
+        st.warning(ui.t(text, email=_code(email)))
         logout_button(email, st)
         _stop(pages)
-    _once("login", email, {"role": grant.role, "regions": list(grant.regions)})
+    _once("login", email, {"role": grant.role, "regions": list(grant.regions), "sub": sub})
     if not kiosk:
         st.sidebar.caption(
             ui.t(
@@ -98,7 +102,13 @@ def view(grant: access.Grant, page: str) -> None:
     seen = (page, sorted(params.items()))
     if st.session_state.get("_audit_view") != seen:
         st.session_state["_audit_view"] = seen
-        access.audit("view", grant.email, {"page": page, "params": params})
+        # At most a burst, then a few lines a minute per session (auditlog.Limiter): a tab
+        # sending URLs over the websocket cannot flood the log; what was left out is counted.
+        limiter = st.session_state.setdefault("_audit_view_limit", auditlog.Limiter())
+        allowed, skipped = limiter.take()
+        if allowed:
+            what = {"page": page, "params": params}
+            access.audit("view", grant.email, {**what, "skipped": skipped} if skipped else what)
 
 
 def outside_province(grant: access.Grant) -> bool:
@@ -117,15 +127,19 @@ def outside_province(grant: access.Grant) -> bool:
 
 
 def access_panel() -> None:
-    """On the Data page: open mode said plainly; for admins, the latest audit lines."""
+    """On the Data page: open mode said plainly; for admins, the access list's refused rows and
+    the latest audit lines."""
     if not access.login_enabled():
         st.info(ui.t("access.open_mode"))
         return
     grant = access.current()
     if not (grant and grant.is_admin):
         return
-    rows = access.read_audit()[-AUDIT_ROWS:][::-1]
+    refused_rows()
+    reading = auditlog.read(last=AUDIT_ROWS)
+    rows = reading.rows[::-1]
     st.subheader(ui.t("access.audit_title", n=len(rows)))
+    st.caption(usage_text(auditlog.usage(), reading.skipped))
     if not rows:
         st.caption(ui.t("access.audit_none"))
         return
@@ -138,6 +152,38 @@ def access_panel() -> None:
         }
     )
     ui.table(frame, key="audit", filename="audit")
+
+
+def refused_rows() -> None:
+    """The access list's rows that grant nothing, each with its line and reason (admins only)."""
+    found = access.list_report()
+    if found.unreadable:
+        key, values = found.unreadable
+        st.error(ui.t("access.list_unreadable", reason=ui.t(key, **values)))
+        return
+    if not found.refused:
+        return
+    st.subheader(ui.t("access.list_refused_title", n=len(found.refused)))
+    st.caption(ui.t("access.list_refused_help"))
+    frame = pd.DataFrame(
+        {
+            ui.t("access.list_line"): [r.line for r in found.refused],
+            ui.t("access.list_reason"): [
+                ui.t(f"access.refused.{r.reason}", **r.values) for r in found.refused
+            ],
+        }
+    )
+    st.table(frame, hide_index=True)  # a few rows, each read whole
+
+
+def usage_text(use: auditlog.Usage, skipped: int = 0) -> str:
+    """The audit log's own disk use, for admins: its files, their size, room left, losses."""
+    text = ui.t("audit.usage", **auditlog.usage_values(use))
+    if use.lost:
+        text += " " + ui.t("audit.lost", n=use.lost)
+    if skipped:
+        text += " " + ui.t("audit.skipped", n=skipped)
+    return text
 
 
 def _code(text: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
 import tomllib
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,9 @@ DEFAULTS = {
     "metric": "county_visit_rate",
     "lang": i18n.DEFAULT_LANG,
     "scale": 1,
+    "timezone": "Asia/Shanghai",  # the clock on the screen: 北京时间, whatever the server's zone
 }
+BEIJING = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Settings:
     lang: str
     scale: int = 1
     provinces: tuple[int, ...] = ()  # the province screens in turn; () means just province
+    timezone: str = BEIJING  # an IANA zone for the clock (kiosk.toml: timezone = "Asia/Urumqi")
 
     def screens(self) -> list[tuple[str, int]]:
         """The playlist as shown: one province screen per listed province, in turn."""
@@ -48,15 +53,28 @@ class Settings:
             for code in (provinces if slide == "province" else (self.province,))
         ]
 
-    def screen_at(self, now_s: float | None = None) -> tuple[str, int]:
-        """The screen (slide, province) at a moment: the clock picks it, so every screen agrees."""
+    def screen_at(self, now_s: float | None = None, started_s: float = 0.0) -> tuple[str, int]:
+        """The screen (slide, province) at a moment of a show that started at started_s: the
+        first of the playlist (the national screen) at the start, then each in turn."""
         now_s = time.time() if now_s is None else now_s
         screens = self.screens()
-        return screens[int(now_s // self.interval_s) % len(screens)]
+        return screens[int(max(0.0, now_s - started_s) // self.interval_s) % len(screens)]
 
-    def slide_at(self, now_s: float | None = None) -> str:
+    def slide_at(self, now_s: float | None = None, started_s: float = 0.0) -> str:
         """The slide on screen at a moment."""
-        return self.screen_at(now_s)[0]
+        return self.screen_at(now_s, started_s)[0]
+
+    def now(self) -> dt.datetime:
+        """The time in the screen's zone (北京时间 by default), not the server's."""
+        return dt.datetime.now(zone(self.timezone))
+
+
+def zone(name: str) -> dt.tzinfo:
+    """The IANA zone; Beijing's fixed UTC+8 if the system knows no zones (a bare Windows)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 def config_path() -> Path:
@@ -90,6 +108,7 @@ def settings(
         "metric": params.get("metric"),
         "lang": params.get("lang"),
         "scale": params.get("scale"),
+        "timezone": params.get("tz"),
     }
     raw |= {k: v for k, v in url.items() if v is not None}
 
@@ -125,4 +144,9 @@ def settings(
             raise ValueError
     except (TypeError, ValueError):
         scale = fallback("scale")
-    return Settings(tuple(slides), interval, province, metric, lang, scale, codes)
+    tz = raw["timezone"]
+    try:
+        zoneinfo.ZoneInfo(str(tz))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = fallback("timezone")
+    return Settings(tuple(slides), interval, province, metric, lang, scale, codes, str(tz))

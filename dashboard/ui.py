@@ -22,6 +22,23 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+# plotly.js's toolbar words that charts.LOCALE_ZH does not have in the form the plotly.js bundled
+# with Streamlit 1.67 asks for (it says "Download plot as a PNG"; older ones "…a png").
+MODEBAR_ZH = {
+    "Download plot as a PNG": "下载为 PNG 图片",
+    "Download plot as JSON": "下载为 JSON",
+    "Reset camera to default": "重置视角",
+    "Reset camera to last save": "回到上次保存的视角",
+    "Orbital rotation": "环绕旋转",
+    "Turntable rotation": "转台旋转",
+    "Draw line": "画线",
+    "Draw open freeform": "画开放曲线",
+    "Draw closed freeform": "画封闭图形",
+    "Draw rectangle": "画矩形",
+    "Draw circle": "画圆",
+    "Erase active shape": "删除所选图形",
+    "Share chart...": "分享图表…",
+}
 MAX_LINKS = 40  # the strongest pairs; more lines turn a national map into a blot
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 NONE = ""  # "all" in a filter, "none chosen" in a record picker
@@ -149,6 +166,9 @@ def choose(
     _start(key, lambda raw: options[as_text.index(raw)], default, fits=lambda v: v in options)
     # Labels are made now, in this run's language, not later by whoever formats the widget.
     labels = {option: str(format_func(option)) for option in options}
+    if getattr(widget, "__name__", "") in ("selectbox", "multiselect"):
+        # Streamlit's own is English ("Choose an option"): shown while the user types to search
+        kwargs.setdefault("placeholder", t("common.choose_placeholder"))
     value = widget(text, options, key=key, format_func=labels.__getitem__, **kwargs)
     # Left out while it is the default: a first visit then writes nothing to the URL, so it
     # makes no history entry of its own (Back leaves the app instead of replaying its start).
@@ -320,6 +340,14 @@ def choose_year(widget: Callable, years: Sequence[int]):
     return choose(widget, t("common.year"), years, key="year", default=years[0])
 
 
+def stop_without_places(places: pd.DataFrame) -> None:
+    """A page about one place, when the official's regions hold none in the data: the message,
+    and the page stops (rather than picking the first of no places)."""
+    if places.empty:
+        st.info(t("access.no_region_data"))
+        st.stop()
+
+
 def no_data_hint() -> None:
     """ "No data yet", and how an office imports its own."""
     st.info(f"**{t('common.no_data_title')}** · {t('common.no_data_hint')}")
@@ -484,11 +512,12 @@ def table(
     if dated:
         shown = sortable_dates(frame, dated)
     elif styles is not None:
-        shown = frame.style.apply(lambda _: styles, axis=None)
+        shown = frame.style.format(na_rep=fmt.DASH).apply(lambda _: styles, axis=None)
     else:
         shown = frame
     event = st.dataframe(
         shown,
+        placeholder=fmt.DASH,  # an empty cell reads "—", not Streamlit's "None"
         hide_index=True,
         width="stretch",
         height=height or "auto",
@@ -514,7 +543,7 @@ def sortable_dates(frame: pd.DataFrame, dated: dict[str, tuple[pd.Series, pd.Ser
             for col, (values, _) in dated.items()
         }
     )
-    styler = data.style
+    styler = data.style.format(na_rep=fmt.DASH)  # first: the dated formats below override it
     language = lang()
     for col, (_, precision) in dated.items():
         exact = pd.Series(precision).fillna("day").to_numpy()
@@ -625,7 +654,7 @@ def chart(
     else:
         build = fig
         fig = shared(key, view, lambda: _finish(build(), lang()))
-    config = charts.plotly_config(PLOTLY_CONFIG, lang())
+    config = plotly_config()
     event = st.plotly_chart(
         fig, key=key, config=config, on_select=on_select, width="stretch", **kwargs
     )
@@ -634,6 +663,16 @@ def chart(
         if box.open:
             table(frame, key=f"{key}_table", filename=filename)
     return event
+
+
+def plotly_config(base: dict | None = None) -> dict:
+    """A chart's config in the session's language, every toolbar tip of Plotly's included."""
+    config = charts.plotly_config(PLOTLY_CONFIG if base is None else base, lang())
+    for name, locale in config.get("locales", {}).items():
+        if name == "zh-CN":  # a copy: the shared dictionary is not changed
+            words = {**locale["dictionary"], **MODEBAR_ZH}
+            config["locales"] = {name: {**locale, "dictionary": words}}
+    return config
 
 
 def activity_chart(

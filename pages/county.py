@@ -25,6 +25,7 @@ if wanted and asked.empty:
     ui.notice_bad_param("county")
 province = int(asked["province_adcode"].iloc[0]) if len(asked) else ui.current_province()
 provinces = data.query("provinces").set_index("adcode")
+ui.stop_without_places(provinces)
 if province not in provinces.index:
     province = DEFAULT_PROVINCE if DEFAULT_PROVINCE in provinces.index else int(provinces.index[0])
 listed = data.query(

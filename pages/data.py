@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, db, export, fmt, gate, importer, ui
+from dashboard import access, data, db, export, fmt, gate, importer, ui
+from dashboard.access import files as served
 
 ui.through_router()
 
@@ -131,9 +132,14 @@ else:
 
 st.subheader(ui.t("data.template_title"))
 st.markdown(ui.t("data.template_text"))
+if access.may_administer():  # commands for whoever runs the server; officials are told whom to ask
+    with st.expander(ui.t("data.admin_howto_title")):
+        st.markdown(ui.t("data.admin_howto"))
+else:
+    st.caption(ui.t("data.ask_admin"))
 st.download_button(
     ui.t("data.template_download"),
-    lambda: importer.templates_zip(data.query("metric_catalogue")),
+    served.public(lambda: importer.templates_zip(data.query("metric_catalogue"))),
     file_name="import_templates.zip",
     mime="application/zip",
     key="templates_zip",

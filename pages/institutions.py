@@ -1,9 +1,11 @@
-"""机构: a directory of member institutions; one institution's place, alliances and their activity."""
+"""机构: the directory of institutions on record (机构名录) and how many are members (成员机构); one institution's place, alliances and their activity."""
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, fmt, ui
+from dashboard import charts, colours, data, fmt, ui
 
 ui.through_router()
 
@@ -23,15 +25,27 @@ filters = {
     "q": ui.search(c4.text_input, ui.t("institutions.search_help")),
 }
 
-counts = data.query("site_counts", **filters)
+counts = data.institutions_on_record(**filters)
 directory = data.query("site_directory", **filters, limit=DIRECTORY_LIMIT)
-total = int(counts["sites"].sum())
-by_ownership = counts.groupby("ownership")["sites"].sum()
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(ui.t("institutions.count"), f"{total:,}")
-m2.metric(ui.t("institutions.count_public"), f"{int(by_ownership.get('public', 0)):,}")
-m3.metric(ui.t("institutions.count_private"), f"{int(by_ownership.get('private', 0)):,}")
-m4.metric(ui.t("institutions.count_real"), f"{int(counts['real_sites'].sum()):,}")
+years = data.query("metric_years")["year"]
+year = int(years.max()) if len(years) else dt.date.today().year  # the overview's default year
+members = data.member_institutions(year, **filters)
+total = int(counts["institutions"].sum())
+by_ownership = counts.groupby("ownership")["institutions"].sum()
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric(
+    ui.t("count.institutions_on_record"),
+    f"{total:,}",
+    help=ui.t("count.institutions_on_record_help", year=year),
+)
+m2.metric(
+    ui.t("count.member_institutions_year", year=year),
+    f"{members.member_institutions:,}",
+    help=ui.t("count.member_institutions_help", year=year, on_record=f"{total:,}"),
+)
+m3.metric(ui.t("institutions.count_public"), f"{int(by_ownership.get('public', 0)):,}")
+m4.metric(ui.t("institutions.count_private"), f"{int(by_ownership.get('private', 0)):,}")
+m5.metric(ui.t("institutions.count_real"), f"{int(counts['real_institutions'].sum()):,}")
 
 if total == 0:
     st.info(ui.t("institutions.none_found"))
@@ -40,19 +54,19 @@ else:
     with left:
         st.subheader(ui.t("institutions.by_kind_title"))
         by_kind = counts.groupby(["kind", "tier"], sort=False, as_index=False).agg(
-            sites=("sites", "sum"), simulated=("simulated", "any")
+            institutions=("institutions", "sum"), simulated=("simulated", "any")
         )
         by_kind["kind_label"] = ui.labels("kind", by_kind["kind"])
         by_kind["tier_label"] = ui.labels("tier", by_kind["tier"])
         ui.chart(
             charts.bars(
                 by_kind,
-                x="sites",
+                x="institutions",
                 y="kind_label",
                 color="tier_label",
                 orientation="h",
                 height=340,
-                labels={"sites": ui.t("common.count"), "kind_label": ""},
+                labels={"institutions": ui.t("common.count"), "kind_label": ""},
                 integer=True,
             ),
             "site_counts",
@@ -61,7 +75,7 @@ else:
                 {
                     "kind_label": "institutions.kind",
                     "tier_label": "institutions.tier",
-                    "sites": "common.count",
+                    "institutions": "common.count",
                 },
             ),
             filename="institutions_by_kind_tier",
@@ -171,7 +185,9 @@ def show_site(site: pd.Series) -> None:
                 hovertemplate="%{text}<extra></extra>",
                 selector={"type": "choropleth"},
             )
-            return charts.add_points(fig, point, text="name", size=12, color="#c0392b")
+            return charts.add_points(
+                fig, point, text="name", size=12, color=colours.MARKS["light"]["lead"]
+            )
 
         ui.chart(
             site_map,

@@ -8,11 +8,12 @@ target and the trend on the right; the province screens follow it in turn."""
 import datetime as dt
 import html
 import logging
+import time
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, db, fmt, kiosk, scorecard, ui
+from dashboard import charts, colours, data, db, fmt, kiosk, scorecard, ui
 
 ui.through_router()
 log = logging.getLogger("dashboard.kiosk")
@@ -74,7 +75,8 @@ COLORBAR = {
 }
 COLUMNS = [1.1, 2.9, 1.4]  # headline figures, the map, ranking and trend
 RANKED = 8  # provinces or counties in the ranking
-WARM, COOL = charts.BELOW_COLOUR, charts.MEETING_COLOUR
+STATUS = colours.STATUS["dark"]  # below the target red, meeting it blue, as on the maps
+LINKS = colours.MARKS["dark"]["link"]
 
 # Settings that need no database (interval, language, scale); province and metric are checked
 # against the data at every tick, so the screen starts, and heals, whatever the file's state.
@@ -129,7 +131,9 @@ def ranking(frame: pd.DataFrame, label: str, target: float | None, unit: str, sc
     fig = charts.bars(
         shown.assign(
             shown=shown["value"].map(lambda v: f"{v:.1f}" if unit == "%" else f"{v:,.0f}"),
-            group=shown["on_target"].map({True: "on", False: "below"}),
+            group=shown["on_target"].map({True: "on", False: "below"})
+            if target is not None
+            else "none",  # no target: the one hue of "more"
         ),
         x="value",
         y=label,
@@ -137,7 +141,11 @@ def ranking(frame: pd.DataFrame, label: str, target: float | None, unit: str, sc
         orientation="h",
         target=target,
         text="shown",
-        colours={"below": WARM, "on": COOL},
+        colours={
+            "below": STATUS[colours.BELOW],
+            "on": STATUS[colours.ABOVE],
+            "none": STATUS[colours.NONE],
+        },
         labels={"value": "", label: ""},
     )
     low = float(frame["value"].min()) if len(frame) else 0
@@ -184,6 +192,7 @@ def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bo
     unit = info.unit
     metric_name = ui.metric_name(catalogue, s.metric)
     tiles_row = data.query("overview_tiles", year=year).iloc[0]
+    members = data.member_institutions(year)
     by_province = data.query("province_metric", metric=s.metric, year=year)
     by_province["label"] = by_province.apply(ui.province_name, axis=1)
     links = data.query("cross_province_links", year=year)
@@ -192,9 +201,9 @@ def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bo
         tiles(
             [
                 (ui.t("overview.tile_alliances"), f"{tiles_row.alliances:,}", ""),
-                (ui.t("overview.tile_sites"), f"{tiles_row.member_sites:,}", ""),
+                (ui.t("count.member_institutions"), f"{members.member_institutions:,}", ""),
                 (ui.t("overview.tile_cross"), f"{tiles_row.cross_province:,}", ""),
-                (ui.t("overview.tile_provinces"), f"{tiles_row.provinces_covered}", ""),
+                (ui.t("overview.tile_provinces"), f"{members.provinces}", ""),
                 (ui.t("overview.tile_on_target"), *on_target(tiles_row.pct_on_target)),
             ]
         )
@@ -211,7 +220,7 @@ def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bo
             colorbar=COLORBAR,
             **charts.metric_scale(info, ui.lang()),
         )
-        charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color="#f5b041", max_width=5)
+        charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color=LINKS, max_width=5)
         show(fig, MAP_PX, s.scale)
     with right:
         if target is not None:
@@ -234,7 +243,7 @@ def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bo
         else:
             panel(ui.t("kiosk.trend_mean", metric=metric_name))
             trend(national, "value", None, unit, s.scale)
-    return bool(by_province["simulated"].any() or tiles_row.simulated)
+    return bool(by_province["simulated"].any() or tiles_row.simulated or members.simulated)
 
 
 def screen_province(s: kiosk.Settings, catalogue: pd.DataFrame, year: int, province: int) -> bool:
@@ -307,7 +316,7 @@ def slide_links(s: kiosk.Settings, year: int) -> bool:
         theme="dark",
         caption=False,
     )
-    charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color="#f5b041", max_width=6)
+    charts.add_links(fig, links.head(ui.MAX_LINKS), name="", color=LINKS, max_width=6)
     left, right = st.columns([2.6, 1.4], gap="medium")
     with left:
         show(fig, MAP_PX, s.scale)
@@ -397,9 +406,14 @@ def _simulated(frame: pd.DataFrame) -> bool:
     return bool(frame["simulated"].fillna(False).astype(bool).any()) if len(frame) else False
 
 
+def clock_zone(s: kiosk.Settings) -> str:
+    """What the clock's time is: 北京时间, or the configured zone's name."""
+    return ui.t("kiosk.beijing_time") if s.timezone == kiosk.BEIJING else s.timezone
+
+
 def waiting() -> None:
     """The calm placeholder: no data yet, or data being replaced; the next tick tries again."""
-    st.markdown(f"# {ui.t('kiosk.updating')}\n## {dt.datetime.now():%H:%M}")
+    st.markdown(f"# {ui.t('kiosk.updating')}\n## {clock_zone(start)} {start.now():%H:%M}")
 
 
 @st.fragment(run_every=start.interval_s)
@@ -412,7 +426,9 @@ def show_screen() -> None:
         s = kiosk.settings(
             st.query_params.to_dict(), set(provinces["adcode"].astype(int)), set(catalogue.index)
         )
-        slide, province = s.screen_at()
+        # The show starts on the first screen of the playlist (the national one), then turns.
+        started_s = st.session_state.setdefault("_kiosk_started_s", time.time())
+        slide, province = s.screen_at(started_s=started_s)
         meta = data.query("meta").set_index("key")["value"]
         years = data.query("metric_years")["year"]  # none in a build without the simulation
         year = int(years.max()) if len(years) else dt.date.today().year
@@ -434,7 +450,7 @@ def show_screen() -> None:
                 name = ui.province_name(row)
             st.html(
                 f'<div class="kiosk-head"><h1>{text(ui.t(key, year=year, name=name))}</h1>'
-                f'<div class="kiosk-clock"><b>{dt.datetime.now():%H:%M}</b>'
+                f'<div class="kiosk-clock">{text(clock_zone(s))} <b>{s.now():%H:%M}</b>'
                 f"{text(ui.t('common.as_of', date=meta['as_of']))}</div></div>"
             )
             if slide == "overview":

@@ -4,7 +4,7 @@ the distribution, the trend and the share of units meeting the target."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, fmt, ui
+from dashboard import charts, colours, data, fmt, ui
 
 ui.through_router()
 
@@ -147,7 +147,10 @@ with left:
         unit=info.unit,
         unit_label=unit,
         integer=info.unit != "%",
-        colours={below: charts.BELOW_COLOUR, meeting: charts.MEETING_COLOUR},
+        colours={
+            below: colours.STATUS["light"][colours.BELOW],
+            meeting: colours.STATUS["light"][colours.ABOVE],
+        },
     ).update_yaxes(categoryorder="total ascending")
     view = (metric, level, province, year, districts)
     ui.chart(fig, "metrics_ranking", table, f"{metric}_{level}_{year}_ranking", view=view)

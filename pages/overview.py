@@ -16,15 +16,29 @@ year = ui.choose_year(right.selectbox, years)
 info = catalogue.loc[metric]
 
 tiles = data.query("overview_tiles", year=year).iloc[0]
+members = data.member_institutions(year)
+on_record = int(data.institutions_on_record()["institutions"].sum())
 cols = st.columns(6)
 cols[0].metric(
     ui.t("overview.tile_alliances"),
     f"{tiles.alliances:,}",
     help=ui.t("overview.tile_alliances_help", real=tiles.real_alliances),
 )
-cols[1].metric(ui.t("overview.tile_sites"), f"{tiles.member_sites:,}")
-cols[2].metric(ui.t("overview.tile_provinces"), f"{tiles.provinces_covered}")
-cols[3].metric(ui.t("overview.tile_cross"), f"{tiles.cross_province:,}")
+cols[1].metric(
+    ui.t("count.member_institutions"),
+    f"{members.member_institutions:,}",
+    help=ui.t("count.member_institutions_help", year=year, on_record=f"{on_record:,}"),
+)
+cols[2].metric(
+    ui.t("overview.tile_provinces"),
+    f"{members.provinces}",
+    help=ui.t("count.provinces_help", year=year),
+)
+cols[3].metric(
+    ui.t("overview.tile_cross"),
+    f"{tiles.cross_province:,}",
+    help=ui.t("count.cross_help", year=year),
+)
 cols[4].metric(
     ui.t("overview.tile_other_kinds"),
     f"{tiles.other_kinds:,}",
@@ -35,7 +49,7 @@ cols[5].metric(
     f"{tiles.pct_on_target:.1f} %" if tiles.counties else "—",
     help=ui.t("overview.tile_on_target_help", n=tiles.counties_on_target, total=tiles.counties),
 )
-ui.simulated_note(bool(tiles.simulated))
+ui.simulated_note(bool(tiles.simulated or members.simulated))
 
 by_province = data.query("province_metric", metric=metric, year=year)
 by_province["label"] = by_province.apply(ui.province_name, axis=1)

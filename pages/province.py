@@ -4,7 +4,7 @@ target with their trend, the alliances active there and its links to other provi
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, fmt, ui
+from dashboard import charts, colours, data, fmt, ui
 from dashboard.report import widget as briefing
 
 ui.through_router()
@@ -28,6 +28,7 @@ COUNTY_COLUMNS = {
 
 
 provinces = data.query("provinces").set_index("adcode")
+ui.stop_without_places(provinces)
 province = ui.current_province()
 if province not in provinces.index:
     province = DEFAULT_PROVINCE if DEFAULT_PROVINCE in provinces.index else int(provinces.index[0])
@@ -73,10 +74,28 @@ if city:  # the city as a whole (Σ its counties' terms); their change is in the
     here_city = cities.loc[cities["adcode"] == city, "value"]
     now = here_city.iloc[0] if len(here_city) else None
     before = None
+members = data.member_institutions(year, province=province, city=city)
+# With a city chosen, each tile is the city's or says it is the whole province's.
+area = city_name if city else name
+
+
+def whole_province(key: str) -> tuple[str, str | None]:
+    """A tile's label, and help saying it is the province's when a city is chosen."""
+    if not city:
+        return ui.t(key), None
+    return ui.t("count.province_tile", label=ui.t(key)), ui.t("count.province_tile_help")
+
+
 cols = st.columns(6)
-cols[0].metric(ui.t("province.tile_counties"), f"{len(measured):,}")
+cols[0].metric(
+    ui.t("province.tile_counties"),
+    f"{len(measured):,}",
+    help=ui.t("count.counties_help", area=area),
+)
 cols[1].metric(
-    ui.t("province.tile_mean", year=year),
+    ui.t("province.tile_mean_city", year=year, city=city_name)
+    if city
+    else ui.t("province.tile_mean", year=year),
     fmt.metric_value(now, info.unit),
     delta=None
     if now is None or before is None
@@ -86,7 +105,9 @@ cols[1].metric(
     else "inverse"
     if info.direction == "lower"
     else "off",
-    help=ui.t("province.tile_mean_help", before=year - YEARS_BACK),
+    help=ui.t("province.tile_mean_city_help", city=city_name)
+    if city
+    else ui.t("province.tile_mean_help", before=year - YEARS_BACK),
 )
 on_target = int(measured["on_target"].fillna(False).astype(bool).sum())
 cols[2].metric(
@@ -96,13 +117,23 @@ cols[2].metric(
     if target is not None
     else ui.t("province.no_target"),
 )
+label, note = whole_province("province.tile_alliances")
 cols[3].metric(
-    ui.t("province.tile_alliances"), f"{int(alliances['total'].iloc[0]) if len(alliances) else 0:,}"
+    label,
+    f"{int(alliances['total'].iloc[0]) if len(alliances) else 0:,}",
+    help=note or ui.t("count.alliances_here_help", year=year, area=name),
 )
 cols[4].metric(
-    ui.t("province.tile_sites"), f"{int(sites['member_sites'].iloc[0]) if len(sites) else 0:,}"
+    ui.t("count.member_institutions"),
+    f"{members.member_institutions:,}",
+    help=ui.t("count.member_institutions_help_here", year=year, area=area),
 )
-cols[5].metric(ui.t("province.tile_partners"), f"{links['other_adcode'].nunique():,}")
+label, note = whole_province("province.tile_partners")
+cols[5].metric(
+    label,
+    f"{links['other_adcode'].nunique():,}",
+    help=note or ui.t("count.partners_help", year=year, area=name),
+)
 ui.simulated_note(bool(measured["simulated"].any() or alliances["simulated"].any()))
 if city:
     st.caption(ui.t("province.city_note", city=ui.plain(city_name), n=len(counties)))
@@ -181,14 +212,15 @@ if ui.fresh_click("province_map", clicked[0] if clicked else None):
         "pages/county.py",
         query_params=ui.url_with(county=str(clicked[0]), year=str(year), lang=ui.lang()),
     )
-notes = [
-    ui.t("province.map_caption_target", target=f"{target:g}", unit=info.unit)
-    if target is not None
-    else ui.t("province.map_caption_no_target")
-]
+notes = [colours.caption(target, info.direction, info.unit, ui.lang())]
 if show_sites and len(sites):
     notes.append(
-        ui.t("province.sites_caption", shown=len(sites), total=int(sites["member_sites"].iloc[0]))
+        ui.t(
+            "province.sites_caption",
+            shown=len(sites),
+            total=int(members.member_institutions),
+            area=area,
+        )
     )
 notes.append(ui.t("province.click_hint"))
 st.caption(" ".join(notes))
@@ -232,7 +264,12 @@ with left:
                 unit=info.unit,
                 unit_label=ui.label("metrics.units", info.unit),
                 integer=info.unit != "%",
-                colours={None: charts.BELOW_COLOUR},  # short of the target: warm, as on the map
+                # short of the target (or the weakest, without one): as on the map
+                colours={
+                    None: colours.STATUS["light"][
+                        colours.BELOW if target is not None else colours.NONE
+                    ]
+                },
             ).update_yaxes(autorange="reversed"),  # the widest gap on top
             "province_below",
             table,
@@ -344,6 +381,15 @@ else:
     )
     ui.simulated_note(alliances)
 
+
+def lead_colours() -> dict[str, str]:
+    """本省牵头 / 外省牵头 in their fixed colours (dashboard/colours.py)."""
+    return {
+        ui.t("province.direction_out"): colours.LEAD_PLACE["own"],
+        ui.t("province.direction_in"): colours.LEAD_PLACE["other"],
+    }
+
+
 # Links to other provinces through cross-province alliances.
 st.subheader(ui.t("province.links_title", province=ui.plain(name), year=year))
 if links.empty:
@@ -363,6 +409,7 @@ else:
             height=max(260, 26 * links["partner"].nunique() + 80),
             labels={"alliances": ui.t("overview.alliance_count"), "partner": ""},
             integer=True,
+            colours=lead_colours(),  # 本省牵头 / 外省牵头 the same on every page
         ).update_yaxes(categoryorder="total ascending"),  # the strongest link on top
         "province_links",
         ui.columns(

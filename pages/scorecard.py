@@ -14,6 +14,7 @@ ALL = ""  # every area
 
 heading = st.container()  # the title above the pickers, written once they are read
 provinces = data.query("provinces").set_index("adcode")
+ui.stop_without_places(provinces)
 province = ui.current_province()
 if province not in provinces.index:
     province = DEFAULT_PROVINCE if DEFAULT_PROVINCE in provinces.index else int(provinces.index[0])

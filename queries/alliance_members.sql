@@ -2,6 +2,8 @@
 -- place, dates (as exact as the source: the membership's own precision, else the founding's
 -- when it joined then), and the lead's point.
 -- Every member in the lead role is a lead (co-founders), not only the alliance's own lead.
+-- The lead's point is exact only inside the session's regions; outside them it is the centroid
+-- of the lead's province (the lines of a member map end there), never the institution's place.
 with
 
 target as (
@@ -19,9 +21,16 @@ tiers as (
 ),
 
 lead as (
-    select s.lon as lead_lon, s.lat as lead_lat
-    from target t
-    join sites s on s.site_id = t.lead_site_id
+    select
+        case when visible then s.lon else province.lon end as lead_lon,
+        case when visible then s.lat else province.lat end as lead_lat
+    from (
+        select s.*, s.county_adcode in (select county_adcode from scope_counties($regions))
+            as visible
+        from target t
+        join sites s on s.site_id = t.lead_site_id
+    ) s
+    left join regions province on province.adcode = s.county_adcode // 10000 * 10000
 ),
 
 final as (

@@ -1,6 +1,7 @@
 -- Headline figures for the national overview in one year. Alliances are the four forms of the
 -- 2017 guideline; the other kinds of cooperation (院府合作, 院院合作, 区域医疗中心, 改革示范区, an
 -- institution's partner network, an area's programme) are counted apart, never among them.
+-- Member institutions and the provinces they cover: queries/member_institutions.sql.
 with
 
 all_scoped as (
@@ -17,14 +18,6 @@ others as (
     select * from all_scoped where not guideline and year(founded_on) <= $year
 ),
 
--- member institutions at the end of the year (site_years: one row per site and year)
-active_members as (
-    select site_id, county_adcode // 10000 * 10000 as province_adcode, simulated
-    from site_years
-    where year = least($year, (select max(year) from site_years))
-        and county_adcode in (select county_adcode from scope_counties($regions))
-),
-
 -- counties reaching the county visit rate's target (its own value, from its measures)
 visit as (
     select counties, counties_on_target, simulated
@@ -36,8 +29,6 @@ final as (
         (select count(*) from scoped where year(founded_on) <= $year) as alliances,
         (select count(*) from scoped where year(founded_on) <= $year and not simulated)
             as real_alliances,
-        (select count(*) from active_members) as member_sites,
-        (select count(distinct province_adcode) from active_members) as provinces_covered,
         (select count(*) from scoped
             where scope = 'cross_province' and year(founded_on) <= $year) as cross_province,
         (select count(*) from others) as other_kinds,
@@ -45,8 +36,7 @@ final as (
         coalesce(visit.counties, 0) as counties,
         coalesce(visit.counties_on_target, 0) as counties_on_target,
         visit.counties_on_target / nullif(visit.counties, 0) * 100 as pct_on_target,
-        coalesce(visit.simulated or (select bool_or(simulated) from active_members), false)
-            as simulated
+        coalesce(visit.simulated, false) as simulated
     from (select 1) as one
     left join visit on true
 )

@@ -1,5 +1,6 @@
 -- Member institutions of grade 2 and above in one province (or one of its cities: $city, 0 for
--- all) at the end of a year, for the map; member_sites counts the members of every grade.
+-- all) at the end of a year, for the map. How many members there are, of every grade, is
+-- queries/member_institutions.sql.
 with
 
 -- site_years: one row per member institution and year (stored at build, dashboard/precompute.sql);
@@ -21,14 +22,9 @@ members as (
     join sites s on s.site_id = a.site_id
 ),
 
-counted as (
-    select *, count(*) over () as member_sites
-    from members
-),
-
 final as (
     select c.*, r.name as county_name
-    from counted c
+    from members c
     join regions r on r.adcode = c.county_adcode
     -- ~1,000+ members in a large province: the map shows hospitals of grade 2 and above only
     where c.tier in ('3A', '3', '2')

@@ -88,14 +88,18 @@ def streamlit_server(db_path: Path, port: int | None = None):
 
 
 @contextmanager
-def chromium(width: int = 1600, height: int = 1000, scale: float = 1):
-    """A headless Chromium page that records every request leaving this machine."""
+def chromium(width: int = 1600, height: int = 1000, scale: float = 1, color_scheme: str = "light"):
+    """A headless Chromium page that records every request leaving this machine; color_scheme
+    "dark" is a reader whose system is dark (Streamlit then draws its dark theme)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(
-            viewport={"width": width, "height": height}, device_scale_factor=scale, locale="zh-CN"
+            viewport={"width": width, "height": height},
+            device_scale_factor=scale,
+            locale="zh-CN",
+            color_scheme=color_scheme,
         )
         outside: list[str] = []
 

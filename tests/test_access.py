@@ -11,6 +11,7 @@ import pytest
 
 from dashboard import access
 from dashboard.__main__ import main
+from dashboard.access import grant
 
 # an extra column (姓名, a note) is kept in Excel and ignored here
 LIST = (
@@ -20,43 +21,100 @@ LIST = (
 )
 
 
-def test_the_list_reads_from_excel_in_utf8_or_gbk():
-    for encoding in ("utf-8-sig", "gbk"):
-        grants = access.parse_access_list(LIST.encode(encoding))
-        zhang = grants["zhang.san@wjw.example.cn"]  # emails compare without case
-        assert zhang.regions == (330100, 330800) and zhang.may_download
-        assert grants["li@wjw.example.cn"].regions == (access.NATIONAL,)
-        assert not grants["li@wjw.example.cn"].may_download
+KNOWN = {330000, 330100, 330800, 330802, 330822, 620000}  # the regions table, for these tests
+
+
+def parse(raw: bytes, by: str = "email"):
+    return grant.parse(raw, KNOWN, by)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_the_list_reads_as_excel_saves_it(encoding):
+    found = parse(LIST.encode(encoding))
+    assert not found.refused and not found.unreadable
+    zhang = found.grants["zhang.san@wjw.example.cn"]  # emails compare without case
+    assert zhang.regions == (330100, 330800) and zhang.may_download
+    assert found.grants["li@wjw.example.cn"].regions == (access.NATIONAL,)
+    assert not found.grants["li@wjw.example.cn"].may_download
+
+
+def test_excel_unicode_text_chinese_headers_full_width_digits_and_floats_are_read():
+    # Excel's "Unicode text": UTF-16 with tabs; a Chinese header; codes as typed in Excel
+    body = "邮箱\t地区\t角色\t姓名\nwang@wjw.example.cn\t３３０８０２\t查看\t王\nzhao@wjw.example.cn\t330802.0、330822\t管理员\t赵\n"
+    found = parse(body.encode("utf-16"))
+    assert not found.refused
+    assert found.grants["wang@wjw.example.cn"].regions == (330802,)
+    assert found.grants["zhao@wjw.example.cn"] == grant.Grant(
+        "zhao@wjw.example.cn", (330802, 330822), "admin"
+    )
 
 
 def test_headers_in_any_case_and_blank_lines_are_fine():
     raw = b" Email ,REGIONS,Role\n\n,,\na@b.cn,330000,Admin\n"
-    assert access.parse_access_list(raw)["a@b.cn"].is_admin
+    assert parse(raw).grants["a@b.cn"].is_admin
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        "email,regions\na@b.cn,330000\n",  # no role column
-        "email,regions,role\na@b.cn,330000,boss\n",  # unknown role
-        "email,regions,role\na@b.cn,浙江,viewer\n",  # a name, not a code
-        "email,regions,role\na@b.cn,3300,viewer\n",  # not six digits
-        "email,regions,role\na@b.cn,,viewer\n",  # no region
-        "email,regions,role\nnot-an-email,330000,viewer\n",
-        "email,regions,role\na@b.cn,330000,viewer\nA@b.cn,620000,admin\n",  # twice
-    ],
-)
-def test_a_malformed_list_is_refused_whole(body):
-    with pytest.raises(access.AccessListError):
-        access.parse_access_list(body.encode())
+BAD_ROWS = [
+    ("a@b.cn,330000,boss", "role_unknown"),
+    ("a@b.cn,浙江,viewer", "region_malformed"),
+    ("a@b.cn,3300,viewer", "region_malformed"),
+    ("a@b.cn,,viewer", "regions_missing"),
+    ("not-an-email,330000,viewer", "email_invalid"),
+    ("a@b.cn\x00,330000,viewer", "email_invalid"),  # a NUL byte could never match
+    ("a@b\x1b[31m.cn,330000,viewer", "email_invalid"),
+    ("a@b.cn,330820,viewer", "region_unknown"),  # a typo of 330802
+    ("a@b.cn,339999 330000,viewer", "region_unknown"),
+]
 
 
-def test_the_list_is_read_again_when_it_changes_and_a_bad_one_grants_nothing(
+@pytest.mark.parametrize("bad,reason", BAD_ROWS)
+def test_a_bad_row_is_refused_alone_with_its_line_and_reason(bad, reason):
+    body = f"email,regions,role\nadmin@b.cn,100000,admin\n{bad}\nli@b.cn,330800,viewer\n"
+    found = parse(body.encode())
+    assert [(r.line, r.reason) for r in found.refused] == [(3, reason)]
+    assert set(found.grants) == {"admin@b.cn", "li@b.cn"}  # the others still grant
+    text = grant.describe(found.refused[0], "zh")
+    assert text.startswith("第 3 行") and "\x00" not in text and "\x1b" not in text
+
+
+def test_the_same_email_twice_is_refused_on_both_rows_named():
+    body = "email,regions,role\nA@b.cn,330000,viewer\nboss@b.cn,100000,admin\na@B.cn,620000,admin\n"
+    found = parse(body.encode())
+    assert [(r.line, r.reason) for r in found.refused] == [(2, "twice"), (4, "twice")]
+    assert "a@b.cn" in grant.describe(found.refused[0], "en")
+    assert "(also line 4)" in grant.describe(found.refused[0], "en")
+    assert set(found.grants) == {"boss@b.cn"}
+
+
+def test_a_file_that_is_not_a_list_grants_nothing_and_says_why():
+    assert parse(b"name,phone\nx,y\n").unreadable[0] == "access.list.columns"
+    assert parse(b"\x81\xff\xfe\x00" * 10 + b"\xff").unreadable[0] == "access.list.encoding"
+    assert parse(b"").unreadable[0] == "access.list.empty"
+
+
+def test_matching_by_sub_needs_a_sub_on_each_row():
+    body = "sub,email,regions,role\nidp-0001,a@b.cn,330000,admin\n,c@d.cn,330000,viewer\n"
+    found = parse(body.encode(), by="sub")
+    assert found.grants["idp-0001"] == grant.Grant("a@b.cn", (330000,), "admin", "idp-0001")
+    assert [r.reason for r in found.refused] == ["sub_missing"]
+
+
+def test_only_a_verified_email_or_a_sub_is_matched(monkeypatch):
+    assert access.key_of({"email": "A@b.cn", "email_verified": True}) == "a@b.cn"
+    assert access.key_of({"email": "a@b.cn", "email_verified": "true"}) == "a@b.cn"
+    assert access.key_of({"email": "a@b.cn", "email_verified": False}) is None
+    assert access.key_of({"email": "a@b.cn"}) is None  # the claim not sent: not verified
+    monkeypatch.setenv("DASHBOARD_MATCH_BY", "sub")
+    assert access.key_of({"email": "a@b.cn", "sub": "idp-0001"}) == "idp-0001"
+
+
+def test_the_list_is_read_again_when_it_changes_and_a_bad_row_is_refused_alone(
     tmp_path, monkeypatch, caplog
 ):
     path = tmp_path / "access.csv"
     path.write_text(LIST, encoding="gbk")
     monkeypatch.setenv("DASHBOARD_ACCESS", str(path))
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))  # codes: form only
     assert access.grant_for("LI@wjw.example.cn").regions == (access.NATIONAL,)
     assert access.grant_for("wang@wjw.example.cn") is None
     path.write_text(LIST + "wang@wjw.example.cn,620000,viewer\n", encoding="gbk")
@@ -64,12 +122,45 @@ def test_the_list_is_read_again_when_it_changes_and_a_bad_one_grants_nothing(
     assert access.grant_for("wang@wjw.example.cn").regions == (620000,)
     with caplog.at_level(logging.ERROR, logger="dashboard"):
         path.write_text(LIST + "wang@wjw.example.cn,甘肃,viewer\n", encoding="utf-8")
-        assert access.grant_for("li@wjw.example.cn") is None  # nobody, not the old list
-    assert "refused" in caplog.text and "line 4" in caplog.text
+        assert access.grant_for("li@wjw.example.cn").regions == (access.NATIONAL,)
+        assert access.grant_for("wang@wjw.example.cn") is None
+    assert "line 4" in caplog.text
+    assert [r.line for r in access.list_report().refused] == [4]
     path.unlink()
     assert access.access_list() == {}
     monkeypatch.delenv("DASHBOARD_ACCESS")
     assert access.access_list() == {}
+
+
+BAD_LISTS = {
+    "dup.csv": (
+        "email,regions,role\nzhang@b.cn,330800,analyst\nZHANG@b.cn,330000,viewer\n",
+        "utf-8",
+    ),
+    "typo.csv": ("邮箱,地区,角色\nqian@b.cn,330820,查看\nsun@b.cn,339999 330000,查看\n", "gbk"),
+    "nul.csv": (
+        "email,regions,role\nzheng@b.cn\x00,330000,viewer\nok@b.cn,330000,admin\n",
+        "utf-8",
+    ),
+}
+
+
+def test_access_check_prints_each_refused_row_and_exits_nonzero(
+    tiny_db, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("DASHBOARD_DB", str(tiny_db))
+    for name, (body, encoding) in BAD_LISTS.items():
+        (tmp_path / name).write_text(body, encoding=encoding)
+        assert main(["access", "check", str(tmp_path / name)]) == 1
+    out = capsys.readouterr().out
+    assert "第 2 行" in out and "第 3 行" in out and "zhang@b.cn" in out
+    assert "330820" in out and "339999" in out
+    assert "\\x00" in out and "\x00" not in out  # shown, not sent to the terminal
+    good = tmp_path / "good.csv"
+    good.write_text("email,regions,role\nok@b.cn,330802.0,admin\n", encoding="utf-16")
+    assert main(["access", "check", str(good), "--lang", "en"]) == 0
+    assert "1 people granted, no row refused" in capsys.readouterr().out
+    assert main(["access", "check", str(tmp_path / "missing.csv")]) == 2
 
 
 def test_kiosk_tokens_from_the_config_and_the_environment(tmp_path, monkeypatch, caplog):

@@ -196,3 +196,63 @@ def test_an_alliance_outside_the_scope_is_not_found(con, truth):
     assert db.run(con, "alliance_detail", {"regions": SCOPE, "alliance": outside}).empty
     members = db.run(con, "alliance_members", {"regions": SCOPE, "alliance": inside})
     assert set(members["site_id"]) == {"R-S002"}  # not the Shanghai lead, not the Gansu member
+
+
+def _lonlat(con, sql: str, params: dict) -> tuple[float, float]:
+    return tuple(con.execute(sql, params).fetchone())
+
+
+def test_a_lead_outside_the_scope_is_at_most_its_provinces_centroid(con):
+    """A member map's lines end at the lead: outside the official's regions that end is the
+    centroid of the lead's province, never the institution's own place."""
+    site = "select s.lon, s.lat from sites s join alliances a on a.lead_site_id = s.site_id "
+    exact = _lonlat(con, site + "where a.alliance_id = $a", {"a": "R-A01"})
+    centroid = _lonlat(
+        con,
+        "select r.lon, r.lat from regions r join sites s on r.adcode = s.county_adcode "
+        "// 10000 * 10000 join alliances a on a.lead_site_id = s.site_id where alliance_id = $a",
+        {"a": "R-A01"},
+    )
+    assert exact != centroid
+    county = db.run(con, "alliance_members", {"alliance": "R-A01", "regions": SCOPE})
+    assert len(county) and "R-S001" not in set(county["site_id"])  # the lead is elsewhere
+    assert set(zip(county["lead_lon"], county["lead_lat"], strict=True)) == {centroid}
+    national = db.run(con, "alliance_members", {"alliance": "R-A01", "regions": [100000]})
+    assert set(zip(national["lead_lon"], national["lead_lat"], strict=True)) == {exact}
+
+
+def test_the_alliance_map_draws_no_point_outside_the_scope(tiny_env, monkeypatch):
+    """The figure as the page sends it: every longitude/latitude pair is a member or a county in
+    scope, or a province's centroid."""
+    from dashboard import access
+    from tests.conftest import run_app
+    from tests.helpers import array, figure
+
+    monkeypatch.setattr(access, "OPEN", access.Grant("county@example.org", tuple(SCOPE), "viewer"))
+    at = run_app("pages/alliances.py", alliance="R-A01")
+    assert not at.exception
+    con = db.connect(tiny_env)
+    try:
+        lead = _lonlat(con, "select lon, lat from sites where site_id = 'R-S001'", {})
+        allowed = set(
+            con.execute(
+                "select lon, lat from sites where county_adcode in (select county_adcode "
+                "from scope_counties($r)) union select lon, lat from regions "
+                "where level = 'province' or adcode in (select county_adcode "
+                "from scope_counties($r))",
+                {"r": SCOPE},
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    points = set()
+    for trace in figure(at, "alliance_map")["data"]:
+        if "lon" in trace:
+            lons, lats = array(trace["lon"]), array(trace["lat"])
+            points |= {(x, y) for x, y in zip(lons, lats, strict=True) if x is not None}
+
+    def rounded(pairs):  # the figure may carry float32
+        return {(round(x, 3), round(y, 3)) for x, y in pairs}
+
+    assert points and rounded([lead]) - rounded(points)
+    assert rounded(points) <= rounded(allowed), rounded(points) - rounded(allowed)

@@ -61,7 +61,9 @@ def test_simulated_institution_is_labelled_with_its_alliances_activity(tiny_env)
 def test_english_switch_translates_the_institution(tiny_env):
     at = run(page=PAGE, site="R-S003", lang="en")
     assert not at.exception
-    assert at.title[0].value == msg("institutions.title", "en") == "Member institutions"
+    assert (
+        at.title[0].value == msg("institutions.title", "en") == "Institutions on record and members"
+    )
     facts = metrics(at)
     assert facts["Kind"] == "General hospital"
     assert facts["Ownership"] == "Private"
@@ -101,24 +103,26 @@ def test_counts_match_the_database_and_follow_the_filters(tiny_env):
     at = run(page=PAGE)
     assert not at.exception
     facts = metrics(at)
-    assert facts[msg("institutions.count")] == str(
+    assert facts[msg("count.institutions_on_record")] == str(
         tiny_count(tiny_env, "select count(*) from sites")
     )
     assert facts[msg("institutions.count_real")] == "3"  # R-S001..R-S003
     at.selectbox(key="kind").set_value("primary").run()
     primary = tiny_count(tiny_env, "select count(*) from sites where kind = 'primary'")
-    assert metrics(at)[msg("institutions.count")] == str(primary)
+    assert metrics(at)[msg("count.institutions_on_record")] == str(primary)
     frame = directory_frame(at)
     assert len(frame) == primary and set(frame[msg("institutions.kind")]) == {"基层医疗卫生机构"}
     at.selectbox(key="ownership").set_value("private").run()
-    assert metrics(at)[msg("institutions.count")] == "0"  # no private primary care in the fixture
+    assert (
+        metrics(at)[msg("count.institutions_on_record")] == "0"
+    )  # no private primary care in the fixture
     assert msg("institutions.none_found") in [i.value for i in at.info]
 
 
 def test_sidebar_province_and_search_narrow_the_directory(tiny_env):
     at = run(page=PAGE, province="620000")
     gansu = tiny_count(tiny_env, "select count(*) from sites where county_adcode // 10000 = 62")
-    assert metrics(at)[msg("institutions.count")] == str(gansu)
+    assert metrics(at)[msg("count.institutions_on_record")] == str(gansu)
     assert set(directory_frame(at)[msg("common.province")]) == {"甘肃省"}
     at.text_input(key="q").input("仁和").run()
     frame = directory_frame(at)
@@ -161,13 +165,15 @@ def test_facets_contract(con):
 
 
 def test_counts_and_directory_agree(con):
-    counts = db.run(con, "site_counts", ALL)
-    assert {"kind", "tier", "ownership", "sites", "real_sites", "simulated"} <= set(counts.columns)
+    counts = db.run(con, "institutions_on_record", ALL)
+    assert {"kind", "tier", "ownership", "institutions", "real_institutions", "simulated"} <= set(
+        counts.columns
+    )
     assert not counts.duplicated(["kind", "tier", "ownership"]).any()
     directory = db.run(con, "site_directory", ALL | {"limit": 100_000})
     assert directory["site_id"].is_unique
-    assert counts["sites"].sum() == len(directory)
-    assert counts["real_sites"].sum() == (~directory["simulated"]).sum()
+    assert counts["institutions"].sum() == len(directory)
+    assert counts["real_institutions"].sum() == (~directory["simulated"]).sum()
     assert {
         "site_id",
         "name",
@@ -189,7 +195,7 @@ def test_directory_limit(con):
 @pytest.mark.parametrize("q", ["'; drop table sites; --", "%", "_", "<script>"])
 def test_search_text_is_data_not_sql(con, q):
     assert db.run(con, "site_directory", ALL | {"q": q, "limit": 10}).empty
-    assert db.run(con, "site_counts", ALL | {"q": q}).empty
+    assert db.run(con, "institutions_on_record", ALL | {"q": q}).empty
 
 
 DETAIL_QUERIES = {

@@ -44,7 +44,8 @@ def test_every_page_renders_without_simulation(bare_env, page, params, lang):
 def test_the_overview_says_how_to_import(bare_env):
     at = run_app("pages/overview.py")
     shown = " ".join(i.value for i in at.info) + " ".join(c.value for c in at.caption)
-    assert "python -m dashboard import" in shown
+    assert "系统管理员" in shown and "模板" in shown  # whom to give the tables to
+    assert "python -m" not in shown  # commands are for the administrator, on the Data page
 
 
 def test_the_data_page_counts_no_simulated_rows(bare_env):

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard import db
+from dashboard import colours, db
 from tests.conftest import run_app
 from tests.helpers import array, figure, rendered, tiny_copy
 
@@ -60,9 +60,10 @@ def test_all_of_china_shows_zhejiang_with_a_hint(tiny_env):
 def test_map_diverges_at_the_target_and_shows_hospitals_by_grade(tiny_env):
     at = run(province="330000")
     spec = figure(at, "province_map")
-    scale = [t for t in spec["data"] if t["type"] == "choropleth" and "zmid" in t]
-    assert len(scale) == 1 and scale[0]["zmid"] == 90  # the catalogue's target for the metric
-    assert scale[0]["zmin"] < 90 < scale[0]["zmax"]
+    scale = [t for t in spec["data"] if t["type"] == "choropleth" and colours.scale_target(t)]
+    # red below, blue above the catalogue's target for the metric, written out for plotly.js
+    assert len(scale) == 1 and colours.scale_target(scale[0]) == pytest.approx(90)
+    assert scale[0]["zmin"] < 90 < scale[0]["zmax"] and not scale[0].get("reversescale")
     points = [t for t in spec["data"] if t["type"] == "scattergeo"]
     assert {t["name"] for t in points} <= {"三级甲等", "三级", "二级"}
     sizes = {t["name"]: array(t["marker"]["size"])[0] for t in points}
@@ -127,12 +128,12 @@ def test_changing_metric_changes_numbers_and_scale(tiny_env):
     at.selectbox(key="metric").set_value("primary_visit_share").run()
     assert not at.exception
     assert tile(at, "2025年全省") != visit
-    zmid = [t["zmid"] for t in figure(at, "province_map")["data"] if "zmid" in t]
-    assert zmid == [65]  # primary_visit_share's own target
+    targets = [colours.scale_target(t) for t in figure(at, "province_map")["data"]]
+    assert [round(t, 6) for t in targets if t is not None] == [65]  # its own target
     # A metric without a target: a sequential scale and a ranking by value instead of the gap.
     at.selectbox(key="metric").set_value("referral_down").run()
     assert not at.exception
-    assert not [t for t in figure(at, "province_map")["data"] if "zmid" in t]
+    assert not [t for t in figure(at, "province_map")["data"] if colours.scale_target(t)]
     assert tile(at, "达标县数") == "—"
     assert any("排名靠后" in s.value for s in at.subheader)
 
@@ -248,7 +249,12 @@ def test_province_sites_contract(con):
     assert frame["site_id"].is_unique
     assert set(frame["tier"]) <= {"3A", "3", "2"}
     assert set(frame["county_adcode"] // 10000) == {33}
-    assert (frame["member_sites"] >= len(frame)).all()
+    members = db.run(
+        con,
+        "member_institutions",
+        db.ALL_INSTITUTIONS | {"province": 330000, "year": 2025},
+    )
+    assert members["member_institutions"].iloc[0] >= len(frame)
     assert (frame["alliances"] >= 1).all()
     assert "R-S002" in set(frame["site_id"])  # the real grade-2 member in 常山县
 

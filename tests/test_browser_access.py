@@ -19,6 +19,7 @@ ZJ = "zj.viewer@wjw.example.cn"  # 浙江省, viewer
 QZ = "qz.analyst@wjw.example.cn"  # 衢州市, analyst
 ADMIN = "admin@wjw.example.cn"  # the whole country, admin
 STRANGER = "nobody@wjw.example.cn"  # logs in, not on the list
+MALLORY = "mallory-0001"  # an account whose provider says the admin's address, unverified
 TOKEN = secrets.token_urlsafe(32)
 GANSU = ("甘肃", "兰州", "城关区", "七里河区")
 ACCESS_LIST = f"""email,regions,role
@@ -63,7 +64,10 @@ def world(tmp_path_factory):
     (base / "kiosk.toml").write_text(
         kiosk_toml + f'\n[tokens.lobby]\ntoken = "{TOKEN}"\nregions = "330800"\n', encoding="utf-8"
     )
-    users = [User(sub=e, claims={"email": e}) for e in (ZJ, QZ, ADMIN, STRANGER)]
+    users = [
+        User(sub=e, claims={"email": e, "email_verified": True}) for e in (ZJ, QZ, ADMIN, STRANGER)
+    ]
+    users.append(User(sub=MALLORY, claims={"email": ADMIN, "email_verified": False}))
     port = free_port()
     with run_server_in_thread(user_claims=users) as idp:
         issuer = f"http://localhost:{idp.server_port}"
@@ -110,7 +114,7 @@ def settle(page) -> None:
 
 
 def login(page, world, email: str) -> None:
-    """Through the login screen, the provider's form and back."""
+    """Through the login screen, the provider's form and back (email: the account's sub)."""
     page.goto(world["url"] + "/")
     page.get_by_role("button", name=msg("access.login_button")).click()
     page.wait_for_url(world["issuer"] + "/**", timeout=30_000)
@@ -247,3 +251,86 @@ def test_the_kiosk_opens_with_its_token_only(world):
     assert {"no token", "bad token"} <= set(denied)
     assert audit_lines(world, email="kiosk:lobby", action="login")
     assert all(TOKEN not in json.dumps(r) for r in access.read_audit(world["audit"]))
+
+
+def put_list(world, text: str) -> None:
+    """Save the access list as Excel would (GBK), with a new mtime."""
+    world["access"].write_text(text, encoding="gbk")
+
+
+def test_an_unverified_email_with_the_admins_address_is_not_admin(world):
+    with chromium() as page:
+        login(page, world, MALLORY)
+        page.get_by_text(msg("access.denied_title")).wait_for(timeout=60_000)
+        settle(page)
+        text = body(page)
+        assert msg("access.unverified_text", email=ADMIN) in text
+        assert page.locator(".js-plotly-plot").count() == 0
+        page.goto(world["url"] + "/data")
+        page.get_by_text(msg("access.denied_title")).wait_for(timeout=60_000)
+        assert msg("access.audit_title", n=0)[:4] not in body(page)
+    denied = audit_lines(world, email=ADMIN, action="denied")
+    assert denied  # once per browser session
+    assert all(d["what"] == {"reason": "email not verified", "sub": MALLORY} for d in denied)
+    assert not [r for r in audit_lines(world, action="login") if r["what"].get("sub") == MALLORY]
+
+
+BAD_LIST = f"""邮箱,地区,角色,姓名
+{ZJ},330000,viewer,张
+{ZJ.upper()},620000,admin,张（又一行）
+{QZ},３３０８００.0,分析,钱
+{ADMIN},100000,admin,管理员
+typo@wjw.example.cn,330820,viewer,笔误
+nul@wjw.example.cn\x00,330000,viewer,控制字符
+"""
+
+
+def test_a_bad_row_refuses_only_itself_and_the_admin_sees_why(world):
+    try:
+        put_list(world, BAD_LIST)
+        with chromium() as page:
+            login(page, world, ADMIN)  # a list with four bad rows still lets the admin in
+            page.goto(world["url"] + "/data")
+            page.get_by_text(msg("access.list_refused_title", n=4)).wait_for(timeout=60_000)
+            settle(page)
+            table = page.get_by_test_id("stTable").first.inner_text()
+            for line in ("2", "3", "6", "7"):
+                assert line in table
+            for needle in ("330820", ZJ, "\\x00"):
+                assert needle in table, needle
+        with chromium() as page:
+            login(page, world, ZJ)  # listed twice: refused, as the admin was shown
+            page.get_by_text(msg("access.denied_title")).wait_for(timeout=60_000)
+        with chromium() as page:
+            login(page, world, QZ)  # ３３０８００.0 as Excel left it: 衢州
+            page.goto(world["url"] + "/province?province=330000")
+            page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+            settle(page)
+            assert _map_locations(page) == {"330802", "330822"}
+    finally:
+        put_list(world, ACCESS_LIST)
+    logins = audit_lines(world, email=ADMIN, action="login")
+    assert logins and logins[-1]["what"]["sub"] == ADMIN  # who signed in: sub and email
+
+
+def _lead_points(page) -> set[tuple[float, float]]:
+    return {
+        (round(x, 3), round(y, 3))
+        for x, y in page.evaluate(
+            """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
+                   el => (el._fullData || []).flatMap(t => Array.from(t.lon || []).map(
+                       (x, i) => [x, t.lat[i]]))).filter(p => p[0] != null)"""
+        )
+    }
+
+
+def test_a_lead_outside_the_regions_is_drawn_at_its_provinces_centroid(world):
+    with chromium() as page:
+        login(page, world, QZ)
+        page.goto(world["url"] + "/alliances?alliance=R-A01")
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        settle(page)
+        points = _lead_points(page)
+    # the lead 黄浦妇产科医院 sits at its county's centre (121.2, 31.2); 上海市's is (121.0, 31.0)
+    assert (121.0, 31.0) in points
+    assert (121.2, 31.2) not in points

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from dashboard import charts, geo
+from dashboard import charts, colours, geo
 
 
 def test_names_are_escaped_for_plotly_and_blanks_stay_blank():
@@ -63,7 +63,7 @@ def test_rate_bars_hover_with_percent_and_target_line_above_bars():
     fig = charts.bars(frame, x="value", y="name", orientation="h", target=90, unit="%")
     assert "%{x:.1f} %" in fig.data[0].hovertemplate
     line = fig.layout.shapes[0]
-    assert line.layer == "above" and line.line.color != charts.BELOW_COLOUR
+    assert line.layer == "above" and line.line.color != colours.STATUS["light"][colours.BELOW]
 
 
 def test_colour_groups_follow_the_maps():
@@ -74,10 +74,16 @@ def test_colour_groups_follow_the_maps():
         y="name",
         color="g",
         orientation="h",
-        colours={"未达标": charts.BELOW_COLOUR, "已达标": charts.MEETING_COLOUR},
+        colours={
+            "未达标": colours.STATUS["light"]["below"],
+            "已达标": colours.STATUS["light"]["above"],
+        },
     )
-    colours = {t.name: t.marker.color for t in fig.data}
-    assert colours == {"已达标": charts.MEETING_COLOUR, "未达标": charts.BELOW_COLOUR}
+    drawn = {t.name: t.marker.color for t in fig.data}
+    assert drawn == {
+        "已达标": colours.STATUS["light"]["above"],
+        "未达标": colours.STATUS["light"]["below"],
+    }
 
 
 def test_years_are_whole_and_dates_chinese():

@@ -24,3 +24,25 @@ def test_a_named_missing_file_is_reported_not_built(tmp_path, monkeypatch):
     assert not at.exception
     assert not missing.exists()
     assert "数据库不可用" in at.error[0].value
+
+
+def test_build_progress_reads_in_the_readers_language(tmp_path):
+    from dashboard import build
+    from dashboard.firststart import step_text
+    from tests.conftest import write_data_dir
+
+    steps: list[tuple[int, int, str]] = []
+    data_dir = write_data_dir(tmp_path / "data")
+    build.build(tmp_path / "t.duckdb", data_dir=data_dir, progress=lambda *s: steps.append(s))
+    build.build(  # again, over the first: the step that re-applies published imports
+        tmp_path / "t.duckdb",
+        data_dir=data_dir,
+        simulation=False,
+        progress=lambda *s: steps.append(s),
+    )
+    assert {"imports", "no simulation"} <= {step for _, _, step in steps}
+    for i, n, step in steps:
+        zh = step_text(i, n, step, "zh")
+        assert zh.startswith(f"第 {i} 步（共 {n} 步）：")
+        assert not any("a" <= c.lower() <= "z" for c in zh), zh  # no English word, e.g. "imports"
+        assert step_text(i, n, step, "en").startswith(f"Step {i} of {n}: ")

@@ -116,3 +116,51 @@ def test_the_areas_slide_shows_the_five_areas_of_the_monitoring_set(tiny_env):
         assert area in shown
     assert "浙江省县域医共体监测" in shown
     assert "基层诊疗人次占比" in shown and "示例数据" in shown
+
+
+def test_a_new_show_starts_on_the_national_screen_whatever_the_clock():
+    s = kiosk.Settings(("overview", "province", "links"), 10, 330000, "county_visit_rate", "zh")
+    for started in (0, 13, 1_764_000_017.5):  # whenever the screen is switched on
+        assert s.slide_at(started, started_s=started) == "overview"
+        assert s.slide_at(started + 10, started_s=started) == "province"
+        assert s.slide_at(started + 25, started_s=started) == "links"
+
+
+def test_the_clock_reads_beijing_time_not_the_servers_zone(tiny_env, monkeypatch):
+    import datetime as dt
+    import re
+    import time
+    import zoneinfo
+
+    monkeypatch.setenv("TZ", "UTC")  # a server on UTC, as most are
+    time.tzset()
+    try:
+        at = run_app(page="pages/kiosk.py", slides="links")
+        shown = " ".join(h.value for h in at.html)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert not at.exception
+    clock = re.search(r'kiosk-clock">([^<]*)<b>(\d\d):(\d\d)</b>', shown)
+    assert clock and clock.group(1).strip() == "北京时间"
+    beijing = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai"))
+    shown_min = int(clock.group(2)) * 60 + int(clock.group(3))
+    now_min = beijing.hour * 60 + beijing.minute
+    assert min((shown_min - now_min) % 1440, (now_min - shown_min) % 1440) <= 1
+
+
+def test_a_configured_zone_is_named_on_the_clock(tmp_path, monkeypatch):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('timezone = "Asia/Urumqi"\n', encoding="utf-8")
+    monkeypatch.setenv("KIOSK_CONFIG", str(config))
+    s = settings()
+    assert s.timezone == "Asia/Urumqi"
+    assert s.now().utcoffset().total_seconds() == 6 * 3600
+    assert settings(tz="../../etc/passwd").timezone == "Asia/Shanghai"
+
+
+def test_the_kiosk_opens_on_the_national_screen(tiny_env):
+    at = run_app(page="pages/kiosk.py")  # the shipped playlist: overview first
+    assert not at.exception
+    shown = " ".join(h.value for h in at.html)
+    assert "全国医联体建设总览" in shown.split("kiosk-clock")[0]

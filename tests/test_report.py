@@ -283,7 +283,7 @@ def test_command_line_writes_the_files(tiny_db, tmp_path, chromium, capsys):
         ]
     )
     assert code == 0
-    assert [p.name for p in out.iterdir()] == ["briefing_R-A01_zh.docx"]
+    assert [p.name for p in out.iterdir()] == ["测试跨省妇产科联盟_简报_R-A01.docx"]
     assert "已生成 1 个文件" in capsys.readouterr().out
     code = main(["report", "--alliance", "R-X99", "--out", str(out), "--db", str(tiny_db)])
     assert code == 2
@@ -363,4 +363,64 @@ def test_page_button_makes_both_downloads(tiny_env, chromium, page, params, kind
     assert downloads(at) == []
     at = button.click().run(timeout=120)
     assert not at.exception and not at.error
+    assert downloads(at) == [msg("briefing.download_docx"), msg("briefing.download_pdf")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "lang", "selection", "name"),
+    [
+        ("province", 330000, "zh", {}, "浙江省_医联体简报_2025年"),
+        ("province", 330000, "en", {}, "Zhejiang_alliance_briefing_2025"),
+        (
+            "province",
+            620000,
+            "zh",
+            {"metric": "primary_visit_share"},
+            "甘肃省_医联体简报_县域内基层医疗卫生机构诊疗人次数占比_2025年",
+        ),
+        ("alliance", "R-A01", "zh", {}, "测试跨省妇产科联盟_简报_R-A01"),
+        ("alliance", "R-A01", "en", {}, "alliance_briefing_R-A01"),
+    ],
+)
+def test_briefing_files_are_named_in_the_readers_language(con, kind, key, lang, selection, name):
+    briefing = prepare(con, kind, key, lang, **selection)
+    assert briefing.filename == name
+    assert briefing.file_name("pdf") == f"{name}.pdf"
+
+
+def test_a_briefing_with_truetype_fonts_has_no_warning(province):
+    assert pdf.type3_fonts(province.files["pdf"]) == []
+    assert province.warnings == []
+
+
+def test_fonts_falling_back_to_type_3_are_said_on_the_cli_and_the_page(
+    tiny_db, tmp_path, chromium, capsys, monkeypatch
+):
+    # As on a server without fonts-arphic-uming / fonts-wqy-zenhei: only the CFF Noto CJK fonts,
+    # which Chromium can only draw as Type 3 glyph procedures.
+    noto = "'Noto Sans CJK SC', sans-serif"
+    monkeypatch.setattr(pdf, "CSS", pdf.CSS.replace(pdf.SERIF, noto).replace(pdf.SANS, noto))
+    monkeypatch.setattr(pdf, "SANS", noto)
+    connection = db.connect(tiny_db)
+    try:
+        made = make(connection, "alliance", "R-A01", "zh", ["pdf"], chromium=chromium)
+    finally:
+        connection.close()
+    assert pdf.type3_fonts(made.files["pdf"])  # what pdffonts reports
+    assert made.warnings == ["briefing.type3_fonts"]
+    code = main(
+        ["report", "--alliance", "R-A01", "--format", "pdf", "--out", str(tmp_path / "o")]
+        + ["--db", str(tiny_db)]
+    )
+    assert code == 0
+    assert msg("briefing.type3_fonts") in capsys.readouterr().err
+
+
+def test_the_page_says_when_the_pdf_fonts_fell_back(tiny_env, chromium, monkeypatch):
+    noto = "'Noto Sans CJK SC', sans-serif"
+    monkeypatch.setattr(pdf, "CSS", pdf.CSS.replace(pdf.SERIF, noto).replace(pdf.SANS, noto))
+    at = run_app(page="pages/alliances.py", alliance="R-A01")
+    at = at.button(key="briefing_alliance").click().run(timeout=120)
+    assert not at.exception and not at.error
+    assert msg("briefing.type3_fonts") in [w.value for w in at.warning]
     assert downloads(at) == [msg("briefing.download_docx"), msg("briefing.download_pdf")]

@@ -12,13 +12,7 @@ In the order a figure is made:
 """
 
 from dashboard.charts.common import (
-    BELOW_COLOUR,
-    DIVERGING,
-    MEETING_COLOUR,
-    MISSING_GREY,
     PALETTE,
-    SEQUENTIAL,
-    TARGET_LINE,
     figure,
     gap_phrase,
     number_format,
@@ -50,19 +44,13 @@ from dashboard.charts.marks import (
 from dashboard.charts.plots import bars, histogram, lines, reference_points
 
 __all__ = [
-    "BELOW_COLOUR",
     "CHINA_GEO",
     "DATE_TICKS",
-    "DIVERGING",
     "GEO",
     "HOVER_MAX_CHARS",
     "LOCALE_ZH",
-    "MEETING_COLOUR",
-    "MISSING_GREY",
     "NATIONAL_COLORBAR",
     "PALETTE",
-    "SEQUENTIAL",
-    "TARGET_LINE",
     "THEMES",
     "Shapes",
     "add_links",

@@ -8,12 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n, safe
-
-DIVERGING = "RdYlBu"  # red below the target, blue above it
-SEQUENTIAL = "Blues"
-MISSING_GREY = "#d9d9d9"
-BELOW_COLOUR, MEETING_COLOUR = "#d73027", "#4575b4"  # the two ends of DIVERGING
+from dashboard import colours, i18n, safe
 
 
 def _drop_none(part: dict) -> dict:
@@ -70,32 +65,24 @@ def safe_text(values: pd.Series) -> pd.Series:
     return escaped.astype(object).where(values.notna(), None)  # blank stays blank, not "None"
 
 
-PALETTE = [
-    "#c0392b",
-    "#2e86c1",
-    "#27ae60",
-    "#f39c12",
-    "#8e44ad",
-    "#16a085",
-    "#7f8c8d",
-    "#d35400",
-    "#2c3e50",
-    "#e84393",
-    "#00b894",
-    "#6c5ce7",
-]
-# Dark and above the bars, so it shows over red and blue bars alike.
-TARGET_LINE = {"dash": "dash", "color": "#1b2631", "width": 2}
+# Groups without a colour of their own (dashboard/colours.py): neither red nor blue.
+PALETTE = colours.PALETTE
 
 
-def target_line(axis: str, value: float) -> dict:
+def target_line_style(theme: str = "light") -> dict:
+    """The target line: dark (light on the dark theme) and above the bars, so it shows over red
+    and blue bars alike."""
+    return {"dash": "dash", "color": colours.TARGET_LINE[theme], "width": 2}
+
+
+def target_line(axis: str, value: float, theme: str = "light") -> dict:
     """The dashed target line across the plot at value on axis 'x' or 'y' (a layout shape, as
     Plotly's add_hline makes it, without its cost on every figure)."""
     other = "y" if axis == "x" else "x"
     return {
         "type": "line",
         "layer": "above",
-        "line": TARGET_LINE,
+        "line": target_line_style(theme),
         f"{axis}ref": axis,
         f"{axis}0": value,
         f"{axis}1": value,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from dashboard import colours as meaning
 from dashboard import geo, i18n
-from dashboard.charts.common import MISSING_GREY
 
 # Conic equal-area centred on China; the base map is hidden, only our own boundaries draw.
 GEO = {
@@ -43,30 +43,26 @@ THEMES = {
         "plain": "#fbfcfd",
         "context_edge": "#a9b3bd",
         "edge": "#ffffff",
-        "missing": MISSING_GREY,
+        "missing": meaning.MISSING["light"],
         "island": "#1f3a5f",
         "dash": "#34495e",
         "frame": "#7f8c8d",
         "inset_bg": "#ffffff",
         "text": "#2c3e50",
-        "lead": "#c0392b",
-        "member": "#2c3e50",
-        "link": "#7b241c",
+        **meaning.MARKS["light"],
     },
     "dark": {
         "context": "#1a2840",
         "plain": "#22324f",
         "context_edge": "#4d6382",
         "edge": "#0b1424",
-        "missing": "#2a3a55",
+        "missing": meaning.MISSING["dark"],
         "island": "#f5d76e",
         "dash": "#c9d6e3",
         "frame": "#6f89a8",
         "inset_bg": "#0b1424",
         "text": "#e8eef7",
-        "lead": "#ff6b5b",
-        "member": "#e8eef7",
-        "link": "#f5b041",
+        **meaning.MARKS["dark"],
     },
 }
 

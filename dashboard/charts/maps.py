@@ -8,10 +8,9 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import colours as meaning
 from dashboard import geo, i18n
 from dashboard.charts.common import (
-    DIVERGING,
-    SEQUENTIAL,
     figure,
     gap_phrase,
     number_format,
@@ -32,7 +31,6 @@ from dashboard.charts.frame import (
     south_sea_inset,
 )
 from dashboard.charts.marks import lines_between, points
-from dashboard.colours import GOVERNMENT
 
 
 def choropleth(
@@ -98,19 +96,13 @@ def choropleth(
         | (colorbar or {}),
     }
     if target is not None and len(z):
-        spread = max(abs(float(z.max()) - target), abs(target - float(z.min())), 1.0)
-        low, high = target - spread, target + spread
-        if percent:
-            low, high = max(low, 0.0), min(high, 100.0)
-        trace.update(
-            colorscale=DIVERGING,
-            zmid=target,
-            zmin=low,
-            zmax=high,
-            reversescale=not higher_is_better,
+        # red worse than the target, blue better, written out (dashboard/colours.py)
+        low, high, scale = meaning.target_range(
+            z, target, "higher" if higher_is_better else "lower", percent
         )
+        trace.update(colorscale=scale, zmin=low, zmax=high, reversescale=False)
     else:
-        trace.update(colorscale=SEQUENTIAL)
+        trace.update(colorscale=meaning.sequential_scale(), reversescale=False)
     annotations = [_caption(lang, theme)] if caption else []
     if shapes.sea and not national:  # Hainan: the main island fills the frame, a note on the sea
         annotations.insert(
@@ -169,7 +161,7 @@ def alliance_map(
     """One alliance on the outline of China (members in several provinces) or of its province
     (members in one): the areas with members shaded by how many, the counties it covers
     (highlight: county adcodes, e.g. Quzhou's six) outlined strongly, lines from each member to
-    the lead, leads as large red points.
+    the lead, leads as large dark points.
 
     areas: adcode, label, members (0 where none), as queries/alliance_areas.sql gives them;
     shapes: the areas' boundaries (data.map_shapes); china: the provinces' boundaries;
@@ -196,9 +188,10 @@ def alliance_map(
                 featureidkey="id",
                 z=shaded["value"],
                 zmin=0,
-                colorscale=[[0, "#c6dbef"], [1, "#08519c"]]
+                # no target: the one hue of "more", darker = more members
+                colorscale=meaning.sequential_scale()
                 if many
-                else [[0, "#6baed6"], [1, "#6baed6"]],
+                else meaning.flat(meaning.NO_TARGET[1]),
                 showscale=bool(many),
                 colorbar={
                     "title": {"text": labels["value"]},
@@ -228,11 +221,11 @@ def alliance_map(
                 locations=codes,
                 featureidkey="id",
                 z=[1] * len(codes),
-                colorscale=[[0, "rgba(243,156,18,0.45)"], [1, "rgba(243,156,18,0.45)"]],
+                colorscale=meaning.flat(meaning.HIGHLIGHT["fill"]),
                 showscale=False,
                 text=safe_text(pd.Series([names.get(c, c) for c in codes])),
                 hovertemplate="%{text}" + (f" · {area}" if area else "") + "<extra></extra>",
-                marker={"line": {"width": 2, "color": "#d35400"}},
+                marker={"line": {"width": 2, "color": meaning.HIGHLIGHT["line"]}},
                 name=area,
                 showlegend=bool(area) and i == 0,
             ),
@@ -268,7 +261,7 @@ def alliance_map(
                 members[government].assign(size=14),
                 text="hover",
                 size="size",
-                color=GOVERNMENT,
+                color=meaning.GOVERNMENT,
                 name=labels.get("government", ""),
                 symbol="square",
             )

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from dashboard import i18n, safe
 from dashboard.charts.common import safe_text
+from dashboard.colours import MARKS
 
 HOVER_MAX_CHARS = 60  # a point's hover label; a longer name would run off the map
 
@@ -31,7 +32,10 @@ def add_links(fig: go.Figure, links: pd.DataFrame, **kwargs) -> go.Figure:
 
 
 def lines_between(
-    links: pd.DataFrame, name: str, color: str = "#7b241c", max_width: float = 4.0
+    links: pd.DataFrame,
+    name: str,
+    color: str = MARKS["light"]["link"],
+    max_width: float = 4.0,
 ) -> list[dict]:
     """Lines between places, thicker for more alliances (links: from_/to_ lon, lat; alliances)."""
     data: list[dict] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import colours as meaning
 from dashboard.charts.common import (
     PALETTE,
     figure,
@@ -27,7 +28,7 @@ def _groups(frame: pd.DataFrame, color: str | None, colours: dict | None = None)
     ]
     frame = frame.assign(**{c: safe_text(frame[c]) for c in texts})
     if color is None:
-        return [("", frame, (colours or {}).get(None, PALETTE[1]))]
+        return [("", frame, (colours or {}).get(None, meaning.PLAIN["light"]))]
     names = list(dict.fromkeys(frame[color]))
     colours = colours or {}
     return [
@@ -181,7 +182,7 @@ def histogram(
         "type": "histogram",
         "x": frame[x],
         "nbinsx": 40,
-        "marker": {"color": PALETTE[1]},
+        "marker": {"color": meaning.PLAIN["light"]},
         "hovertemplate": "%{x}" + with_unit(unit) + "<br>%{y:,d}<extra></extra>",
     }
     layout = _axes(x, "count", labels, height)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import atomic, i18n
 from dashboard.importer.spec import (
     CODE_GROUPS,
     KEYS,
@@ -178,13 +178,12 @@ def templates(metrics: pd.DataFrame | None = None) -> dict[str, bytes]:
 
 
 def write_templates(folder: Path, metrics: pd.DataFrame | None = None) -> list[Path]:
-    """Write the templates into folder (created if needed); the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the templates into folder (created if needed), each whole or not at all; the
+    paths written."""
+    atomic.folder(folder)
     written = []
     for name, content in templates(metrics).items():
-        path = folder / name
-        path.write_bytes(content)
-        written.append(path)
+        written.append(atomic.write_bytes(folder / name, content))
     return written
 
 

@@ -5,14 +5,16 @@ Chromium), docx and pdf (writers), cli (`python -m dashboard report`), widget (t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dashboard.report import docx, figures, gather, pdf
 from dashboard.report.chromium import Chromium
 from dashboard.report.content import Briefing
 
+log = logging.getLogger("dashboard")
 FORMATS = ("docx", "pdf")
 Progress = Callable[[int, int, str], None]
 
@@ -21,6 +23,7 @@ Progress = Callable[[int, int, str], None]
 class Made:
     briefing: Briefing
     files: dict[str, bytes]  # extension -> file bytes
+    warnings: list[str] = field(default_factory=list)  # message keys: what is wrong with them
 
 
 def prepare(con, kind: str, key, lang: str = "zh", **selection) -> Briefing:
@@ -71,5 +74,10 @@ def _make(con, kind, key, lang, formats, chromium, progress, selection) -> Made:
             files[fmt] = (
                 docx.write(briefing, pngs) if fmt == "docx" else pdf.write(briefing, pngs, browser)
             )
+    warnings = []
+    if "pdf" in files and pdf.type3_fonts(files["pdf"]):
+        # made, but not as README asks: say so, on the page and on the command line
+        warnings.append("briefing.type3_fonts")
+        log.warning("briefing %s %s: PDF fonts drawn as Type 3 glyphs", kind, key)
     progress(total, total, "briefing.step_done")
-    return Made(briefing, files)
+    return Made(briefing, files, warnings)

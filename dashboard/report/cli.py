@@ -1,7 +1,9 @@
 """`python -m dashboard report --province ADCODE | --alliance ID | --county ADCODE | --all-provinces
 [--lang zh|en] [--format docx,pdf] --out DIR`: briefings as files, for a monthly job.
 
-Exit codes: 0 written, 2 no database, unknown province or alliance, or no Chromium."""
+Exit codes (dashboard/exits.py): 0 written, 2 no database or an unknown province or alliance,
+4 the folder cannot be written (read-only, full disk), 5 --out is an existing file, 6 no
+Chromium. Each file is written whole or not at all; a failure is a message, never a traceback."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dashboard import db, i18n
+from dashboard import atomic, db, exits, i18n
 from dashboard.report import FORMATS, gather, make
 from dashboard.report.chromium import Chromium, ChromiumMissing
 
@@ -50,8 +52,14 @@ def run(args: argparse.Namespace, progress: Callable[[int, int, str], None]) -> 
     try:
         con = db.connect(args.db)
     except db.DatabaseUnavailable as exc:
-        print(f"数据库不可用 / database unavailable: {exc}", file=sys.stderr)
-        return 2
+        return exits.db_missing(args.db or db.db_path(), exc, args.lang)
+    try:
+        atomic.folder(args.out)
+        atomic.probe(args.out)  # a read-only folder is said now, not after minutes of work
+        atomic.remove_stale(args.out)
+    except OSError as exc:
+        con.close()
+        return exits.write_failed(exc, args.lang, args.out)
     if args.all_provinces:
         jobs = [("province", code) for code in gather.provinces_with_data(con, args.metric)]
     elif args.province is not None:
@@ -63,7 +71,6 @@ def run(args: argparse.Namespace, progress: Callable[[int, int, str], None]) -> 
     selection = {"metric": args.metric, "year": args.year}
     steps = 2 + len(args.format)
     total = len(jobs) * steps
-    args.out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
         with Chromium() as chromium:
@@ -90,19 +97,28 @@ def run(args: argparse.Namespace, progress: Callable[[int, int, str], None]) -> 
                     ),
                 )
                 for ext, data in made.files.items():
-                    path = args.out / f"{made.briefing.filename}.{ext}"
-                    tmp = path.with_name(f".{path.name}.tmp")
-                    tmp.write_bytes(data)
-                    tmp.replace(path)  # a half-written file never carries the final name
-                    written.append(path)
+                    path = args.out / made.briefing.file_name(ext)
+                    written.append(atomic.write_bytes(path, data))
+                for warning in made.warnings:  # made, but not as it should be: say so
+                    print(f"\n{key}: {i18n.text(warning, args.lang)}", file=sys.stderr)
             if chromium.outside:  # the guard refused them; say so, loudly
                 print(f"refused requests: {chromium.outside}", file=sys.stderr)
     except gather.NotFound as exc:
         print(f"\n{exc}", file=sys.stderr)
-        return 2
+        return exits.INPUT
     except ChromiumMissing as exc:
         print(f"\n{exc}", file=sys.stderr)
-        return 2
+        return exits.TOOL
+    except OSError as exc:
+        print(file=sys.stderr)  # after the progress bar's line
+        code = exits.write_failed(exc, args.lang, args.out)
+        if written:
+            files = ", ".join(str(p) for p in written)
+            print(
+                exits.say("cli.written_before", args.lang, n=len(written), files=files),
+                file=sys.stderr,
+            )
+        return code
     finally:
         con.close()
     print(i18n.text("briefing.cli_done", args.lang, n=len(written), dir=args.out))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n
+from dashboard import export, i18n
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 _NUMBER = re.compile(r"^[+\-−]?[\d,.]+( / [\d,.]+)?( ?%)?$|^—$")
@@ -69,7 +69,13 @@ class Briefing:
     facts: list[tuple[str, str]]  # scope, date, data as-of … shown under the title
     sections: list[Section]
     simulated: bool  # any simulated row anywhere: the mark goes on every page
-    filename: str  # file name without extension
+    filename: (
+        str  # file name without extension, in the briefing's language: 浙江省_医联体简报_2025年
+    )
+
+    def file_name(self, ext: str) -> str:
+        """The file's name, safe on every desktop (no path or reserved characters)."""
+        return export.file_name(self.filename, ext)
 
     def figures(self) -> list[Figure]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]

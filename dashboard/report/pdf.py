@@ -5,7 +5,12 @@ mark in the header of every page when any simulated row is shown, page numbers i
 from __future__ import annotations
 
 import base64
+import re
+import shutil
+import subprocess
+import tempfile
 from html import escape
+from pathlib import Path
 
 from dashboard.report.chromium import Chromium
 from dashboard.report.content import (
@@ -163,3 +168,24 @@ def write(briefing: Briefing, pngs: dict[str, bytes], chromium: Chromium) -> byt
             page.close()
 
     return chromium.run(printed)
+
+
+# pdffonts' table: name, then the type ("Type 3", "CID TrueType", …), encoding, emb, sub, uni…
+_TYPE3_LINE = re.compile(r"^(?P<name>\S+)\s+Type 3\s", re.MULTILINE)
+
+
+def type3_fonts(pdf: bytes) -> list[str]:
+    """The fonts of a PDF that are drawn as Type 3 glyph procedures: what Chromium falls back
+    to when the TrueType CJK fonts (fonts-arphic-uming, fonts-wqy-zenhei) are not installed.
+    Such a PDF prints, but its text cannot be searched or copied reliably and looks rough on
+    some viewers. Read with poppler's pdffonts; without it, from the font dictionaries."""
+    if shutil.which("pdffonts"):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "briefing.pdf"
+            path.write_bytes(pdf)
+            out = subprocess.run(
+                ["pdffonts", str(path)], capture_output=True, text=True, timeout=60
+            ).stdout
+        return [m.group("name") for m in _TYPE3_LINE.finditer(out)]
+    # Chromium writes font dictionaries uncompressed: /Subtype /Type3
+    return ["Type3"] * len(re.findall(rb"/Subtype\s*/Type3\b", pdf))

@@ -4,10 +4,12 @@ selection with a progress bar and offers the Word and PDF files for download."""
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 
 from dashboard import access, db, ui
+from dashboard.access import files as served
 from dashboard.report import make
 
 log = logging.getLogger("dashboard")
@@ -55,18 +57,31 @@ def button(kind: str, key, **selection) -> None:
             bar.empty()
             st.error(ui.t("briefing.failed"))
             return
-        st.session_state[STATE] = (wanted, made.briefing.filename, made.files)
+        st.session_state[STATE] = (
+            wanted,
+            made.briefing,
+            made.files,
+            made.warnings,
+            time.monotonic(),
+        )
     last = st.session_state.get(STATE)
     if last is None or last[0] != wanted:  # made for another selection: not offered here
         return
-    _, filename, files = last
+    _, briefing, files, warnings, made_at = last
+    if time.monotonic() - made_at > served.EXPIRE_S:  # expired: made again on a click
+        del st.session_state[STATE]
+        return
     columns = st.columns(len(files) + 2)
     for column, (ext, data) in zip(columns, files.items(), strict=False):
+        # A file handed over on the click, after the grant is checked again (access.audited),
+        # and only to this login (access/files.py), not a /media URL made when drawn.
         column.download_button(
             ui.t(f"briefing.download_{ext}"),
-            data,
-            file_name=f"{filename}.{ext}",
+            access.audited(briefing.file_name(ext), lambda data=data: data),
+            file_name=briefing.file_name(ext),  # 浙江省_医联体简报_2025年.pdf
             mime=MIME[ext],
             key=f"briefing_{kind}_{ext}",
             on_click="ignore",
         )
+    for warning in warnings:  # e.g. the PDF's fonts fell back to Type 3 glyphs
+        st.warning(ui.t(warning))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import charts, colours, fmt, i18n
+from dashboard import charts, colours, fmt, i18n, safe
 from dashboard.report.content import Briefing, Figure, Section, Table, Text
 from dashboard.report.gather.common import (
     NotFound,
@@ -141,7 +141,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
             located[located["is_lead"].astype(bool) & ~government].assign(size=13),
             text="hover",
             size="size",
-            color="#c0392b",
+            color=colours.MARKS["light"]["lead"],
             name=t("alliances.map_lead"),
         )
         if government.any():  # a 卫健委 that is a party: its own colour and a square
@@ -484,5 +484,5 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
         ],
         sections=sections,
         simulated=any_simulated,
-        filename=f"briefing_{alliance_id}_{lang}",
+        filename=t("briefing.alliance_file", name=safe.short(a["name"], 40), id=alliance_id),
     )

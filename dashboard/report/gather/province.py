@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import charts, fmt, i18n
+from dashboard import charts, colours, db, fmt, i18n
 from dashboard.report.content import Briefing, Figure, Section, Table, Text
 from dashboard.report.gather.common import (
     NotFound,
@@ -75,7 +75,13 @@ def province(
     counties = run(con, "province_counties", province=adcode, metric=metric, year=year)
     trend = run(con, "province_trend", province=adcode, metric=metric)
     sites = run(con, "province_sites", province=adcode, city=0, year=year)
-    sites_before = run(con, "province_sites", province=adcode, city=0, year=before)
+    # 成员机构: the same named query as the page's tile (queries/member_institutions.sql)
+    members = run(
+        con, "member_institutions", **(db.ALL_INSTITUTIONS | {"province": adcode}), year=year
+    )
+    members_before = run(
+        con, "member_institutions", **(db.ALL_INSTITUTIONS | {"province": adcode}), year=before
+    )
     alliances = run(con, "province_alliances", province=adcode, year=year, limit=ALLIANCE_ROWS)
     alliances_before = run(con, "province_alliances", province=adcode, year=before, limit=1)
     links = run(con, "province_links", province=adcode, year=year)
@@ -117,9 +123,9 @@ def province(
     for label, now_value, then_value in (
         (t("province.tile_alliances"), first(alliances, "total"), first(alliances_before, "total")),
         (
-            t("province.tile_sites"),
-            first(sites, "member_sites"),
-            first(sites_before, "member_sites"),
+            t("count.member_institutions"),
+            first(members, "member_institutions"),
+            first(members_before, "member_institutions"),
         ),
         (
             t("province.tile_partners"),
@@ -153,7 +159,7 @@ def province(
                     n=len(measured),
                     on=int(measured["on_target"].fillna(False).astype(bool).sum()),
                     alliances=first(alliances, "total"),
-                    sites=first(sites, "member_sites"),
+                    sites=first(members, "member_institutions"),
                 )
                 if target is not None
                 else t(
@@ -164,7 +170,7 @@ def province(
                     mean=fmt.metric_value(now_mean, unit),
                     n=len(measured),
                     alliances=first(alliances, "total"),
-                    sites=first(sites, "member_sites"),
+                    sites=first(members, "member_institutions"),
                 )
             ),
             Table(
@@ -183,7 +189,8 @@ def province(
         value_label=metric_name,
         hover_name="name",
         height=380,
-        **charts.metric_scale(info),
+        lang=lang,
+        **charts.metric_scale(info, lang),
     )
     shown_sites = sites
     for tier, (size, color) in TIER_MARKERS.items():
@@ -199,17 +206,14 @@ def province(
             )
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "bgcolor": "rgba(0,0,0,0)"})
     _inline(fig, geojson)
-    notes = [
-        t("province.map_caption_target", target=f"{target:g}", unit=unit)
-        if target is not None
-        else t("province.map_caption_no_target")
-    ]
+    notes = [colours.caption(target, info["direction"], info["unit"], lang)]
     if len(shown_sites):
         notes.append(
             t(
                 "province.sites_caption",
                 shown=len(shown_sites),
-                total=first(sites, "member_sites"),
+                total=first(members, "member_institutions"),
+                area=name,
             )
         )
     map_section = Section(
@@ -252,6 +256,10 @@ def province(
             orientation="h",
             height=max(260, 26 * len(shown) + 70),
             labels={bar_x: t("common.gap" if target is not None else "common.value"), "name": ""},
+            # short of the target (or the weakest, without one): as on the map
+            colours={
+                None: colours.STATUS["light"][colours.BELOW if target is not None else colours.NONE]
+            },
         )
         bars.update_yaxes(autorange="reversed")
         if target is not None:
@@ -443,6 +451,10 @@ def province(
             orientation="h",
             height=height,
             labels={"alliances": t("overview.alliance_count"), "partner": ""},
+            colours={  # 本省牵头 / 外省牵头 in their fixed colours, as on the page
+                t("province.direction_out"): colours.LEAD_PLACE["own"],
+                t("province.direction_in"): colours.LEAD_PLACE["other"],
+            },
         )
         fig.update_yaxes(categoryorder="total ascending")
         fig.update_layout(legend={"orientation": "h", "y": -0.12})
@@ -520,7 +532,9 @@ def province(
         ],
         sections=sections,
         simulated=any_simulated,
-        filename=f"briefing_{adcode}_{metric}_{year}_{lang}",
+        filename=t("briefing.province_file", province=name, year=year)
+        if metric == DEFAULT_METRIC
+        else t("briefing.province_metric_file", province=name, metric=metric_name, year=year),
     )
 
 

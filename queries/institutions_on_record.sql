@@ -1,4 +1,6 @@
--- How many institutions match the directory's filters, by kind, tier and ownership.
+-- 机构名录 · institutions on record: every institution in the register, whether or not it is in
+-- an alliance now, by kind, tier and ownership; the directory's filters narrow it. Its sum is the
+-- headline "机构名录" wherever it is shown (institutions page, downloads' captions).
 with
 
 matching as (
@@ -14,8 +16,8 @@ matching as (
 ),
 
 final as (
-    select kind, tier, ownership, count(*) as sites,
-        count(*) filter (not simulated) as real_sites, bool_or(simulated) as simulated
+    select kind, tier, ownership, count(*) as institutions,
+        count(*) filter (not simulated) as real_institutions, bool_or(simulated) as simulated
     from matching
     group by kind, tier, ownership
     order by
