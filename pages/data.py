@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import access, data, db, export, fmt, gate, importer, ui
 from dashboard.access import files as served
+from dashboard.office import page as office_page
 
 ui.through_router()
 
@@ -129,6 +130,8 @@ else:
             key="import_warnings",
             filename="last_import_warnings",
         )
+
+office_page.section()  # import in the browser, for those who may (dashboard/office/)
 
 st.subheader(ui.t("data.template_title"))
 st.markdown(ui.t("data.template_text"))
