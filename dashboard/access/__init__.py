@@ -99,12 +99,16 @@ def kiosk_tokens() -> dict[str, Grant]:
             "regions": os.environ.get("DASHBOARD_KIOSK_REGIONS", ""),
         }
     tokens = {}
+    known = grant_list.known_regions() if entries else None
     for name, entry in entries.items():
         try:
             token = str(entry["token"])
             regions = parse_regions(str(entry["regions"]))
             if len(token) < TOKEN_MIN_CHARS:
                 raise ValueError(f"shorter than {TOKEN_MIN_CHARS} characters")
+            unknown = [r for r in regions if known is not None and r != NATIONAL and r not in known]
+            if unknown:  # a typo would show a lobby an empty screen
+                raise ValueError(f"no such region {' '.join(map(str, unknown))}")
         except (KeyError, TypeError, ValueError) as exc:
             log.error("kiosk token %s refused: %s", name, exc)
             continue
