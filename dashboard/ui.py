@@ -625,8 +625,12 @@ def download_clicked() -> None:
         st.toast(t("access.withdrawn"))
 
 
+FONT_PX = 14  # a page's chart text; margins are made to hold its labels at this size
+
+
 def _finish(fig, language: str):
-    return charts.localise(fig, language, layout={"font": {"family": FONT}})
+    fig = charts.localise(fig, language, layout={"font": {"family": FONT}})
+    return charts.fit(fig, FONT_PX)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
