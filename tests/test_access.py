@@ -90,6 +90,7 @@ def test_a_file_that_is_not_a_list_grants_nothing_and_says_why():
     assert parse(b"name,phone\nx,y\n").unreadable[0] == "access.list.columns"
     assert parse(b"\x81\xff\xfe\x00" * 10 + b"\xff").unreadable[0] == "access.list.encoding"
     assert parse(b"").unreadable[0] == "access.list.empty"
+    assert parse(b"PK\x03\x04" + b"\x00" * 40).unreadable[0] == "access.list.xlsx"
 
 
 def test_matching_by_sub_needs_a_sub_on_each_row():
