@@ -54,13 +54,14 @@ ui.simulated_note(bool(tiles.simulated or members.simulated))
 by_province = data.query("province_metric", metric=metric, year=year)
 by_province["label"] = by_province.apply(ui.province_name, axis=1)
 links = data.query("cross_province_links", year=year)
-show_links = st.toggle(ui.t("overview.show_links"), value=True, key="links")
+# Off at first: drawn on the map, dozens of straight lines hide the colours beneath them.
+show_links = st.toggle(ui.t("overview.show_links"), value=False, key="links")
 
 st.subheader(ui.t("overview.map_title", metric=ui.metric_name(catalogue, metric), year=year))
 
 
 def china_map():
-    return charts.choropleth(
+    fig = charts.choropleth(
         by_province,
         data.map_shapes("province"),
         value_label=ui.metric_name(catalogue, metric),
@@ -69,11 +70,17 @@ def china_map():
         height=620,
         national=True,
         lang=ui.lang(),
-        on_top=charts.lines_between(links.head(ui.MAX_LINKS), name=ui.t("overview.links"))
+        on_top=charts.lines_between(
+            links.head(ui.MAX_LINKS),
+            name=ui.t("overview.links"),
+            from_name=ui.t("overview.links_from"),
+        )
         if show_links
         else (),
         **charts.metric_scale(info, ui.lang()),
     )
+    # the links' legend above the map, clear of the colour bar and the inset
+    return fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"})
 
 
 event = ui.chart(

@@ -241,3 +241,62 @@ def test_open_mode_is_said_on_the_data_page_and_audited(tiny_env, tmp_path, monk
     assert at.get("download_button")  # anyone downloads in open mode, as on a laptop
     views = access.read_audit(tmp_path / "audit.jsonl")
     assert [(v["email"], v["action"], v["what"]["page"]) for v in views] == [("-", "view", "data")]
+
+
+def test_a_made_file_is_served_only_to_its_login_while_granted_and_not_after_expiry(
+    tmp_path, monkeypatch
+):
+    from dashboard.access import files
+
+    path = tmp_path / "access.csv"
+    path.write_text(LIST, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_ACCESS", str(path))
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
+    monkeypatch.setattr(access, "login_enabled", lambda: True)
+    zhang = "zhang.san@wjw.example.cn"
+    claims = {zhang: {"email": zhang, "email_verified": True, "sub": "s1"}}
+    monkeypatch.setattr(files, "_cookie_claims", lambda c: claims.get(c.get("who"), {}))
+    owner = files.Owner("user", key=zhang, email=zhang, cookie=files._digest("cookie-1"))
+    files.made(b"table,1\n", owner)
+    mine = {files.COOKIE: "cookie-1", "who": zhang}
+    assert files.refusal(b"table,1\n", mine) is None
+    assert files.refusal(b"table,1\n", {}) == "another login"  # no cookie at all
+    assert files.refusal(b"table,1\n", mine | {files.COOKIE: "cookie-2"}) == "another login"
+    assert files.refusal(b"other\n", mine) == "unknown or expired"
+    path.write_text(LIST.replace("analyst", "viewer"), encoding="utf-8")
+    os.utime(path, ns=(5, 6))
+    assert files.refusal(b"table,1\n", mine) == "withdrawn"
+    path.write_text(LIST, encoding="utf-8")
+    os.utime(path, ns=(7, 8))
+    assert files.refusal(b"table,1\n", mine) is None
+    later = files.time.monotonic() + files.EXPIRE_S + 1
+    monkeypatch.setattr(files.time, "monotonic", lambda: later)
+    assert files.refusal(b"table,1\n", mine) == "expired"
+
+
+def test_a_download_checks_the_grant_when_clicked_not_when_drawn(tmp_path, monkeypatch):
+    from dashboard.access import files
+
+    path = tmp_path / "access.csv"
+    path.write_text(LIST, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_ACCESS", str(path))
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
+    monkeypatch.setenv("DASHBOARD_AUDIT", str(tmp_path / "audit.jsonl"))
+    zhang = "zhang.san@wjw.example.cn"
+    owner = files.Owner("user", key=zhang, email=zhang, sub="s1")
+    monkeypatch.setattr(files.Owner, "now", classmethod(lambda cls: owner))
+    seen = []
+    make = access.audited("sites.csv", lambda: seen.append(access.scope()) or b"x")
+    assert make() == b"x" and seen == [(330100, 330800)]  # made under the grant as it is then
+    path.write_text(LIST.replace("330800 330100", "330822"), encoding="utf-8")
+    os.utime(path, ns=(3, 4))
+    assert make() == b"x" and seen[-1] == (330822,)  # narrowed regions apply at the click
+    path.write_text(LIST.replace("Zhang.San@wjw.example.cn,330800 330100,analyst,张三\n", ""))
+    os.utime(path, ns=(5, 6))
+    with pytest.raises(access.Withdrawn):
+        make()
+    lines = [
+        (r["action"], r["what"], r.get("sub")) for r in access.read_audit(tmp_path / "audit.jsonl")
+    ]
+    assert lines[-1] == ("denied", {"download": "sites.csv", "reason": "withdrawn"}, "s1")
+    assert lines[0] == ("download", "sites.csv", "s1")

@@ -258,9 +258,9 @@ def audited(what: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
     def made() -> bytes:
         grant = who.grant()
         if grant is None or not grant.may_download:
-            audit("denied", who.email, {"download": what, "sub": who.sub, "reason": "withdrawn"})
+            audit("denied", who.email, {"download": what, "reason": "withdrawn"}, sub=who.sub)
             raise Withdrawn(what)
-        audit("download", grant.email, {"file": what, "sub": who.sub} if who.sub else what)
+        audit("download", grant.email, what, **({"sub": who.sub} if who.sub else {}))
         token = _acting.set(grant)
         try:
             content = make()

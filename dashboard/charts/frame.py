@@ -204,6 +204,105 @@ def south_sea_inset(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> list
     ]
 
 
+# A province's own 南海诸岛 inset (Hainan: 三沙 lies out at sea): a second map at the lower
+# right of the figure, framed, with the land around the sea, every island and the dash line.
+SEA_INSET_DOMAIN = {"x": [0.76, 1.0], "y": [0.0, 0.5]}
+
+
+def sea_inset(
+    lang: str = i18n.DEFAULT_LANG, theme: str = "light", land: Shapes | None = None
+) -> tuple[list[dict], dict]:
+    """The traces and the layout (geo2) of a province map's 南海诸岛 inset; land: the
+    provinces drawn plain in it (China's coast around the sea)."""
+    colours = THEMES[theme]
+    (lon0, lon1), (lat0, lat1) = geo.SOUTH_SEA["lon"], geo.SOUTH_SEA["lat"]
+    islands_lon, islands_lat = geo.south_sea_islands()
+    dash_lon, dash_lat = geo.dashline()
+    frame_lon = [lon0, lon0, lon1, lon1, lon0]
+    frame_lat = [lat0, lat1, lat1, lat0, lat0]
+    traces = (
+        [_plain_units(land, colours["context"], colours["context_edge"], 0.4, "geo2")]
+        if land
+        else []
+    )
+    traces += [
+        dict(
+            type="scattergeo",
+            lon=list(islands_lon),
+            lat=list(islands_lat),
+            mode="markers",
+            marker={"size": 3, "color": colours["island"]},
+            hoverinfo="skip",
+            showlegend=False,
+            geo="geo2",
+        ),
+        _path(dash_lon, dash_lat, 1.4, colours["dash"]) | {"geo": "geo2"},
+        _path(frame_lon, frame_lat, 1.2, colours["frame"]) | {"geo": "geo2"},
+        _inset_title(lang, theme, lon0 + 0.4, lat0 + 0.4, "top right") | {"geo": "geo2"},
+    ]
+    layout = GEO | {
+        "fitbounds": False,
+        "projection": {"type": "mercator"},
+        "lonaxis": {"range": [lon0, lon1]},
+        "lataxis": {"range": [lat0, lat1]},
+        "domain": SEA_INSET_DOMAIN,
+        "bgcolor": colours["inset_bg"],
+    }
+    return traces, layout
+
+
+def _inset_title(lang: str, theme: str, lon: float, lat: float, position: str) -> dict:
+    """南海诸岛, written in a corner of the inset where no island lies."""
+    return dict(
+        type="scattergeo",
+        lon=[lon],
+        lat=[lat],
+        mode="text",
+        text=[i18n.text("maps.south_sea", lang)],
+        textposition=position,
+        textfont={"color": THEMES[theme]["text"]},  # the figure's font size: large on the kiosk
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+TAIWAN = "710000"
+TAIWAN_NOTE_AT = (122.3, 23.4)  # east of the island, over the sea
+
+
+def national_boundary(theme: str = "light") -> dict:
+    """China's outline drawn over the provinces: the national boundary and the coast, as
+    official maps draw it, stronger than the lines between provinces."""
+    colours = THEMES[theme]
+    return dict(
+        type="choropleth",
+        geojson=geo.url("outline"),
+        locations=[geo.OUTLINE_ID],
+        featureidkey="id",
+        z=[0],
+        colorscale=meaning.flat("rgba(0,0,0,0)"),
+        showscale=False,
+        hoverinfo="skip",
+        marker={"line": {"width": 1.2, "color": colours["dash"]}},
+    )
+
+
+def no_data_note(at: tuple[float, float], key: str, lang: str, theme: str = "light") -> dict:
+    """A note in the map beside a unit without data, as official statistical maps write
+    台湾省资料暂缺."""
+    return dict(
+        type="scattergeo",
+        lon=[at[0]],
+        lat=[at[1]],
+        mode="text",
+        text=[i18n.text(key, lang)],
+        textposition="middle right",
+        textfont={"color": THEMES[theme]["text"], "size": 11},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
 def _path(lons, lats, width: float, colour: str) -> dict:
     """A line through lon/lat points that is only drawing: no hover, no legend entry."""
     return dict(

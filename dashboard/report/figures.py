@@ -10,6 +10,7 @@ from pathlib import Path
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from dashboard import charts
 from dashboard.db import ROOT
 from dashboard.report.chromium import Chromium
 from dashboard.report.content import Briefing, Figure
@@ -42,6 +43,8 @@ def _styled(figure: Figure) -> dict:
         template="plotly_white",  # no grey plot area on paper
     )
     fig.update_layout(margin={**fig.layout.margin.to_plotly_json(), "t": 16, "r": 16})
+    # margins that hold the labels at the printed size (a map is left as it is)
+    charts.fit(fig, FONT_SIZE_PX, base={"t": 16, "r": 16})
     return json.loads(pio.to_json(fig, validate=False))
 
 

@@ -255,7 +255,14 @@ def province(
             y="name",
             orientation="h",
             height=max(260, 26 * len(shown) + 70),
-            labels={bar_x: t("common.gap" if target is not None else "common.value"), "name": ""},
+            labels={
+                bar_x: charts.gap_axis(
+                    info["unit"], i18n.code_label("metrics.units", info["unit"], lang), lang
+                )
+                if target is not None
+                else t("common.value"),
+                "name": "",
+            },
             # short of the target (or the weakest, without one): as on the map
             colours={
                 None: colours.STATUS["light"][colours.BELOW if target is not None else colours.NONE]
@@ -330,6 +337,7 @@ def province(
                     color="area_label",
                     target=target,
                     labels={"year": t("common.year"), "value": metric_name},
+                    unit=unit,  # 90%, not 90
                 ),
                 simulated=_simulated(trend),
                 note=t(
