@@ -435,7 +435,10 @@ def usage(target: Path | None = None) -> Usage:
 
 
 def megabytes(n: int | None) -> str:
-    return "?" if n is None else f"{n / 1e6:,.1f} MB"
+    """A size for a person: MB, or KB below a megabyte (where 0.0 MB would say nothing)."""
+    if n is None:
+        return "?"
+    return f"{n / 1e3:,.1f} KB" if n < 1e6 else f"{n / 1e6:,.1f} MB"
 
 
 def usage_values(use: Usage) -> dict[str, object]:
