@@ -29,6 +29,7 @@ from dashboard import (
     simulate,
 )
 from dashboard.access import cli as access_cli
+from dashboard.importer import cli as import_cli
 from dashboard.report import cli as report_cli
 
 
@@ -166,37 +167,8 @@ def cmd_check_files(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    start = time.perf_counter()
-    out = Path(args.db or db.db_path())
-    scope = args.province or provenance.NATIONAL
-    try:
-        checked, published = importer.import_files(
-            args.paths,
-            out,
-            progress=bar,
-            scope=scope,
-            wait=args.wait,
-            on_wait=_waiting("import.report.wait"),
-            limits=_limits(args),
-        )
-    except db.DatabaseUnavailable as exc:
-        print(_both("import.report.db_missing", detail=exc), file=sys.stderr)
-        return 2
-    except importer.ImportBusy:
-        return _busy(args.wait)
-    except lock.StorageError as exc:
-        return _storage(exc)
-    print(importer.report(checked))
-    if not published:
-        return _exit_code(checked) or 1
-    seconds = f"{time.perf_counter() - start:.1f}"
-    print(
-        _both("import.report.published", path=out, seconds=seconds, backups=out.parent / "backups")
-    )
-    batch = _batches(out)[-1]
-    print(_both("import.report.batch", batch=batch["batch_id"]))
-    print(_scope_text(out, scope))
-    return 0
+    args.limits = _limits(args)
+    return import_cli.cmd_import(args)  # preview, replace and confirmation: importer/cli.py
 
 
 def _scope_text(path: Path, scope: int) -> str:
@@ -247,6 +219,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
         print("  " + i18n.text("import.report.batch_line", "zh", **values))
         print("  " + i18n.text("import.report.batch_line", "en", **values))
         print(f"    {b['tables']}")
+        import_cli.print_changes(path, b.get("changes"))
     return 0
 
 
@@ -425,8 +398,9 @@ def main(argv: list[str] | None = None) -> int:
         "--province",
         type=int,
         default=None,
-        help="replace only this province's rows (its adcode, e.g. 330000); default: all",
+        help="the province the files' rows must stay in (its adcode, e.g. 330000)",
     )
+    import_cli.add_options(p)
     p.add_argument(
         "--wait", type=float, default=lock.WAIT_SECONDS, help="seconds to wait for the lock"
     )

@@ -224,6 +224,8 @@ def _write_demo(con, sim: dict[str, pd.DataFrame], skip: set[str] = frozenset())
 
 def replaced_nationally(out_path: Path) -> set[str]:
     """Tables of the file at out_path that a published import replaced for the whole country."""
+    from dashboard.importer import plan  # the importer reads the schema from this module
+
     if not out_path.is_file():
         return set()
     try:
@@ -231,14 +233,29 @@ def replaced_nationally(out_path: Path) -> set[str]:
     except db.DatabaseUnavailable:
         return set()
     try:
+        columns = {
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where table_name = 'imports'"
+            ).fetchall()
+        }
+        cleared = "cleared" if "cleared" in columns else "null"
         rows = con.execute(
-            "select tables from imports where scope = $national", {"national": provenance.NATIONAL}
+            f"select tables, scope, {cleared} from imports"  # noqa: S608 (a column name)
         ).fetchall()
     except duckdb.Error:  # a file from before batches
         return set()
     finally:
         con.close()
-    return {table for (tables,) in rows for table in json.loads(tables)}
+    out = set()
+    for tables, scope, text in rows:
+        clears = plan.from_json(text)
+        if clears is None:  # a batch from before the plan: it replaced its tables in its scope
+            if scope == provenance.NATIONAL:
+                out |= set(json.loads(tables))
+        else:
+            out |= {c.table for c in clears if c.province is None and c.period is None}
+    return out
 
 
 def _write_meta(con, seed: int, scale: int, simulation: bool, catalogue: str = "") -> None:
@@ -260,6 +277,9 @@ def reapply_imports(con, out_path: Path) -> list[str]:
     were published; then the office rows and the imports log are copied as they are. The
     batch ids carried over (none when there is no file, or one from before batches existed).
     """
+    from dashboard.importer import plan  # the importer reads the schema from this module
+    from dashboard.importer.spec import KEYS
+
     if not out_path.is_file():
         return []
     try:
@@ -279,14 +299,26 @@ def reapply_imports(con, out_path: Path) -> list[str]:
         old_imports = columns.get(("old", "imports"), [])
         if "batch_id" not in old_imports or "scope" not in old_imports:
             return []
+        cleared = "cleared" if "cleared" in old_imports else "null"
         batches = con.execute(
-            "select batch_id, tables, scope from old.imports order by imported_at, batch_id"
+            f"select batch_id, tables, scope, {cleared} from old.imports "  # noqa: S608
+            "order by imported_at, batch_id"
         ).fetchall()
-        for _, tables, scope in batches:
-            provenance.clear(con, set(json.loads(tables)), int(scope))
+        for _, tables, scope, text in batches:
+            clears = plan.from_json(text)
+            if clears is None:  # a batch from before the plan: its tables replaced in its scope
+                provenance.clear(con, set(json.loads(tables)), int(scope))
+            else:  # the demo's part: office rows are carried over below as they are
+                plan.delete(con, clears, origins=("demo",))
         for table in provenance.DATA_TABLES:
             old_cols = columns.get(("old", table), [])
             if "origin" in old_cols and (here, table) in columns:
+                if table in KEYS:  # demo rows an office row replaced by its key
+                    con.execute(
+                        f"delete from {table} y where origin = 'demo' and exists ("  # noqa: S608
+                        f"select 1 from old.{table} x where x.origin = 'office' and "
+                        f"{plan.key_match(table, 'x', 'y')})"
+                    ).fetchall()
                 provenance.copy_table(
                     con, table, columns[(here, table)], old_cols, "where origin = 'office'"
                 )

@@ -12,6 +12,7 @@ import math
 from functools import cache
 from pathlib import Path
 
+from dashboard import atomic
 from dashboard.db import ROOT
 
 BOUNDARIES = ROOT / "data" / "boundaries"
@@ -72,7 +73,7 @@ def write_static(out: Path = STATIC_GEO, boundaries: Path = BOUNDARIES) -> None:
     """Write static/geo/ from data/boundaries/."""
     out.mkdir(parents=True, exist_ok=True)
     for name, text in static_files(boundaries).items():
-        (out / name).write_text(text, encoding="utf-8")
+        atomic.write_bytes(out / name, text.encode("utf-8"))  # served: never half a file
 
 
 # The 南海诸岛 inset: what official national maps draw at the lower right. Its content is moved

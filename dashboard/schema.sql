@@ -548,7 +548,11 @@ create table imports (  -- one row per published import of an office's files (py
     files varchar not null,  -- JSON list of the file names
     tables varchar not null,  -- JSON object: table replaced -> rows imported
     scope integer not null,  -- 100000: the whole country; else the province adcode replaced
-    warnings varchar not null  -- JSON list of the report's warnings (file, row, column, value, rule…)
+    warnings varchar not null,  -- JSON list of the report's warnings (file, row, column, value, rule…)
+    period integer,  -- the declared period (a year), if any
+    replace boolean,  -- --replace: rows of the loaded tables within the declared scope deleted
+    cleared varchar,  -- JSON list of the deletions (dashboard/importer/plan.py), re-applied by build
+    changes varchar  -- JSON: rows added, changed, deleted per table, province and period
 );
 
 -- ---- The articles' alliances as the articles tell them (data/real/, built in) ----------------

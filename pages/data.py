@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import access, data, db, export, fmt, gate, importer, ui
 from dashboard.access import files as served
+from dashboard.office import page as office_page
 
 ui.through_router()
 
@@ -130,6 +131,8 @@ else:
             filename="last_import_warnings",
         )
 
+office_page.section()  # import in the browser, for those who may (dashboard/office/)
+
 st.subheader(ui.t("data.template_title"))
 st.markdown(ui.t("data.template_text"))
 if access.may_administer():  # commands for whoever runs the server; officials are told whom to ask
@@ -140,7 +143,7 @@ else:
 st.download_button(
     ui.t("data.template_download"),
     served.public(lambda: importer.templates_zip(data.query("metric_catalogue"))),
-    file_name="import_templates.zip",
+    file_name=export.file_name(ui.t("data.template_file"), "zip"),
     mime="application/zip",
     key="templates_zip",
     on_click="ignore",

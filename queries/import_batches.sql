@@ -10,7 +10,8 @@ batches as (
         tables,
         cast((select coalesce(sum(cast(e.value as bigint)), 0) from json_each(tables) as e)
             as bigint) as rows,
-        json_array_length(warnings) as n_warnings
+        json_array_length(warnings) as n_warnings,
+        changes
     from imports
     -- the office's files' report is for a national scope only, as import_last
     where list_contains($regions, 100000)

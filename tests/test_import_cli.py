@@ -30,6 +30,14 @@ def live(tiny_db, tmp_path) -> Path:
     return path
 
 
+def q(path: Path, sql: str) -> list[tuple]:
+    con = db.connect(path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def milestones(path: Path, *rows: str, encoding: str = "utf-8") -> Path:
     text = "alliance_id,date,title,detail,source\n" + "\n".join(rows) + "\n"
     path.write_bytes(text.encode(encoding))
@@ -43,7 +51,7 @@ def test_template_writes_every_table(tmp_path, live, capsys):
         "README.txt"
     }
     out = capsys.readouterr().out
-    assert "17" in out and "模板" in out
+    assert str(2 * len(importer.TABLES) + 1) in out and "模板" in out
     readme = (tmp_path / "tpl" / "README.txt").read_text(encoding="utf-8-sig")
     assert "county_visit_rate 县域内就诊率" in readme  # the catalogue of the database
 
@@ -131,15 +139,20 @@ def test_the_command_runs_as_a_program(tmp_path, live):
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_an_import_killed_mid_way_leaves_the_old_database(tmp_path, live):
     before = live.read_bytes()
-    n = 1_000_000
-    months = pd.date_range("2018-01-01", periods=96, freq="MS").strftime("%Y-%m")
+    # a million rows, each with its own key (alliance, month, kind, from, to)
+    months = pd.date_range("1950-01-01", "2024-12-01", freq="MS").strftime("%Y-%m")
+    sites = q(live, "select site_id from sites order by 1 limit 200")
+    keys = pd.MultiIndex.from_product(
+        [months, [s for (s,) in sites], ["下转", "上转", "培训人次"]], names=["month", "f", "k"]
+    ).to_frame(index=False)
+    n = min(len(keys), 1_000_000)
     rng = np.random.default_rng(1)
     pd.DataFrame(
         {
             "alliance_id": "R-A01",
-            "month": np.resize(months, n),
-            "kind": "培训人次",
-            "from_site_id": "",
+            "month": keys["month"][:n],
+            "kind": keys["k"][:n],
+            "from_site_id": keys["f"][:n],
             "to_site_id": "",
             "count": rng.integers(0, 500, n),
         }

@@ -101,10 +101,10 @@ def accepted(live: Path, *files: Path) -> importer.Checked:
     return checked
 
 
-def refused(live: Path, *files: Path) -> importer.Checked:
+def refused(live: Path, *files: Path, **options) -> importer.Checked:
     """Import that must be refused: nothing published, the database keeps its bytes."""
     before = live.read_bytes()
-    checked, published = importer.import_files(files, live)
+    checked, published = importer.import_files(files, live, **options)
     assert not published
     assert not checked.ok
     assert live.read_bytes() == before
@@ -170,7 +170,7 @@ def test_dates_in_every_written_form(live, tmp_path):
         ],
     )
     accepted(live, path)
-    dates = {d for (d,) in rows_of(live, "select date from milestones")}
+    dates = {d for (d,) in rows_of(live, "select date from milestones where origin = 'office'")}
     assert dates == {dt.date(2017, 6, 4)}
 
 
@@ -186,7 +186,11 @@ def test_excel_date_cells_and_month_forms(live, tmp_path):
         ],
     )
     accepted(live, path)
-    got = rows_of(live, "select month, kind, from_site_id, count from activities order by month")
+    got = rows_of(
+        live,
+        "select month, kind, from_site_id, count from activities where origin = 'office' "
+        "order by month",
+    )
     assert got == [
         (dt.date(2024, 3, 1), "referral_down", None, 5),
         (dt.date(2024, 4, 1), "referral_down", None, 6),
@@ -422,7 +426,8 @@ def test_references_to_ids_that_do_not_exist_are_refused(live, tmp_path):
 
 
 def test_ids_still_used_by_tables_not_given_are_refused(live, tmp_path):
-    """An office site used by an office membership cannot be dropped by a later sites file."""
+    """A later sites file without an office site keeps it (updates by key); replacing the
+    province's sites cannot drop one an office membership still uses."""
     sites = export(live, "sites")
     sites.loc[len(sites)] = ["S-101", "新成员医院", "general", "2", "public", "620103"] + [""] * 4
     members = export(live, "memberships")
@@ -436,7 +441,12 @@ def test_ids_still_used_by_tables_not_given_are_refused(live, tmp_path):
     )
     sites = sites[sites["site_id"] != "S-101"]
     shutil.rmtree(live.parent / "backups")
-    checked = refused(live, write_frame(tmp_path / "sites.csv", sites))
+    accepted(live, write_frame(tmp_path / "sites.csv", sites))
+    assert rows_of(live, "select name from sites where site_id = 'S-101'") == [("新成员医院",)]
+    shutil.rmtree(live.parent / "backups")
+    gansu = sites[sites["county_adcode"].astype(str).str.startswith("62")]
+    replace = importer.plan.Scope(620000, replace=True)
+    checked = refused(live, write_frame(tmp_path / "sites.csv", gansu), scope=replace)
     problem = one(checked, "still_referenced", None, "site_id")
     assert problem.value == "S-101" and "memberships" in problem.rule_en
 
@@ -622,7 +632,11 @@ def test_every_problem_in_one_report(live, tmp_path):
 
 def test_long_lists_of_one_problem_are_counted_not_all_listed(live, tmp_path):
     rows = [["R-A01", f"2024-{m:02d}", "培训人次", "", "", "-1"] for m in range(1, 13)]
-    rows += [["R-A01", f"2023-{m:02d}", "培训人次", "", "", "-1"] for m in range(1, 13)] * 5
+    rows += [
+        ["R-A01", f"{y}-{m:02d}", "培训人次", "", "", "-1"]
+        for y in range(2018, 2023)
+        for m in range(1, 13)
+    ]
     checked = refused(live, write_csv(tmp_path / "activities.csv", ACTIVITIES, rows))
     assert checked.errors == len(rows)
     assert len(find(checked, "negative")) == importer.MAX_LISTED
@@ -760,8 +774,9 @@ def test_running_app_sees_the_new_data_without_a_restart(live, tmp_path, monkeyp
     counts = at.dataframe[1].value.set_index(at.dataframe[1].value.columns[0])
     assert counts.loc["县级比率（无分母）"].iloc[0] == 2
     assert counts.loc["县级比率（无分母）"].iloc[-1] == 0.0  # imported rows are real
-    # the demo's measures gave way: no simulated term is mixed under the real rates
-    assert counts.loc["县级报送数据（分子分母）"].iloc[0] == 0
+    # the demo's measures gave way in Zhejiang, where the rates are: no simulated term is
+    # mixed under the real rates; the other provinces keep theirs
+    assert counts.loc["县级报送数据（分子分母）"].iloc[0] == 4 * 11 * 28
     assert "最近一次导入" in [s.value for s in at.subheader]
     assert any("county\\_metrics\\.csv" in c.value for c in at.caption)
     warnings = at.dataframe[-1].value
@@ -831,11 +846,11 @@ def test_a_filled_in_excel_template_imports(tmp_path, live):
     importer.write_templates(tmp_path / "tpl")
     path = tmp_path / "tpl" / "milestones.xlsx"
     book = openpyxl.load_workbook(path)
-    book.worksheets[0].append(["R-A01", "2017年6月4日", "联盟成立", "", "article:900"])
+    book.worksheets[0].append(["R-A01", "2017年6月4日", "联盟年会", "", "article:900"])
     book.save(path)
     accepted(live, path)
     office = "select date, title, source from milestones where origin = 'office'"
-    assert rows_of(live, office) == [(dt.date(2017, 6, 4), "联盟成立", "article:900")]
+    assert rows_of(live, office) == [(dt.date(2017, 6, 4), "联盟年会", "article:900")]
 
 
 def test_templates_zip_has_every_file():

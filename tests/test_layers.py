@@ -136,6 +136,10 @@ def imported(path: Path, folder: Path, **kwargs) -> importer.Checked:
 @pytest.mark.parametrize("fmt", ["utf-8", "gbk", "xlsx"])
 def test_an_office_register_imports_and_the_articles_survive(live, tmp_path, fmt):
     before = article_rows(live)
+    # (demo memberships, activities of Zhejiang's demo institutions in other provinces' demo
+    # alliances go with those institutions: demo rows never point at nothing)
+    kept = ("sites", "alliances", "funding", "milestones", "county_measures")
+    elsewhere = {(t, p): demo_count(live, t, p) for t in kept for p in (310000, 620000)}
     imported(live, write_register(tmp_path / "office", fmt))
     assert article_rows(live) == before  # the articles' alliances, members and figures
     assert q(live, "select count(*) from alliances where origin = 'article'") == [(1,)]
@@ -149,9 +153,12 @@ def test_an_office_register_imports_and_the_articles_survive(live, tmp_path, fmt
         ("QZ-A1", "柯城区医共体", False, "office", True),
         ("QZ-A2", "常山县医共体", False, "office", True),
     ]
-    # Every imported table now holds the office's rows and the articles' rows, no demo rows.
-    for table in (*IMPORTED, "county_metrics"):
-        assert q(live, f"select count(*) from {table} where origin = 'demo'") == [(0,)], table
+    # In Zhejiang, where the file's rows are, the imported tables hold no demo rows; the demo
+    # of the other provinces stays as it was (no --province was given, none was needed).
+    for table in (*IMPORTED, "county_metrics", "county_measures"):
+        assert demo_count(live, table, 330000) == 0, table
+    for (table, province), n in elsewhere.items():
+        assert demo_count(live, table, province) == n, (table, province)
     assert q(live, "select value from county_metrics where county_adcode = 330802") == [(91.2,)]
     batch = q(live, "select batch_id, scope, tables from imports")
     assert len(batch) == 1 and batch[0][1] == 100000 and '"memberships": 5' in batch[0][2]
@@ -239,7 +246,11 @@ def test_reimporting_the_data_page_export_never_makes_demo_rows_office_rows(live
         "R-S002",
         "R-S003",
     }
-    assert q(live, "select origin, count(*) from sites group by 1") == [("article", 3)]
+    # nothing but built-in rows in the file: nothing changes, the demo stays
+    assert q(live, "select origin, count(*) from sites where origin <> 'demo' group by 1") == [
+        ("article", 3)
+    ]
+    assert q(live, "select count(*) from sites where origin = 'demo'")[0][0] > 0
 
 
 # ---------------------------------------------------------------- names

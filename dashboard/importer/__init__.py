@@ -17,6 +17,7 @@ The stages, one module each:
 `report` the terminal report and `templates` the empty templates.
 """
 
+from dashboard.importer import plan
 from dashboard.importer.check import check
 from dashboard.importer.findings import Checked, FileInfo, Problem
 from dashboard.importer.guard import Limits
@@ -67,6 +68,7 @@ __all__ = [
     "expand",
     "header_map",
     "import_files",
+    "plan",
     "report",
     "template_readme",
     "templates",

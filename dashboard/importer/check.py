@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import db, i18n, safe
-from dashboard.importer import guard, layers
+from dashboard.importer import guard, layers, plan
 from dashboard.importer.findings import Checked, FileInfo, _Findings
 from dashboard.importer.normalise import _Context, _isin, _match_table, _TableReader
 from dashboard.importer.read import _read, _Unreadable, expand
@@ -23,14 +23,13 @@ def _cross_check(
     by_table: dict[str, _TableReader],
     ctx: _Context,
     findings: _Findings,
-    scope: int = layers.NATIONAL,
 ) -> None:
     """References between tables, over the tables as they will be after the import: the
-    files' rows, the built-in rows and the rows outside the import's scope (layers.py)."""
+    files' rows and the rows the import keeps (plan.py)."""
     frames = checked.frames
     ids = {}
     for t, k in (("sites", "site_id"), ("alliances", "alliance_id")):
-        kept = layers.kept_ids(ctx, t, t in frames, scope)
+        kept = _kept_ids(ctx, t, k, checked.cleared)
         if t in frames:
             kept = kept.append(pd.Index(frames[t][k].dropna().unique(), dtype="str")).unique()
         ids[t] = kept
@@ -45,7 +44,7 @@ def _cross_check(
                 )
     # Every alliance's lead is one of its members.
     if "alliances" in frames or "memberships" in frames:
-        where, params = layers.kept_rows_sql("memberships", "memberships" in frames, scope)
+        where, params = plan.kept_where("memberships", checked.cleared)
         members = ctx.con.execute(
             f"select alliance_id, site_id from memberships where {where}",  # noqa: S608
             params,
@@ -106,6 +105,20 @@ def _cross_check(
             cur.close()
 
 
+def _kept_ids(ctx: _Context, table: str, column: str, cleared: list) -> pd.Index:
+    """Ids of sites or alliances the import keeps (file rows aside)."""
+    where, params = plan.kept_where(table, cleared)
+    if where == "true":
+        return ctx.ids(table)
+    cur = ctx.con.cursor()
+    try:
+        cur.execute("use data")
+        sql = f"select {column} from {table} where {where}"  # noqa: S608 (names from our list)
+        return pd.Index(cur.execute(sql, params).df()[column], dtype="str")
+    finally:
+        cur.close()
+
+
 # ---------------------------------------------------------------- check
 
 
@@ -114,11 +127,12 @@ def check(
     db_path: Path | None = None,
     today: dt.date | None = None,
     progress: Progress = _quiet,
-    scope: int = layers.NATIONAL,
+    scope: int | plan.Scope = layers.NATIONAL,
     limits: guard.Limits = guard.DEFAULT,
 ) -> Checked:
     """Read and check office files against the database at db_path; nothing is written.
-    scope: 100000 for the whole country, or the adcode of the one province the files cover."""
+    scope: 100000 for the whole country, the adcode of the one province the files cover, or a
+    plan.Scope (province, period, replace)."""
     con = db.connect(db_path)
     try:
         return _check(paths, con, today or dt.date.today(), progress, scope, limits)
@@ -131,18 +145,23 @@ def _check(
     con,
     today: dt.date,
     progress: Progress,
-    scope: int = layers.NATIONAL,
+    scope: int | plan.Scope = layers.NATIONAL,
     limits: guard.Limits = guard.DEFAULT,
 ) -> Checked:
+    if not isinstance(scope, plan.Scope):
+        scope = plan.Scope(int(scope))
     checked = Checked()
+    checked.scope = scope
     findings = _Findings(checked)
     files, missing = expand(paths)
     for path, rule in missing:
         checked.files.append(FileInfo(path, str(path)))
         findings.add(str(path), None, "", "", rule)
     ctx = _Context(con, today)
-    if scope != layers.NATIONAL and scope not in layers.provinces(ctx):
-        findings.add("--province", None, "", str(scope), "unknown_province")
+    if scope.province != layers.NATIONAL and scope.province not in layers.provinces(ctx):
+        findings.add("--province", None, "", str(scope.province), "unknown_province")
+    if scope.replace and not scope.declared:
+        findings.add("--replace", None, "", "", "replace_without_scope")
     by_table: dict[str, _TableReader] = {}
     seen: dict[str, str] = {}
     total = len(files) + 1
@@ -182,8 +201,9 @@ def _check(
         by_table[table] = reader
     progress(total, total, "references")
     if recognised and not missing:
-        skip = layers.apply(by_table, ctx, findings, scope)
-        _cross_check(checked, by_table, ctx, findings, scope)
+        skip, provinces = layers.apply(by_table, ctx, findings, scope)
+        checked.cleared = plan.clears(provinces, scope, layers.tables(ctx))
+        _cross_check(checked, by_table, ctx, findings)
         for table, rows in skip.items():  # built-in rows stay as they are
             if rows.any():
                 checked.frames[table] = checked.frames[table][~rows].reset_index(drop=True)

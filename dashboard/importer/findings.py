@@ -61,6 +61,10 @@ class Checked:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)  # severity -> number, listed or not
+    scope: object = None  # plan.Scope of the check
+    cleared: list = field(default_factory=list)  # plan.Clear: what the import deletes
+    changes: object = None  # changes.Changes, once the new file is written (publish, dry run)
+    declined: bool = False  # the deletions were shown and not confirmed
 
     @property
     def errors(self) -> int:

@@ -1,19 +1,19 @@
-"""Stage 3a, layers: which rows of the database an import replaces, and which rows of the files
-it takes (DESIGN.md §11).
+"""Stage 3a, layers: which rows of the files an import takes, and where they fall (DESIGN.md
+§11; what the import then deletes is plan.py's).
 
-An import replaces the demo and earlier office rows of its tables within its scope (the whole
-country, or the province given with --province) and never the articles' built-in rows:
+An import replaces rows by key and never the articles' built-in rows:
 
 - a file row with the key of a built-in row, or marked `origin = article` (the Data page's
   export), is kept out of the import with a warning: the built-in row stays as it is;
 - a file row marked `origin = demo` or `simulated = true` is refused: simulated rows never
   become an office's rows (filter the export to the office's own rows first);
 - with a province, a file row that belongs to another province is refused, and so is a new
-  institution or alliance whose id is used by a row kept in another province.
+  institution or alliance whose id is used by a row kept in another province;
+- with a period, a dated row of another year is refused.
 
 Rows belong to a province through their county (sites, county metrics), their lead
 institution (alliances) or their alliance (memberships, activities, funding, milestones,
-figures); see dashboard/provenance.py, which publish uses to delete the replaced rows.
+figures); see dashboard/provenance.py.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ import pandas as pd
 from dashboard import provenance
 from dashboard.importer.findings import _Findings
 from dashboard.importer.normalise import _Context, _TableReader
+from dashboard.importer.plan import Scope
 from dashboard.importer.spec import (
     KEYS,
+    PERIOD,
     _fold,
     _fold_header,
     origin_values,
@@ -93,7 +95,7 @@ def _province_maps(ctx: _Context, by_table: dict[str, _TableReader]) -> tuple[di
 def row_provinces(table: str, reader: _TableReader, sites: dict, alliances: dict) -> pd.Series:
     """The province of each row of a file (NA where it cannot be told)."""
     out = reader.out
-    if table in ("sites", "county_metrics"):
+    if table == "sites" or table.startswith("county_"):
         county = pd.to_numeric(out["county_adcode"], errors="coerce")
         return county // 10000 * 10000
     if table == "alliances":
@@ -133,15 +135,25 @@ def _key_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def tables(ctx: _Context) -> set[str]:
+    """The base tables of the database being imported into."""
+    rows = ctx.con.execute(
+        "select table_name from duckdb_tables() where database_name = 'data'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def apply(
     by_table: dict[str, _TableReader],
     ctx: _Context,
     findings: _Findings,
-    scope: int,
-) -> dict[str, np.ndarray]:
-    """Check the files against the layers; per table, the rows to leave out (built-in rows)."""
+    scope: Scope,
+) -> tuple[dict[str, np.ndarray], dict[str, set[int]]]:
+    """Check the files against the layers and the declared scope. Per table: the rows to leave
+    out (built-in rows), and the provinces the rows taken fall in."""
     sites, alliances = _province_maps(ctx, by_table)
     skip: dict[str, np.ndarray] = {}
+    provinces: dict[str, set[int]] = {}
     for table, reader in by_table.items():
         index = pd.RangeIndex(reader.n)
         keep_out = pd.Series(False, index=index)
@@ -162,43 +174,27 @@ def apply(
             keep_out |= built_in.set_axis(index)
         first = KEYS.get(table, [next(iter(reader.out))])[0]
         reader.bad(keep_out, first, "built_in_kept", "warning")
-        if scope != NATIONAL:
-            province = row_provinces(table, reader, sites, alliances).set_axis(index)
-            outside = (province.notna() & (province != scope) & ~keep_out).astype(bool)
-            reader.bad(outside, first, "outside_province", scope=str(scope))
+        province = row_provinces(table, reader, sites, alliances).set_axis(index)
+        if scope.province != NATIONAL:
+            outside = (province.notna() & (province != scope.province) & ~keep_out).astype(bool)
+            reader.bad(outside, first, "outside_province", scope=str(scope.province))
             if table in ("sites", "alliances"):
                 where = f"origin <> 'article' and {provenance.province_sql(table)} <> $scope"
-                elsewhere = _database_keys(ctx, table, where, {"scope": scope})
+                elsewhere = _database_keys(ctx, table, where, {"scope": scope.province})
                 hit = _key_hit(reader, table, elsewhere).set_axis(index) & ~outside & ~keep_out
-                reader.bad(hit, first, "kept_elsewhere", scope=str(scope))
+                reader.bad(hit, first, "kept_elsewhere", scope=str(scope.province))
+        if scope.period is not None and table in PERIOD:
+            period = _period_of(reader.out[PERIOD[table]]).set_axis(index)
+            late = (period.notna() & (period != scope.period) & ~keep_out).astype(bool)
+            reader.bad(late, PERIOD[table], "outside_period", period=str(scope.period))
+        taken = province[~keep_out].dropna()
+        provinces[table] = {int(p) for p in taken.unique()}
         skip[table] = keep_out.to_numpy(dtype=bool)
-    return skip
+    return skip, provinces
 
 
-def kept_ids(ctx: _Context, table: str, imported: bool, scope: int) -> pd.Index:
-    """Ids of sites or alliances that stay in the database after the import."""
-    column = {"sites": "site_id", "alliances": "alliance_id"}[table]
-    if not imported:
-        return ctx.ids(table)
-    where = "origin = 'article'"
-    params = {}
-    if scope != NATIONAL:
-        where += f" or coalesce({provenance.province_sql(table)} <> $scope, true)"
-        params["scope"] = scope
-    cur = ctx.con.cursor()
-    try:
-        cur.execute("use data")
-        sql = f"select {column} from {table} where {where}"  # noqa: S608 (names from our list)
-        return pd.Index(cur.execute(sql, params).df()[column], dtype="str")
-    finally:
-        cur.close()
-
-
-def kept_rows_sql(table: str, imported: bool, scope: int) -> tuple[str, dict]:
-    """WHERE clause for the rows of table that stay, and its parameters."""
-    if not imported:
-        return "true", {}
-    if scope == NATIONAL:
-        return "origin = 'article'", {}
-    province = provenance.province_sql(table)
-    return f"(origin = 'article' or coalesce({province} <> $scope, true))", {"scope": scope}
+def _period_of(column: pd.Series) -> pd.Series:
+    """The year of each value of a year, month or date column."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.dt.year.astype("Int64")
+    return pd.to_numeric(column, errors="coerce").astype("Int64")

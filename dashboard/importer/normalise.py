@@ -24,6 +24,7 @@ from dashboard.importer.spec import (
     LON_RANGE,
     MAX_LISTED,
     NO_FUTURE,
+    NULLABLE_KEYS,
     SPEC,
     TABLES,
     _fold,
@@ -55,6 +56,11 @@ class _Context:
         self.county_by_name = {n: int(c[0]) for n, c in names.items() if len(c) == 1}
         self.metrics = con.execute(
             "select indicator_id as metric_id, name_zh, name_en, unit from indicators"
+        ).df()
+        self.measures = con.execute("select measure_id, name_zh, name_en from measures").df()
+        self.judged = con.execute(
+            "select indicator_id as metric_id, name_zh, name_en from indicators "
+            "where kind = 'qualitative'"
         ).df()
         self.articles = pd.Index(
             con.execute("select article_id from articles").df()["article_id"], dtype="str"
@@ -116,6 +122,9 @@ def _numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     pct = t.str.endswith("%").to_numpy(dtype=bool)
     return pd.Series(value[codes], index=s.index), pd.Series(pct[codes], index=s.index)
 
+
+_YES = {"是", "达到", "已达到", "yes", "y", "true", "1", "met", "√", "✓"}
+_NO = {"否", "未达到", "没有达到", "no", "n", "false", "0", "notmet", "×", "✗"}
 
 _DATE = (
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -233,8 +242,31 @@ class _TableReader:
         self.bad(~empty & code.isna(), col.name, "unknown_code", allowed=choices)
         return code
 
+    def _measure(self, col, raw, empty):
+        m = self.ctx.measures.rename(columns={"measure_id": "metric_id"})
+        return self._catalogued(col, raw, empty, m, "unknown_measure")
+
+    def _judged(self, col, raw, empty):
+        return self._catalogued(col, raw, empty, self.ctx.judged, "unknown_judged")
+
+    def _measure_value(self, col, raw, empty):
+        """county_measures.value: a count or an amount, never negative, never a percentage."""
+        value, pct = _numbers(raw)
+        self.bad(~empty & (value.isna() | pct), col.name, "not_a_number")
+        self.bad(value < 0, col.name, "negative")
+        return value
+
+    def _yes_no(self, col, raw, empty):
+        folded = _unique_map(raw, lambda u: u.map(_fold).astype("str"))
+        yes = folded.isin(list(_YES))
+        no = folded.isin(list(_NO))
+        self.bad(~empty & ~yes & ~no, col.name, "not_yes_no")
+        return yes.where(yes | no).astype("boolean")
+
     def _metric(self, col, raw, empty):
-        m = self.ctx.metrics
+        return self._catalogued(col, raw, empty, self.ctx.metrics, "unknown_metric")
+
+    def _catalogued(self, col, raw, empty, m, rule):
         mapping = {}
         for written in ("name_en", "name_zh", "metric_id"):
             mapping.update({_fold(v): i for v, i in zip(m[written], m["metric_id"], strict=True)})
@@ -243,7 +275,7 @@ class _TableReader:
             "zh": "、".join(f"{i} {n}" for i, n in zip(m["metric_id"], m["name_zh"], strict=True)),
             "en": ", ".join(m["metric_id"]),
         }
-        self.bad(~empty & code.isna(), col.name, "unknown_metric", allowed=allowed)
+        self.bad(~empty & code.isna(), col.name, rule, allowed=allowed)
         return code
 
     def _adcode(self, col, raw, empty):
@@ -369,6 +401,11 @@ class _TableReader:
             if len(plain) and not pct[rows].any() and plain.between(0, 1).all() and plain.max() > 0:
                 value = value.where(~rows, value * 100)
                 self.findings.add(self.sheet.name, None, col.name, m, "fraction_rate", "warning")
+            elif (pct[rows] | (value[rows] > 1)).any():
+                # 95 and 0.95 in one column: the 0.95 is a fraction among percentages (or a
+                # rate under 1 %, which must then be written 0.95%): never guessed
+                fraction = rows & ~pct & (value > 0) & (value <= 1)
+                self.bad(fraction, col.name, "fraction_among_percent", metric=m)
         self.bad(is_rate & ((value < 0) | (value > 100)), col.name, "rate_range")
         self.bad(~is_rate & metric.notna() & pct, col.name, "percent_not_allowed")
         self.bad(~is_rate & (value < 0), col.name, "negative")
@@ -380,7 +417,11 @@ class _TableReader:
             return
         frame = pd.DataFrame({k: self.out[k] for k in keys})
         frame["_row"] = self.sheet.rows
-        frame = frame.dropna(subset=keys)
+        required = [k for k in keys if (self.table, k) not in NULLABLE_KEYS]
+        frame = frame.dropna(subset=required)
+        for k in keys:
+            if k not in required:  # an empty cell is one value of the key
+                frame[k] = frame[k].astype("object").fillna("")
         dup = frame.duplicated(keys, keep=False)
         if not dup.any():
             return

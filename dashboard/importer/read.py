@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard import i18n, safe
 from dashboard.importer import guard
 from dashboard.importer.findings import _Findings
-from dashboard.importer.spec import _SPACE, SUFFIXES
+from dashboard.importer.spec import _SPACE, MAX_LISTED, SUFFIXES, TABLES, _fold
 
 # ---------------------------------------------------------------- reading files
 
@@ -120,9 +121,116 @@ def _cell_text(cell) -> str:
     return str(value)
 
 
+def _sheet_names(table_names: dict[str, str], title: str) -> str | None:
+    """The table a sheet is named after (its name, Chinese or English label), if any."""
+    return table_names.get(_fold(title))
+
+
+def _table_names() -> dict[str, str]:
+    out = {}
+    for table in TABLES:
+        labels = i18n.catalogue().get(f"data.table.{table}", {})
+        for written in (table, labels.get("zh"), labels.get("en")):
+            if written:
+                out[_fold(written)] = table
+    return out
+
+
+def _holds_a_table(sheet) -> bool:
+    """Whether a sheet's first row has every required column of some table."""
+    from dashboard.importer.spec import SPEC, _fold_header, header_map
+
+    try:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    except Exception:  # noqa: BLE001 (a sheet openpyxl cannot read holds no table for us)
+        return False
+    heads = {_fold_header(str(v)) for v in first if v is not None}
+    for table in TABLES:
+        names = {header_map(table).get(h) for h in heads}
+        if all(c.name in names for c in SPEC[table] if c.required):
+            return True
+    return False
+
+
+def choose_sheet(book, path: Path, findings: _Findings):
+    """The sheet a person sees: the visible sheet named after a table, else the only visible
+    sheet holding a table, else the visible active sheet; refused, naming the sheets, when
+    several visible sheets hold a table and none is named after it. Hidden sheets are never
+    read; sheets not read are named in a warning."""
+    sheets = list(book.worksheets)
+    visible = [w for w in sheets if w.sheet_state == "visible"]
+    if not visible:
+        raise _Unreadable("sheets_unclear", sheets=_listed(sheets))
+    names = _table_names()
+    named = [w for w in visible if _sheet_names(names, w.title)]
+    active = book.active if book.active in visible else visible[0]
+    if len(named) > 1:
+        raise _Unreadable("sheets_several_tables", sheets=_listed(named))
+    if named:
+        chosen = named[0]
+    elif len(visible) == 1:
+        chosen = visible[0]
+    else:
+        tables = [w for w in visible if _holds_a_table(w)]
+        if len(tables) > 1:
+            raise _Unreadable("sheets_unclear", sheets=_listed(tables))
+        chosen = tables[0] if tables else active
+    hidden = [w.title for w in sheets if w.sheet_state != "visible"]
+    others = [w.title for w in visible if w is not chosen]
+    if hidden or others:
+        findings.add(
+            path.name,
+            None,
+            "",
+            chosen.title,
+            "sheets_not_read",
+            "warning",
+            sheet=safe.for_terminal(chosen.title),
+            hidden="、".join(safe.for_terminal(t) for t in hidden) or "—",
+            others="、".join(safe.for_terminal(t) for t in others) or "—",
+        )
+    return chosen
+
+
+def _listed(sheets) -> str:
+    return "、".join(f"“{safe.for_terminal(w.title)}”" for w in sheets)
+
+
+def formulas_without_values(path: Path, part: str) -> list[str]:
+    """Cells (e.g. "B3") of a worksheet part that hold a formula and no saved value: a script
+    wrote the workbook and no spreadsheet ever calculated it."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    part = part.lstrip("/")
+    with zipfile.ZipFile(path) as z:
+        with z.open(part) as f:  # a quick look first: most sheets have no formula at all
+            found = False
+            tail = b""
+            while chunk := f.read(1 << 20):
+                if b"<f" in tail + chunk or b":f" in tail + chunk:
+                    found = True
+                    break
+                tail = chunk[-8:]
+        if not found:
+            return []
+        out = []
+        with z.open(part) as f:
+            for _, element in ET.iterparse(f, events=("end",)):
+                tag = element.tag.rsplit("}", 1)[-1]
+                if tag != "c":
+                    continue
+                kids = {child.tag.rsplit("}", 1)[-1]: child for child in element}
+                value = kids.get("v")
+                if "f" in kids and (value is None or not (value.text or "")):
+                    out.append(element.get("r", ""))
+                element.clear()
+        return out
+
+
 def _read_xlsx(
-    path: Path, limits: guard.Limits = guard.DEFAULT
-) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+    path: Path, findings: _Findings, limits: guard.Limits = guard.DEFAULT
+) -> tuple[list[str], pd.DataFrame, np.ndarray, list[str]]:
     import openpyxl  # only when an Excel file is read
 
     guard.xlsx_package(path, limits)  # before openpyxl loads its shared strings into memory
@@ -131,7 +239,11 @@ def _read_xlsx(
     except Exception as exc:  # corrupt or not an xlsx: openpyxl raises many kinds
         raise _Unreadable("unreadable", detail=type(exc).__name__) from exc
     try:
-        sheet = book.worksheets[0]
+        sheet = choose_sheet(book, path, findings)
+        try:
+            empty_formulas = formulas_without_values(path, sheet._worksheet_path)
+        except (KeyError, OSError, SyntaxError):  # a part openpyxl read but we cannot: no check
+            empty_formulas = []
         sheet.reset_dimensions()  # some writers record wrong dimensions
         records, numbers, last, n_cells = [], [], 0, 0
         for cells in sheet.iter_rows():  # streamed: stops at the limits, not at the file's end
@@ -147,11 +259,29 @@ def _read_xlsx(
     finally:
         book.close()
     if not records:
-        return [], pd.DataFrame(), np.array([], dtype=int)
+        return [], pd.DataFrame(), np.array([], dtype=int), empty_formulas
     width = max(len(r) for r in records)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype=str)
     header = list(frame.iloc[0])
-    return header, frame.iloc[1:].reset_index(drop=True), np.array(numbers[1:], dtype=int)
+    rows = np.array(numbers[1:], dtype=int)
+    return header, frame.iloc[1:].reset_index(drop=True), rows, empty_formulas
+
+
+def _formula_findings(path: Path, header: list[str], refs: list[str], findings: _Findings):
+    """A finding per formula cell without a saved value, naming the cell, its row and column."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    for ref in refs[:MAX_LISTED]:
+        try:
+            letters, row = coordinate_from_string(ref)
+        except ValueError:
+            letters, row = "", None
+        index = column_index_from_string(letters) - 1 if letters else -1
+        column = header[index] if 0 <= index < len(header) else letters
+        findings.add(path.name, row, column, "", "formula_without_value", cell=ref)
+    findings.overflow(
+        path.name, "", "formula_without_value", len(refs) - min(len(refs), MAX_LISTED)
+    )
 
 
 def _read(path: Path, findings: _Findings, limits: guard.Limits = guard.DEFAULT) -> _Sheet:
@@ -163,7 +293,9 @@ def _read(path: Path, findings: _Findings, limits: guard.Limits = guard.DEFAULT)
         if suffix == ".csv":
             header, body, rows = _read_csv(path, findings, limits)
         else:
-            header, body, rows = _read_xlsx(path, limits)
+            header, body, rows, formulas = _read_xlsx(path, findings, limits)
+            if formulas:
+                _formula_findings(path, header, formulas, findings)
     except guard.Refused as exc:
         raise _Unreadable(exc.rule, **exc.values) from None
     except OSError as exc:

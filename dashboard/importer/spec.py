@@ -16,6 +16,8 @@ TABLES = (
     "alliances",
     "memberships",
     "county_metrics",
+    "county_measures",
+    "county_judgements",
     "activities",
     "funding",
     "milestones",
@@ -83,6 +85,23 @@ SPEC: dict[str, list[Col]] = {
         Col("value", "value", example="87.5%"),
         Col("source", "source", False, "县卫健局统计年报"),
     ],
+    "county_measures": [
+        Col("county_adcode", "adcode", example="330822"),
+        Col("year", "year", example="2024"),
+        Col("measure", "measure", example="visits_residents"),
+        Col("value", "measure_value", example="1234567"),
+        Col("source", "source", False, "县卫健局统计年报"),
+    ],
+    "county_judgements": [
+        Col("county_adcode", "adcode", example="330822"),
+        Col("year", "year", example="2024"),
+        Col("indicator_id", "judged", example="unified_management"),
+        Col("met", "yes_no", example="是"),
+        Col("evidence", "text", False, "县医共体章程"),
+        Col("judged_on", "date", False, "2024-12-31"),
+        Col("judged_by", "text", False, "市卫健委"),
+        Col("source", "source", False, "市卫健委评估"),
+    ],
     "activities": [
         Col("alliance_id", "ref_alliance", example="R-A101"),
         Col("month", "month", example="2024-03"),
@@ -120,13 +139,34 @@ SPEC: dict[str, list[Col]] = {
         Col("quote", "text", False, ""),
     ],
 }
-# Rows that must be unique, and the code group (messages/ prefix) of each code column.
+# The key of each table: rows of a file must be unique by it, and an import replaces the rows
+# of the database with the same key (README "What an import changes"). Memberships are keyed
+# as the database's primary key: one role per institution and alliance, so a new role is a
+# change of that row.
 KEYS = {
     "sites": ["site_id"],
     "alliances": ["alliance_id"],
     "memberships": ["alliance_id", "site_id"],
     "county_metrics": ["county_adcode", "year", "metric"],
+    "county_measures": ["county_adcode", "year", "measure"],
+    "county_judgements": ["county_adcode", "year", "indicator_id"],
+    "activities": ["alliance_id", "month", "kind", "from_site_id", "to_site_id"],
+    "funding": ["alliance_id", "year", "source"],
+    "milestones": ["alliance_id", "date", "title"],
     "figures": ["alliance_id", "figure"],
+}
+# Key columns that may be empty (an empty cell matches an empty cell).
+NULLABLE_KEYS = {("activities", "from_site_id"), ("activities", "to_site_id")}
+# The column that dates a row, for --period and 报送进度 (a year, or a date within the year).
+PERIOD = {
+    "county_metrics": "year",
+    "county_measures": "year",
+    "county_judgements": "year",
+    "county_metrics_monthly": "month",
+    "county_measures_monthly": "month",
+    "activities": "month",
+    "funding": "year",
+    "milestones": "date",
 }
 CODE_GROUPS = {
     ("sites", "kind"): "kind",
