@@ -414,7 +414,7 @@ def slide_areas(s: kiosk.Settings, year: int) -> bool:
                 shown = fmt.indicator_value(value, row["unit"], s.lang, with_unit=False)
                 small = (
                     ""
-                    if row["unit"] in ("ratio", "count")
+                    if row["unit"] in ("ratio", "count", "%")  # 63.9% carries its own %
                     else ui.label("metrics.units", row["unit"])
                 )
             label = row["short_en"] if s.lang == "en" else row["short_zh"]
