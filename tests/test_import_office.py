@@ -430,3 +430,18 @@ def test_percent_formatted_cells_are_read_as_percent(live, tmp_path):
     assert main(["import", str(path), "--db", str(live)]) == 0
     got = q(live, "select value from county_metrics where origin = 'office' order by 1")
     assert got == [(87.5,), (95.0,)]
+
+
+def test_a_file_name_with_control_characters_is_printed_escaped(live, tmp_path, capsys):
+    name = "sites\x1b[2J\u202e.csv"
+    path = write(
+        tmp_path / "n" / name,
+        SITES,
+        [["ZJ-9", "柯城区人民医院", "综合医院", "三级", "公立", "330802"]],
+    )
+    assert main(["import", str(path), "--db", str(live)]) == 0
+    assert main(["imports", "--db", str(live)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "sites\\x1b[2J\\u202e.csv" in out
+    # stored as the office wrote it, escaped where it is printed
