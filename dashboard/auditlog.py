@@ -52,6 +52,7 @@ VIEW_BURST = 20  # view lines a session may write at once …
 VIEW_PER_MINUTE = 12.0  # … and then per minute (one every 5 s, more than a person clicks)
 _ARCHIVE = re.compile(r"\.(?P<stamp>\d{8}T\d{6})(?:-(?P<n>\d+))?(?P<gz>\.gz)?$")
 
+clock = time.monotonic  # the rate limit's clock (a test may stop it)
 _lock = threading.Lock()  # threads of one process; processes share the file's flock
 
 
@@ -296,7 +297,7 @@ class Limiter:
     def take(self, now: float | None = None) -> tuple[bool, int]:
         """(whether a line may be written now, lines skipped before it); the skipped count is
         handed over once, with the first line allowed after them."""
-        now = time.monotonic() if now is None else now
+        now = clock() if now is None else now
         if self.tokens < 0:
             self.tokens, self.at = self.burst, now
         self.tokens = min(self.burst, self.tokens + (now - self.at) * self.per_minute / 60)
@@ -434,7 +435,10 @@ def usage(target: Path | None = None) -> Usage:
 
 
 def megabytes(n: int | None) -> str:
-    return "?" if n is None else f"{n / 1e6:,.1f} MB"
+    """A size for a person: MB, or KB below a megabyte (where 0.0 MB would say nothing)."""
+    if n is None:
+        return "?"
+    return f"{n / 1e3:,.1f} KB" if n < 1e6 else f"{n / 1e6:,.1f} MB"
 
 
 def usage_values(use: Usage) -> dict[str, object]:

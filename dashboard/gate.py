@@ -19,13 +19,13 @@ header, footer, [data-testid="stHeader"], [data-testid="stToolbar"], [data-testi
 </style>"""
 
 
-def _once(action: str, email: str, what: dict | str = "") -> None:
+def _once(action: str, email: str, what: dict | str = "", **fields: object) -> None:
     """An audit line, written once per browser session for the same action and details."""
     done = st.session_state.setdefault("_audited", set())
-    key = (action, email, repr(what))
+    key = (action, email, repr(what), repr(fields))
     if key not in done:
         done.add(key)
-        access.audit(action, email, what)
+        access.audit(action, email, what, **fields)
 
 
 def _stop(pages: list) -> None:
@@ -58,13 +58,13 @@ def enforce(kiosk: bool, pages: list) -> access.Grant:
     if grant is None:
         unverified = email != "-" and access.user_key() is None
         reason = "email not verified" if unverified else "not on the access list"
-        _once("denied", email, {"reason": reason, "sub": sub})
+        _once("denied", email, {"reason": reason}, sub=sub)
         st.title(ui.t("access.denied_title"))
         text = "access.unverified_text" if unverified else "access.denied_text"
         st.warning(ui.t(text, email=_code(email)))
         logout_button(email, st)
         _stop(pages)
-    _once("login", email, {"role": grant.role, "regions": list(grant.regions), "sub": sub})
+    _once("login", email, {"role": grant.role, "regions": list(grant.regions)}, sub=sub)
     if not kiosk:
         st.sidebar.caption(
             ui.t(
@@ -91,7 +91,7 @@ def logout_button(email: str, where) -> None:
 
 
 def _logout(email: str) -> None:
-    access.audit("logout", email)
+    access.audit("logout", email, sub=access.user_sub())
     st.logout()
 
 
@@ -108,7 +108,12 @@ def view(grant: access.Grant, page: str) -> None:
         allowed, skipped = limiter.take()
         if allowed:
             what = {"page": page, "params": params}
-            access.audit("view", grant.email, {**what, "skipped": skipped} if skipped else what)
+            access.audit(
+                "view",
+                grant.email,
+                {**what, "skipped": skipped} if skipped else what,
+                **_sub(),
+            )
 
 
 def outside_province(grant: access.Grant) -> bool:
@@ -119,7 +124,7 @@ def outside_province(grant: access.Grant) -> bool:
         return False
     if access.province_in_scope(int(raw), grant.regions):
         return False
-    access.audit("denied", grant.email, {"province": int(raw)})
+    access.audit("denied", grant.email, {"province": int(raw)}, **_sub())
     del st.query_params["province"]
     st.session_state.pop("province", None)
     st.warning(ui.t("access.outside"))
@@ -147,6 +152,7 @@ def access_panel() -> None:
         {
             ui.t("access.audit_time"): [r.get("time") for r in rows],
             ui.t("access.audit_email"): [r.get("email") for r in rows],
+            ui.t("access.audit_sub"): [r.get("sub", "") for r in rows],
             ui.t("access.audit_action"): [r.get("action") for r in rows],
             ui.t("access.audit_what"): [_what(r.get("what")) for r in rows],
         }
@@ -168,8 +174,9 @@ def refused_rows() -> None:
     frame = pd.DataFrame(
         {
             ui.t("access.list_line"): [r.line for r in found.refused],
+            # st.table reads its cells as Markdown: an email would become a mailto link
             ui.t("access.list_reason"): [
-                ui.t(f"access.refused.{r.reason}", **r.values) for r in found.refused
+                ui.plain(ui.t(f"access.refused.{r.reason}", **r.values)) for r in found.refused
             ],
         }
     )
@@ -184,6 +191,12 @@ def usage_text(use: auditlog.Usage, skipped: int = 0) -> str:
     if skipped:
         text += " " + ui.t("audit.skipped", n=skipped)
     return text
+
+
+def _sub() -> dict:
+    """The signed-in account's sub for an audit line, beside its email ({} for a kiosk)."""
+    sub = access.user_sub() if access.login_enabled() else ""
+    return {"sub": sub} if sub else {}
 
 
 def _code(text: str) -> str:

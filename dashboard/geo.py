@@ -12,6 +12,7 @@ import math
 from functools import cache
 from pathlib import Path
 
+from dashboard import atomic
 from dashboard.db import ROOT
 
 BOUNDARIES = ROOT / "data" / "boundaries"
@@ -20,10 +21,12 @@ URL_BASE = "./app/static/geo/"  # relative to the page, as Streamlit serves stat
 
 
 def url(level: str, province: int | None = None) -> str:
-    """URL of the provinces' boundaries, of one province's counties, or ('inset') of the land
-    in the 南海诸岛 inset."""
+    """URL of the provinces' boundaries, of one province's counties, ('inset') of the land in
+    the 南海诸岛 inset, or ('outline') of China's outline."""
     if level == "inset":
         return f"{URL_BASE}{INSET_FILE}"
+    if level == "outline":
+        return f"{URL_BASE}{OUTLINE_FILE}"
     if level == "province" or province is None:
         return f"{URL_BASE}provinces.json"
     return f"{URL_BASE}{province}.json"
@@ -45,6 +48,7 @@ def static_files(boundaries: Path = BOUNDARIES) -> dict[str, str]:
     for code, features in sorted(by_province.items()):
         files[f"{code}.json"] = collection(features)
     files[INSET_FILE] = inset_collection(provinces)
+    files[OUTLINE_FILE] = outline_collection(provinces)
     return files
 
 
@@ -69,7 +73,7 @@ def write_static(out: Path = STATIC_GEO, boundaries: Path = BOUNDARIES) -> None:
     """Write static/geo/ from data/boundaries/."""
     out.mkdir(parents=True, exist_ok=True)
     for name, text in static_files(boundaries).items():
-        (out / name).write_text(text, encoding="utf-8")
+        atomic.write_bytes(out / name, text.encode("utf-8"))  # served: never half a file
 
 
 # The 南海诸岛 inset: what official national maps draw at the lower right. Its content is moved
@@ -84,6 +88,8 @@ CHINA_LON, CHINA_LAT = (73.0, 135.5), (17.6, 53.8)
 INSET_WIDTH = 0.19  # of the national map's width
 INSET_FILE = "south_sea.json"
 INSET_BACKGROUND = "frame"  # the id of the inset's background in INSET_FILE
+OUTLINE_FILE = "china.json"  # the national boundary: the provinces' land as one outline
+OUTLINE_ID = "china"
 _N = (math.sin(math.radians(PARALLELS[0])) + math.sin(math.radians(PARALLELS[1]))) / 2
 _C = 1 + math.sin(math.radians(PARALLELS[0])) * (2 * _N - math.sin(math.radians(PARALLELS[0])))
 _R0 = math.sqrt(_C) / _N
@@ -247,6 +253,21 @@ def inset_collection(provinces: dict) -> str:
         json.loads(json.dumps({"type": "FeatureCollection", "features": features})),
         separators=(",", ":"),
     )
+
+
+def outline_collection(provinces: dict) -> str:
+    """The outline of China on the national map: every province's land (less the islands the
+    inset draws) as one shape, whose edge is the national boundary and the coast (needs shapely,
+    a dev dependency: run only when static/geo/ is made)."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    land = shapely.union_all(
+        [shape(_without_sea_islands(f)["geometry"]) for f in provinces["features"]]
+    )
+    land = shapely.orient_polygons(shapely.set_precision(land, 0.001), exterior_cw=True)
+    feature = {"type": "Feature", "id": OUTLINE_ID, "geometry": mapping(land)}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}, separators=(",", ":"))
 
 
 if __name__ == "__main__":

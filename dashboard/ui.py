@@ -602,7 +602,7 @@ def downloads(
         file_name=export.file_name(stem, "csv"),
         mime="text/csv",
         key=f"{key}_csv",
-        on_click="ignore",
+        on_click=download_clicked,
     )
     right.download_button(
         t("common.download_xlsx"),
@@ -613,12 +613,24 @@ def downloads(
         file_name=export.file_name(stem, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
-        on_click="ignore",
+        on_click=download_clicked,
     )
 
 
+def download_clicked() -> None:
+    """After a download click the page runs again, through the door (gate.enforce): a person
+    removed from the list sees the no-access page, one lowered to viewer is told here why the
+    file did not come, and the buttons go."""
+    if not access.may_download():
+        st.toast(t("access.withdrawn"))
+
+
+FONT_PX = 14  # a page's chart text; margins are made to hold its labels at this size
+
+
 def _finish(fig, language: str):
-    return charts.localise(fig, language, layout={"font": {"family": FONT}})
+    fig = charts.localise(fig, language, layout={"font": {"family": FONT}})
+    return charts.fit(fig, FONT_PX)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)

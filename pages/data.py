@@ -145,7 +145,7 @@ else:
 st.download_button(
     ui.t("data.template_download"),
     served.public(lambda: importer.templates_zip(data.query("metric_catalogue"))),
-    file_name="import_templates.zip",
+    file_name=export.file_name(ui.t("data.template_file"), "zip"),
     mime="application/zip",
     key="templates_zip",
     on_click="ignore",

@@ -43,9 +43,21 @@ m2.metric(
     f"{members.member_institutions:,}",
     help=ui.t("count.member_institutions_help", year=year, on_record=f"{total:,}"),
 )
-m3.metric(ui.t("institutions.count_public"), f"{int(by_ownership.get('public', 0)):,}")
-m4.metric(ui.t("institutions.count_private"), f"{int(by_ownership.get('private', 0)):,}")
-m5.metric(ui.t("institutions.count_real"), f"{int(counts['real_institutions'].sum()):,}")
+m3.metric(
+    ui.t("institutions.count_public"),
+    f"{int(by_ownership.get('public', 0)):,}",
+    help=ui.t("count.public_help"),
+)
+m4.metric(
+    ui.t("institutions.count_private"),
+    f"{int(by_ownership.get('private', 0)):,}",
+    help=ui.t("count.private_help"),
+)
+m5.metric(
+    ui.t("institutions.count_real"),
+    f"{int(counts['real_institutions'].sum()):,}",
+    help=ui.t("count.real_help"),
+)
 
 if total == 0:
     st.info(ui.t("institutions.none_found"))

@@ -75,8 +75,10 @@ COLORBAR = {
 }
 COLUMNS = [1.1, 2.9, 1.4]  # headline figures, the map, ranking and trend
 RANKED = 8  # provinces or counties in the ranking
+LABEL_EM = 7  # a ranked name, at most: longer ones end in …
 STATUS = colours.STATUS["dark"]  # below the target red, meeting it blue, as on the maps
 LINKS = colours.MARKS["dark"]["link"]
+SERIES = [colours.PLAIN["dark"], STATUS[colours.AT]]  # the region, then the nation
 
 # Settings that need no database (interval, language, scale); province and metric are checked
 # against the data at every tick, so the screen starts, and heals, whatever the file's state.
@@ -90,20 +92,27 @@ def text(value: object) -> str:
     return html.escape(str(value))
 
 
-def tiles(items: list[tuple[str, str, str]]) -> None:
-    """Headline figures, large: (label, value, small unit after it)."""
+def tiles(items: list[tuple], edges: list[str] | None = None) -> None:
+    """Headline figures, large: (label, value, small unit after it); edges: the colour of each
+    tile's edge where it says something (the value's status against its target)."""
+    edges = edges or [""] * len(items)
     st.html(
         "".join(
-            f'<div class="kiosk-tile"><div class="label">{text(label)}</div>'
+            f'<div class="kiosk-tile"{style}><div class="label">{text(label)}</div>'
             f'<div class="value">{text(value)}<small>{text(unit)}</small></div></div>'
-            for label, value, unit in items
+            for (label, value, unit), style in zip(
+                items,
+                # colours from dashboard/colours.py only: no data reaches the style
+                [f' style="border-left-color:{e}"' if e else "" for e in edges],
+                strict=True,
+            )
         )
     )
 
 
 def on_target(pct: float) -> tuple[str, str]:
     """The share of counties on target as a tile shows it; a dash when no county is measured."""
-    return ("—", "") if pd.isna(pct) else (f"{pct:.1f}", " %")
+    return ("—", "") if pd.isna(pct) else (f"{pct:.1f}", "%")
 
 
 def panel(title: str) -> None:
@@ -115,6 +124,9 @@ def show(fig, height: int, scale: int, top_px: int = 0) -> None:
     fig.update_layout(height=height * scale, **DARK)
     margin = {"l": 0, "r": 0, "t": top_px * scale, "b": 0}
     fig.update_layout(font_size=FONT_PX * scale, margin=margin)
+    # margins that hold the labels at the screen's type size (a map keeps its zero margins)
+    charts.fit(fig, FONT_PX * scale, base=margin)
+    fig.update_shapes(line_color=colours.TARGET_LINE["dark"])  # the target line, light on dark
     # the inset's title: smaller than the body text, so that it stays inside its frame
     fig.update_traces(textfont_size=24 * scale, selector={"type": "scattergeo", "mode": "text"})
     st.plotly_chart(
@@ -147,6 +159,7 @@ def ranking(frame: pd.DataFrame, label: str, target: float | None, unit: str, sc
             "none": STATUS[colours.NONE],
         },
         labels={"value": "", label: ""},
+        label_em=LABEL_EM,
     )
     low = float(frame["value"].min()) if len(frame) else 0
     top = max(float(frame["value"].max()) if len(frame) else 0, target or 0)
@@ -172,14 +185,23 @@ def trend(
     if frame.empty:
         st.markdown(ui.t("common.no_data"))
         return
-    fig = charts.lines(frame, x="year", y=y, color=color, labels={"year": "", y: ""}, target=target)
+    names = list(dict.fromkeys(frame[color])) if color else [None]
+    fig = charts.lines(
+        frame,
+        x="year",
+        y=y,
+        color=color,
+        labels={"year": "", y: ""},
+        target=target,
+        colours=dict(zip(names, SERIES, strict=False)),  # light lines on the dark screen
+    )
     years = frame["year"]
     fig.update_xaxes(tickvals=sorted({int(years.min()), int(years.max()), int(years.median())}))
-    fig.update_yaxes(ticksuffix=" %" if unit == "%" else "", nticks=4)
+    fig.update_yaxes(ticksuffix="%" if unit == "%" else "", nticks=4)
     if from_zero:  # a share: from 0, ticks above it (a 0 would sit on the first year's label)
         top = float(frame[y].max()) * 1.1
         ticks = [v for v in (25, 50, 75, 100) if v <= top]
-        fig.update_yaxes(range=[0, top], tickvals=ticks, ticktext=[f"{v} %" for v in ticks])
+        fig.update_yaxes(range=[0, top], tickvals=ticks, ticktext=[f"{v}%" for v in ticks])
     fig.update_xaxes(range=[int(years.min()) - 0.8, int(years.max()) + 0.4])
     fig.update_traces(line_width=4, marker_size=10)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
@@ -264,7 +286,7 @@ def screen_province(s: kiosk.Settings, catalogue: pd.DataFrame, year: int, provi
             (
                 ui.t("kiosk.province_mean", metric=metric_name),
                 f"{mean.iloc[0]:.1f}" if len(mean) else "—",
-                " %" if info.unit == "%" else "",
+                "%" if info.unit == "%" else "",
             ),
         ]
         if target is not None:
@@ -335,14 +357,15 @@ def slide_links(s: kiosk.Settings, year: int) -> bool:
 def slide_attainment(s: kiosk.Settings, year: int) -> bool:
     national = data.query("metric_trend", metric="county_visit_rate", level="county", province=0)
     fig = charts.bars(
-        national.assign(shown=national["pct_on_target"].map(lambda v: f"{v:.1f} %")),
+        national.assign(shown=national["pct_on_target"].map(lambda v: f"{v:.1f}%")),
         x="year",
         y="pct_on_target",
         labels={"year": "", "pct_on_target": ""},
         text="shown",
+        colours={None: colours.PLAIN["dark"]},
     )
     fig.update_traces(textposition="outside")
-    fig.update_yaxes(ticksuffix=" %", range=[0, 105])
+    fig.update_yaxes(ticksuffix="%", range=[0, 105])
     fig.update_xaxes(dtick=1, tickformat="d")
     show(fig, MAP_PX, s.scale)
     return bool(national["simulated"].any())
@@ -380,7 +403,7 @@ def slide_areas(s: kiosk.Settings, year: int) -> bool:
         if rows.empty:
             continue
         title = rows["area_en" if s.lang == "en" else "area_zh"].iloc[0]
-        items = []
+        items, edges = [], []
         for indicator, row in rows.iterrows():
             mine = counties[counties["indicator_id"] == indicator].dropna(subset=["value"])
             value = whole.at[indicator, "value"] if indicator in whole.index else None
@@ -396,9 +419,13 @@ def slide_areas(s: kiosk.Settings, year: int) -> bool:
                 )
             label = row["short_en"] if s.lang == "en" else row["short_zh"]
             items.append((label, shown, small))
+            # the province's value against the target: red short of it, blue beyond (the edge)
+            target = None if pd.isna(row["target"]) else float(row["target"])
+            whole_value = None if value is None or pd.isna(value) else float(value)
+            edges.append(STATUS[colours.status(whole_value, target, row["direction"])])
         with column:
             panel(title)
-            tiles(items)
+            tiles(items, edges)
     return _simulated(cells)
 
 

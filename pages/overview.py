@@ -54,13 +54,14 @@ ui.simulated_note(bool(tiles.simulated or members.simulated))
 by_province = data.query("province_metric", metric=metric, year=year)
 by_province["label"] = by_province.apply(ui.province_name, axis=1)
 links = data.query("cross_province_links", year=year)
-show_links = st.toggle(ui.t("overview.show_links"), value=True, key="links")
+# Off at first: drawn on the map, dozens of straight lines hide the colours beneath them.
+show_links = st.toggle(ui.t("overview.show_links"), value=False, key="links")
 
 st.subheader(ui.t("overview.map_title", metric=ui.metric_name(catalogue, metric), year=year))
 
 
 def china_map():
-    return charts.choropleth(
+    fig = charts.choropleth(
         by_province,
         data.map_shapes("province"),
         value_label=ui.metric_name(catalogue, metric),
@@ -69,11 +70,17 @@ def china_map():
         height=620,
         national=True,
         lang=ui.lang(),
-        on_top=charts.lines_between(links.head(ui.MAX_LINKS), name=ui.t("overview.links"))
+        on_top=charts.lines_between(
+            links.head(ui.MAX_LINKS),
+            name=ui.t("overview.links"),
+            from_name=ui.t("overview.links_from"),
+        )
         if show_links
         else (),
         **charts.metric_scale(info, ui.lang()),
     )
+    # the links' legend above the map, clear of the colour bar and the inset
+    return fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"})
 
 
 event = ui.chart(
@@ -142,18 +149,24 @@ with right:
         for code, colour in colours.form_colours(per_year["form"].unique()).items()
     }
     ui.chart(
-        lambda: charts.bars(
-            # legend in the fixed order of the kinds (the four forms first), not by first year
-            per_year.sort_values(
-                "form", key=lambda f: f.map(list(colours.FORM).index), kind="stable"
-            ).assign(year=per_year["year"].astype(str)),  # the years there are: 1995, 2015…
-            x="year",
-            y="alliances",
-            color="form_label",
-            labels={"year": ui.t("common.year"), "alliances": ui.t("overview.alliance_count")},
-            integer=True,
-            colours=form_colour,
-        ).update_xaxes(type="category", categoryorder="category ascending"),
+        lambda: (
+            charts.bars(
+                # legend in the fixed order of the kinds (the four forms first), not by first year
+                per_year.sort_values(
+                    "form", key=lambda f: f.map(list(colours.FORM).index), kind="stable"
+                ).assign(year=per_year["year"].astype(str)),  # the years there are: 1995, 2015…
+                x="year",
+                y="alliances",
+                color="form_label",
+                labels={"year": ui.t("common.year"), "alliances": ui.t("overview.alliance_count")},
+                integer=True,
+                colours=form_colour,
+            )
+            # every year labelled (turned upright where the width is short)
+            .update_xaxes(type="category", categoryorder="category ascending", dtick=1)
+            # the kinds above the plot, which keeps the page's width for the years
+            .update_layout(legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+        ),
         "per_year",
         ui.columns(
             per_year,

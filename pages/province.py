@@ -97,9 +97,9 @@ cols[1].metric(
     if city
     else ui.t("province.tile_mean", year=year),
     fmt.metric_value(now, info.unit),
-    delta=None
+    delta=None  # with its unit: +2.6 个百分点 (an ASCII minus: Streamlit's arrow reads it)
     if now is None or before is None
-    else round(float(now - before), 1 if info.unit == "%" else None),
+    else fmt.change(float(now - before), info.unit, ui.lang()).replace("−", "-"),
     delta_color="normal"
     if info.direction == "higher"
     else "inverse"
@@ -258,7 +258,11 @@ with left:
                 orientation="h",
                 height=max(260, 24 * len(shown) + 60),
                 labels={
-                    bar_x: ui.t("common.gap" if target is not None else "common.value"),
+                    bar_x: charts.gap_axis(
+                        info.unit, ui.label("metrics.units", info.unit), ui.lang()
+                    )
+                    if target is not None
+                    else ui.t("common.value"),
                     "name": "",
                 },
                 unit=info.unit,
@@ -305,6 +309,9 @@ with right:
                     y="value",
                     color="area_label",
                     target=target,
+                    target_label=charts.target_label(target, info.unit, ui.lang())
+                    if target is not None
+                    else "",
                     labels={"year": ui.t("common.year"), "value": metric_name},
                     unit=info.unit,
                     unit_label=ui.label("metrics.units", info.unit),

@@ -59,8 +59,13 @@ DESCRIBE = """(root) => {
     })).map(b => ({...b, axis: {type: b.axis.type, title: (b.axis.title || {}).text || ''}}));
     const lines = full.filter(t => t.type === 'scatter' && t.visible !== false).map(t => ({
       name: t.name || '', color: (t.line || {}).color || null, showlegend: !!t.showlegend}));
+    // the island dots of a 南海诸岛 inset: small markers nobody hovers
+    const islands = [...gd.querySelectorAll('g.trace.scattergeo')].filter(g => {
+      const t = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+      return t && t.mode === 'markers' && t.hoverinfo === 'skip' && t.marker.size <= 4;
+    }).flatMap(g => [...g.querySelectorAll('path.point')].map(rect));
     return {
-      index, heading, box: rect(svg), width: layout.width, height: layout.height,
+      index, heading, box: rect(svg), width: layout.width, height: layout.height, islands,
       ticks: texts(gd, '.xtick text, .ytick text, .x2tick text, .y2tick text', 'tick'),
       titles: texts(gd, '.g-xtitle text, .g-ytitle text, .g-x2title text, .g-y2title text', 'axis title'),
       annotations: texts(gd, '.annotation .annotation-text', 'annotation'),
@@ -252,6 +257,10 @@ def layout_problems(figures: list[dict], where: str = "") -> list[str]:
                         f"{name}: axis title {title['text']!r} over tick {tick['text']!r}"
                     )
         problems += [f"{where} {p}" for p in _ranking_labels_missing(figure)]
+        for label in figure["geotext"]:
+            covered = [i for i in figure["islands"] if _overlap(label["box"], i)]
+            if covered:
+                problems.append(f"{name}: {label['text']!r} covers {len(covered)} islands")
     return problems
 
 

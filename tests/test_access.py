@@ -90,6 +90,7 @@ def test_a_file_that_is_not_a_list_grants_nothing_and_says_why():
     assert parse(b"name,phone\nx,y\n").unreadable[0] == "access.list.columns"
     assert parse(b"\x81\xff\xfe\x00" * 10 + b"\xff").unreadable[0] == "access.list.encoding"
     assert parse(b"").unreadable[0] == "access.list.empty"
+    assert parse(b"PK\x03\x04" + b"\x00" * 40).unreadable[0] == "access.list.xlsx"
 
 
 def test_matching_by_sub_needs_a_sub_on_each_row():
@@ -241,3 +242,80 @@ def test_open_mode_is_said_on_the_data_page_and_audited(tiny_env, tmp_path, monk
     assert at.get("download_button")  # anyone downloads in open mode, as on a laptop
     views = access.read_audit(tmp_path / "audit.jsonl")
     assert [(v["email"], v["action"], v["what"]["page"]) for v in views] == [("-", "view", "data")]
+
+
+def test_a_made_file_is_served_only_to_its_login_while_granted_and_not_after_expiry(
+    tmp_path, monkeypatch
+):
+    from dashboard.access import files
+
+    path = tmp_path / "access.csv"
+    path.write_text(LIST, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_ACCESS", str(path))
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
+    monkeypatch.setattr(access, "login_enabled", lambda: True)
+    zhang = "zhang.san@wjw.example.cn"
+    claims = {zhang: {"email": zhang, "email_verified": True, "sub": "s1"}}
+    monkeypatch.setattr(files, "_cookie_claims", lambda c: claims.get(c.get("who"), {}))
+    owner = files.Owner("user", key=zhang, email=zhang, cookie=files._digest("cookie-1"))
+    files.made(b"table,1\n", owner)
+    mine = {files.COOKIE: "cookie-1", "who": zhang}
+    assert files.refusal(b"table,1\n", mine) is None
+    assert files.refusal(b"table,1\n", {}) == "another login"  # no cookie at all
+    assert files.refusal(b"table,1\n", mine | {files.COOKIE: "cookie-2"}) == "another login"
+    assert files.refusal(b"other\n", mine) == "unknown or expired"
+    path.write_text(LIST.replace("analyst", "viewer"), encoding="utf-8")
+    os.utime(path, ns=(5, 6))
+    assert files.refusal(b"table,1\n", mine) == "withdrawn"
+    path.write_text(LIST, encoding="utf-8")
+    os.utime(path, ns=(7, 8))
+    assert files.refusal(b"table,1\n", mine) is None
+    later = files.time.monotonic() + files.EXPIRE_S + 1
+    monkeypatch.setattr(files.time, "monotonic", lambda: later)
+    assert files.refusal(b"table,1\n", mine) == "expired"
+
+
+def test_a_download_checks_the_grant_when_clicked_not_when_drawn(tmp_path, monkeypatch):
+    from dashboard.access import files
+
+    path = tmp_path / "access.csv"
+    path.write_text(LIST, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_ACCESS", str(path))
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
+    monkeypatch.setenv("DASHBOARD_AUDIT", str(tmp_path / "audit.jsonl"))
+    zhang = "zhang.san@wjw.example.cn"
+    owner = files.Owner("user", key=zhang, email=zhang, sub="s1")
+    monkeypatch.setattr(files.Owner, "now", classmethod(lambda cls: owner))
+    seen = []
+    make = access.audited("sites.csv", lambda: seen.append(access.scope()) or b"x")
+    assert make() == b"x" and seen == [(330100, 330800)]  # made under the grant as it is then
+    path.write_text(LIST.replace("330800 330100", "330822"), encoding="utf-8")
+    os.utime(path, ns=(3, 4))
+    assert make() == b"x" and seen[-1] == (330822,)  # narrowed regions apply at the click
+    path.write_text(LIST.replace("Zhang.San@wjw.example.cn,330800 330100,analyst,张三\n", ""))
+    os.utime(path, ns=(5, 6))
+    with pytest.raises(access.Withdrawn):
+        make()
+    lines = [
+        (r["action"], r["what"], r.get("sub")) for r in access.read_audit(tmp_path / "audit.jsonl")
+    ]
+    assert lines[-1] == ("denied", {"download": "sites.csv", "reason": "withdrawn"}, "s1")
+    assert lines[0] == ("download", "sites.csv", "s1")
+
+
+def test_a_kiosk_token_for_a_region_that_does_not_exist_is_refused(
+    tiny_db, tmp_path, monkeypatch, caplog
+):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[tokens.lobby]\ntoken = "{"k" * 40}"\nregions = "330822"\n'
+        f'[tokens.typo]\ntoken = "{"t" * 40}"\nregions = "330820"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("KIOSK_CONFIG", str(config))
+    monkeypatch.delenv("DASHBOARD_KIOSK_TOKEN", raising=False)
+    monkeypatch.setenv("DASHBOARD_DB", str(tiny_db))
+    with caplog.at_level(logging.ERROR, logger="dashboard"):
+        assert access.kiosk_grant("k" * 40).regions == (330822,)
+        assert access.kiosk_grant("t" * 40) is None
+    assert "kiosk token typo refused: no such region 330820" in caplog.text

@@ -13,7 +13,7 @@ PLOT = ".js-plotly-plot .main-svg"
 MAP = ".js-plotly-plot .choroplethlayer path"
 TABLE = '[data-testid="stDataFrame"]'
 # page URL path -> what must have drawn before the page counts as shown; the overview is the
-# default page, served at "/" (a deep link to /overview would get "page not found")
+# default page, served at "/" (and at /overview: tests/test_browser_words.py)
 PAGES = {
     "": MAP,
     "province": MAP,

@@ -108,3 +108,8 @@ def test_a_table_download_is_named_in_chinese(server):
             button.click()
         name = download.value.suggested_filename
         assert name.endswith(".csv") and any("\u4e00" <= c <= "\u9fff" for c in name), name
+        page.goto(f"{server}/data", wait_until="domcontentloaded")
+        settle(page, TABLE)
+        with page.expect_download() as download:
+            page.get_by_role("button", name=msg("data.template_download")).click()
+        assert download.value.suggested_filename == "导入模板.zip"

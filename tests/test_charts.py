@@ -33,7 +33,7 @@ def test_rate_hover_has_its_unit_and_the_gap_in_words():
         counties(), SHAPES, "县域内就诊率", target=90, percent=True, unit_label="%"
     )
     data = fig.data[-1]
-    assert "%{z:.1f} %" in data.hovertemplate
+    assert "%{z:.1f}%" in data.hovertemplate  # 93.5%, no space
     assert [row[0] for row in data.customdata] == ["低于目标 2.0 个百分点", "高于目标 0.4 个百分点"]
 
 
@@ -61,7 +61,7 @@ def test_count_hover_and_axis_are_whole_numbers():
 def test_rate_bars_hover_with_percent_and_target_line_above_bars():
     frame = pd.DataFrame({"name": ["甲", "乙"], "value": [95.0, 80.0]})
     fig = charts.bars(frame, x="value", y="name", orientation="h", target=90, unit="%")
-    assert "%{x:.1f} %" in fig.data[0].hovertemplate
+    assert "%{x:.1f}%" in fig.data[0].hovertemplate
     line = fig.layout.shapes[0]
     assert line.layer == "above" and line.line.color != colours.STATUS["light"][colours.BELOW]
 
@@ -236,15 +236,17 @@ def test_every_kind_of_figure_is_valid_plotly():
         assert all(value is not None for trace in spec["data"] for value in trace.values())
 
 
-def test_hainan_map_points_to_the_national_inset_on_two_lines():
-    """On a phone one line of the note was cut after "see the inset", on a map with no inset."""
+def test_hainan_map_carries_its_own_south_sea_inset():
+    """三沙 is part of Hainan: its own map has the 南海诸岛 inset (islands, dash line, title) in
+    the lower right, not a note pointing at the national map."""
     hainan = charts.Shapes("./app/static/geo/460000.json", ["460105"], (108, 18, 111, 20), sea=True)
     frame = pd.DataFrame({"adcode": [460105], "name": ["秀英区"], "value": [91.0]})
-    for lang, words in (
-        ("zh", "见全国地图的“南海诸岛”插图"),
-        ("en", "see the inset of the national map"),
-    ):
-        note = charts.choropleth(frame, hainan, "率", lang=lang).layout.annotations[0].text
-        first, second = note.split("<br>")
-        assert "南海" in first or "South China Sea" in first
-        assert second == words
+    for lang, title in (("zh", "南海诸岛"), ("en", "South China Sea")):
+        fig = charts.choropleth(frame, hainan, "率", lang=lang)
+        inset = [t for t in fig.data if t.geo == "geo2"]
+        assert fig.layout.geo2.domain.x[0] > 0.5 and fig.layout.geo2.domain.y[1] <= 0.5
+        islands = [t for t in inset if t.mode == "markers"]
+        assert islands and len(islands[0].lon) >= 100
+        assert any(t.mode == "lines" and None in list(t.lon) for t in inset)  # the dashes
+        assert any(title in a.text for a in fig.layout.annotations)  # above the inset
+        assert not [a for a in fig.layout.annotations if "插图" in a.text or "inset" in a.text]

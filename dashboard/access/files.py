@@ -172,11 +172,8 @@ def install() -> None:
                         access.audit(
                             "denied",
                             str(claims.get("email") or "-"),
-                            {
-                                "file": media.filename,
-                                "sub": str(claims.get("sub") or ""),
-                                "reason": reason,
-                            },
+                            {"file": media.filename, "reason": reason},
+                            sub=str(claims.get("sub") or ""),
                         )
                         return PlainTextResponse("403 download refused", status_code=403)
                 return await endpoint(request)

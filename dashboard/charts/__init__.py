@@ -8,18 +8,23 @@ In the order a figure is made:
 - marks.py: markers and links on a map, a metric's colour scale;
 - maps.py: the choropleth and the alliance map;
 - plots.py: bars, lines, histograms;
+- fitting.py: labels that fit: margins from the longest label, long names shortened;
 - localised.py: numbers, dates and Plotly's own words the reader's way, last.
 """
 
 from dashboard.charts.common import (
     PALETTE,
+    colon,
     figure,
+    gap_axis,
     gap_phrase,
     number_format,
     safe_text,
+    target_label,
     target_line,
     with_unit,
 )
+from dashboard.charts.fitting import fit, shorten, text_px
 from dashboard.charts.frame import (
     CHINA_GEO,
     GEO,
@@ -58,9 +63,14 @@ __all__ = [
     "alliance_map",
     "bars",
     "bounds",
+    "colon",
+    "fit",
+    "shorten",
+    "text_px",
     "choropleth",
     "extent",
     "figure",
+    "gap_axis",
     "gap_phrase",
     "histogram",
     "lines",
@@ -74,6 +84,7 @@ __all__ = [
     "reference_points",
     "safe_text",
     "south_sea_inset",
+    "target_label",
     "target_line",
     "with_unit",
 ]

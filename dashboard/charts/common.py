@@ -3,6 +3,7 @@ the target line, and names made safe for Plotly."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -34,8 +35,16 @@ def number_format(unit: str) -> str:
     return ".1f" if unit == "%" else ",.0f"
 
 
+def colon(label: str) -> str:
+    """The colon after a label: full-width after Chinese (县域内就诊率：), ': ' after English."""
+    return "：" if re.search(r"[\u2e80-\u9fff]", str(label)) else ": "
+
+
 def with_unit(unit_label: str) -> str:
-    """The unit as written after a number: "90.9 %", "1,200 人次"."""
+    """The unit as written after a number: "90.9%" (no space, as Chinese typography and the
+    tiles write it), "1,200 人次"."""
+    if unit_label == "%":
+        return "%"
     return f" {unit_label}" if unit_label else ""
 
 
@@ -52,6 +61,18 @@ def gap_phrase(
     points = i18n.text("maps.points_pct", lang) if unit == "%" else unit_label
     amount = f"{abs(gap):.1f}" if unit == "%" else f"{abs(gap):,.0f}"
     return " ".join(i18n.text(key, lang, amount=amount, points=points).split())
+
+
+def target_label(target: float, unit: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """What the target line says: 目标 90%."""
+    return i18n.text("maps.target_label", lang, target=f"{target:g}", unit=unit)
+
+
+def gap_axis(unit: str, unit_label: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """The title of an axis of gaps to the target, with its unit: 差距（百分点）, 差距（元）."""
+    if unit == "%":
+        return i18n.text("maps.gap_axis_pct", lang)
+    return i18n.text("maps.gap_axis", lang, unit=unit_label) if unit_label else ""
 
 
 def safe_text(values: pd.Series) -> pd.Series:
@@ -75,7 +96,7 @@ def target_line_style(theme: str = "light") -> dict:
     return {"dash": "dash", "color": colours.TARGET_LINE[theme], "width": 2}
 
 
-def target_line(axis: str, value: float, theme: str = "light") -> dict:
+def target_line(axis: str, value: float, theme: str = "light", label: str = "") -> dict:
     """The dashed target line across the plot at value on axis 'x' or 'y' (a layout shape, as
     Plotly's add_hline makes it, without its cost on every figure)."""
     other = "y" if axis == "x" else "x"
@@ -89,4 +110,7 @@ def target_line(axis: str, value: float, theme: str = "light") -> dict:
         f"{other}ref": f"{other} domain",
         f"{other}0": 0,
         f"{other}1": 1,
-    }
+    } | (
+        # the line says what it is: 目标 90%, at its end
+        {"label": {"text": label, "textposition": "end", "font": {"size": 12}}} if label else {}
+    )

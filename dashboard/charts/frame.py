@@ -168,9 +168,10 @@ def south_sea_inset(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> list
     colours = THEMES[theme]
     url = geo.url("inset")
     islands_lon, islands_lat = geo.south_sea_islands(inset=True)
-    title_lon, title_lat = geo.to_inset(
-        geo.SOUTH_SEA["lon"][1] - 0.6, geo.SOUTH_SEA["lat"][0] + 0.6
-    )
+    # the title just above the frame's upper right corner: inside, at any width and in either
+    # language, it would lie over islands
+    x0, y0, x1, y1 = geo.inset_box()
+    title_lon, title_lat = geo.unproject(x1, y1)
     return [
         # the background, among the choropleths: nothing of the main map shows through
         _plain_units(
@@ -202,6 +203,104 @@ def south_sea_inset(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> list
             showlegend=False,
         ),
     ]
+
+
+# A province's own 南海诸岛 inset (Hainan: 三沙 lies out at sea): a second map at the lower
+# right of the figure, framed, with the land around the sea, every island and the dash line.
+SEA_INSET_DOMAIN = {"x": [0.76, 1.0], "y": [0.0, 0.5]}
+
+
+def sea_inset(
+    lang: str = i18n.DEFAULT_LANG, theme: str = "light", land: Shapes | None = None
+) -> tuple[list[dict], dict]:
+    """The traces and the layout (geo2) of a province map's 南海诸岛 inset; land: the
+    provinces drawn plain in it (China's coast around the sea)."""
+    colours = THEMES[theme]
+    (lon0, lon1), (lat0, lat1) = geo.SOUTH_SEA["lon"], geo.SOUTH_SEA["lat"]
+    islands_lon, islands_lat = geo.south_sea_islands()
+    dash_lon, dash_lat = geo.dashline()
+    e = 0.12  # the frame just inside the window, so that no side is clipped
+    frame_lon = [lon0 + e, lon0 + e, lon1 - e, lon1 - e, lon0 + e]
+    frame_lat = [lat0 + e, lat1 - e, lat1 - e, lat0 + e, lat0 + e]
+    traces = (
+        [_plain_units(land, colours["context"], colours["context_edge"], 0.4, "geo2")]
+        if land
+        else []
+    )
+    traces += [
+        dict(
+            type="scattergeo",
+            lon=list(islands_lon),
+            lat=list(islands_lat),
+            mode="markers",
+            marker={"size": 3, "color": colours["island"]},
+            hoverinfo="skip",
+            showlegend=False,
+            geo="geo2",
+        ),
+        _path(dash_lon, dash_lat, 1.4, colours["dash"]) | {"geo": "geo2"},
+        _path(frame_lon, frame_lat, 1.2, colours["frame"]) | {"geo": "geo2"},
+    ]
+    layout = GEO | {
+        "fitbounds": False,
+        "projection": {"type": "mercator"},
+        "lonaxis": {"range": [lon0, lon1]},
+        "lataxis": {"range": [lat0, lat1]},
+        "domain": SEA_INSET_DOMAIN,
+        "bgcolor": colours["inset_bg"],
+    }
+    return traces, layout
+
+
+def sea_inset_title(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> dict:
+    """The title of a province map's 南海诸岛 inset, above it (inside it would cover islands)."""
+    return {
+        "text": i18n.text("maps.south_sea", lang).replace("<br>", " "),
+        "xref": "paper",
+        "yref": "paper",
+        "x": sum(SEA_INSET_DOMAIN["x"]) / 2,
+        "y": SEA_INSET_DOMAIN["y"][1],
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"color": THEMES[theme]["text"], "size": 12},
+    }
+
+
+def no_data_note(key: str, lang: str, theme: str = "light") -> dict:
+    """A note in the map's upper left corner about a unit without data, as official statistical
+    maps write 台湾省资料暂缺 (its grey is then no gap in the data)."""
+    return {
+        "text": i18n.text(key, lang),
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 1,
+        "xanchor": "left",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"color": THEMES[theme]["text"], "size": 12},
+    }
+
+
+TAIWAN = "710000"
+
+
+def national_boundary(theme: str = "light") -> dict:
+    """China's outline drawn over the provinces: the national boundary and the coast, as
+    official maps draw it, stronger than the lines between provinces."""
+    colours = THEMES[theme]
+    return dict(
+        type="choropleth",
+        geojson=geo.url("outline"),
+        locations=[geo.OUTLINE_ID],
+        featureidkey="id",
+        z=[0],
+        colorscale=meaning.flat("rgba(0,0,0,0)"),
+        showscale=False,
+        hoverinfo="skip",
+        marker={"line": {"width": 1.2, "color": colours["dash"]}},
+    )
 
 
 def _path(lons, lats, width: float, colour: str) -> dict:

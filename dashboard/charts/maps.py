@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from dashboard import colours as meaning
 from dashboard import geo, i18n
 from dashboard.charts.common import (
+    colon,
     figure,
     gap_phrase,
     number_format,
@@ -20,6 +21,7 @@ from dashboard.charts.common import (
 from dashboard.charts.frame import (
     CHINA_GEO,
     NATIONAL_COLORBAR,
+    TAIWAN,
     THEMES,
     Shapes,
     _caption,
@@ -28,6 +30,10 @@ from dashboard.charts.frame import (
     _map_layout,
     _plain_units,
     bounds,
+    national_boundary,
+    no_data_note,
+    sea_inset,
+    sea_inset_title,
     south_sea_inset,
 )
 from dashboard.charts.marks import lines_between, points
@@ -66,7 +72,7 @@ def choropleth(
     z = frame["value"]
     unit = "%" if percent else ""
     line = {"width": 0.4, "color": colours["edge"]}
-    hover = "%{text}<br>" + value_label + ": %{z:" + number_format(unit) + "}"
+    hover = "%{text}<br>" + value_label + colon(value_label) + "%{z:" + number_format(unit) + "}"
     hover += with_unit(unit_label or unit)
     customdata = None
     if target is not None and "gap" in frame:
@@ -104,23 +110,6 @@ def choropleth(
     else:
         trace.update(colorscale=meaning.sequential_scale(), reversescale=False)
     annotations = [_caption(lang, theme)] if caption else []
-    if shapes.sea and not national:  # Hainan: the main island fills the frame, a note on the sea
-        annotations.insert(
-            0,
-            {
-                # two lines: on a phone one line would be cut before "the national map"
-                "text": "<br>".join(i18n.text(f"maps.sea_note_{n}", lang) for n in (1, 2)),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 1,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "align": "left",
-                "font": {"size": 12, "color": colours["text"]},
-            },
-        )
     geo_ = CHINA_GEO if national else bounds(shapes.box)
     data = [_context(context, theme)] if context is not None else []
     # Regions without a value still show, in grey, underneath, so the map never has holes.
@@ -140,10 +129,22 @@ def choropleth(
             ),
         )
     data.append(dict(type="choropleth", **trace))
+    layout = _map_layout(height, uirevision, geo_) | {"annotations": annotations}
+    if shapes.sea and not national:  # Hainan: the main island fills the frame, 三沙 the inset
+        inset, layout["geo2"] = sea_inset(lang, theme, context)
+        layout["annotations"] = [*annotations, sea_inset_title(lang, theme)]
+        # the main map keeps the whole figure (plotly.js would halve it beside a second map)
+        layout["geo"] = layout["geo"] | {"domain": {"x": [0, 1], "y": [0, 1]}}
+        data += inset
     if national:
-        data += [_dash_on_main(theme), *south_sea_inset(lang, theme)]
+        data += [national_boundary(theme), _dash_on_main(theme), *south_sea_inset(lang, theme)]
+        if TAIWAN in shapes.ids and TAIWAN not in set(trace["locations"]):
+            layout["annotations"] = [
+                *layout["annotations"],
+                no_data_note("maps.taiwan_no_data", lang, theme),
+            ]
     data += on_top
-    return figure(data, _map_layout(height, uirevision, geo_) | {"annotations": annotations})
+    return figure(data, layout)
 
 
 def alliance_map(
@@ -201,7 +202,10 @@ def alliance_map(
                     "dtick": 1 if float(shaded["value"].max()) <= 8 else None,
                 },
                 text=safe_text(shaded["label"]),
-                hovertemplate="%{text}<br>" + labels["value"] + ": %{z:,d}<extra></extra>",
+                hovertemplate="%{text}<br>"
+                + labels["value"]
+                + colon(labels["value"])
+                + "%{z:,d}<extra></extra>",
                 marker={"line": {"width": 0.6, "color": colours["edge"]}},
             ),
         )

@@ -36,8 +36,11 @@ def lines_between(
     name: str,
     color: str = MARKS["light"]["link"],
     max_width: float = 4.0,
+    from_name: str = "",
 ) -> list[dict]:
-    """Lines between places, thicker for more alliances (links: from_/to_ lon, lat; alliances)."""
+    """Lines between places, thicker for more alliances (links: from_/to_ lon, lat; alliances).
+    from_name: the lines get a legend entry (name) and their starting places a marker with this
+    legend entry (e.g. the lead's province), so a reader sees which way a line runs."""
     data: list[dict] = []
     if links.empty:
         return data
@@ -64,10 +67,24 @@ def lines_between(
                 mode="lines",
                 name=name,
                 hoverinfo="skip",
-                showlegend=False,
+                showlegend=bool(from_name) and not data,
+                legendgroup="links",
                 line={"width": max(0.5, max_width * share), "color": color},
                 opacity=0.25 + 0.5 * share,
             ),
+        )
+    if from_name:
+        starts = links.drop_duplicates(["from_lon", "from_lat"])
+        data.append(
+            dict(
+                type="scattergeo",
+                lon=starts["from_lon"],
+                lat=starts["from_lat"],
+                mode="markers",
+                name=from_name,
+                hoverinfo="skip",
+                marker={"size": 8, "color": color, "line": {"width": 1, "color": "white"}},
+            )
         )
     return data
 

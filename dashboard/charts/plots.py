@@ -8,12 +8,16 @@ import plotly.graph_objects as go
 from dashboard import colours as meaning
 from dashboard.charts.common import (
     PALETTE,
+    colon,
     figure,
     number_format,
     safe_text,
     target_line,
     with_unit,
 )
+from dashboard.charts.fitting import shortened
+
+LABEL_EM = 12  # a bar's name on a horizontal chart: longer ones end in … (full in the hover)
 
 
 def _groups(frame: pd.DataFrame, color: str | None, colours: dict | None = None):
@@ -53,7 +57,7 @@ def _value_hover(category: str, value: str, name: str, unit: str, unit_label: st
     """Hover of one bar or point: the category, then the value with its unit."""
     number = "%{" + value + ":" + number_format(unit) + "}" + with_unit(unit_label or unit)
     head = "%{" + category + "}"
-    return head + "<br>" + (f"{name}: " if name else "") + number + "<extra></extra>"
+    return head + "<br>" + (name + colon(name) if name else "") + number + "<extra></extra>"
 
 
 def _integer_ticks(top: float | None = None) -> dict:
@@ -78,25 +82,36 @@ def bars(
     unit_label: str = "",
     integer: bool = False,
     colours: dict | None = None,
+    label_em: float = LABEL_EM,
+    tick_suffix: str = "",
+    target_label: str = "",
 ) -> go.Figure:
     """Bar chart (stacked by color) with an optional target line. unit "%" writes values with
-    one decimal and a %, unit_label names another unit in hovers; integer: counts, whole ticks."""
+    one decimal and a %, unit_label names another unit in hovers; integer: counts, whole ticks.
+    A horizontal chart's names are cut to label_em ems (the full name in the hover);
+    tick_suffix: the unit after the value axis's numbers ("%")."""
     # Plain graph_objects, and the layout made as one dict: plotly.express costs ~20x more per
     # figure, and every update_layout call about a millisecond.
     value, category = (x, y) if orientation == "h" else (y, x)
     value_label = (labels or {}).get(value, "")
+    full = None
+    if orientation == "h" and len(frame):
+        short = shortened(frame[y], label_em)
+        full = "_full_name"
+        frame = frame.assign(**{full: frame[y].astype(str), y: frame[y].astype(str).map(short)})
     traces = [
         dict(
             type="bar",
             x=rows[x],
             y=rows[y],
+            customdata=rows[full] if full else None,
             name=name,
             orientation=orientation,
             marker={"color": colour},
             text=rows[text] if text else None,
             showlegend=color is not None,
             hovertemplate=_value_hover(
-                "y" if orientation == "h" else "x",
+                ("customdata" if full else "y") if orientation == "h" else "x",
                 "x" if orientation == "h" else "y",
                 value_label,
                 unit if not integer else "",
@@ -107,8 +122,13 @@ def bars(
     ]
     layout = _axes(x, y, labels, height) | {"barmode": "stack"}
     value_axis = "x" if orientation == "h" else "y"
+    if tick_suffix:
+        layout[f"{value_axis}axis"]["ticksuffix"] = tick_suffix
     if target is not None:
-        layout["shapes"] = [target_line(value_axis, target)]
+        layout["shapes"] = [target_line(value_axis, target, label=target_label)]
+        values = pd.to_numeric(frame[value], errors="coerce").dropna()
+        if len(values) and float(values.min()) >= 0:  # the target inside the plot
+            layout[f"{value_axis}axis"]["range"] = [0, max(float(values.max()), target) * 1.05]
     if integer and len(frame):
         totals = frame.groupby(category)[value].sum() if color else frame[value]
         layout[f"{value_axis}axis"] |= _integer_ticks(float(totals.max()))
@@ -127,9 +147,12 @@ def lines(
     unit_label: str = "",
     integer: bool = False,
     hover_x: str | None = None,
+    colours: dict | None = None,
+    target_label: str = "",
 ) -> go.Figure:
     """Line chart over time with an optional target line; the time axis ends at the data's end.
-    hover_x: a column of text the hover shows for x (a date as exact as its source)."""
+    hover_x: a column of text the hover shows for x (a date as exact as its source); unit "%"
+    puts a % after the value axis's numbers; colours: a fixed colour per line name."""
     value_label = (labels or {}).get(y, "")
     traces = [
         dict(
@@ -149,11 +172,18 @@ def lines(
                 unit_label,
             ).replace("<extra></extra>", "<extra>" + (name or "") + "</extra>"),
         )
-        for name, rows, colour in _groups(frame, color)
+        for name, rows, colour in _groups(frame, color, colours)
     ]
     layout = _axes(x, y, labels, height)
+    if unit == "%" and not integer:
+        layout["yaxis"]["ticksuffix"] = "%"
     if target is not None:
-        layout["shapes"] = [target_line("y", target)]
+        layout["shapes"] = [target_line("y", target, label=target_label)]
+        values = pd.to_numeric(frame[y], errors="coerce").dropna()
+        if len(values):  # the target inside the plot, not drawn above it
+            low, high = min(float(values.min()), target), max(float(values.max()), target)
+            pad = max((high - low) * 0.08, 0.5)
+            layout["yaxis"]["range"] = [low - pad, high + pad]
     if len(frame):
         first, last = frame[x].min(), frame[x].max()
         if pd.api.types.is_integer_dtype(frame[x]):  # years: one tick each, no 2019.5

@@ -17,7 +17,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from dashboard import db, i18n, importer, lock, safe
+from dashboard import atomic, db, i18n, importer, lock, safe
 from dashboard.importer import plan, publish
 from dashboard.importer.report import changes_text, deletions_text
 
@@ -159,7 +159,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _write_json(args: argparse.Namespace, result: dict) -> None:
     if args.json is not None:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8")
+        text = json.dumps(result, ensure_ascii=False, default=str)
+        atomic.write_bytes(args.json, text.encode("utf-8"))  # whole or not at all
 
 
 def escaped_files(files: list[str]) -> str:

@@ -163,7 +163,11 @@ def _show(who: office.Office, preview: dict, names: dict[int, str]) -> None:
         folder = _state().get("folder")
         st.download_button(
             ui.t("office.findings_download"),
-            lambda: marked.workbook(problems, folder, lang),
+            # checked again when clicked and served only to this login (dashboard/access/files.py)
+            access.audited(
+                ui.t("office.findings_file") + ".xlsx",
+                lambda: marked.workbook(problems, folder, lang),
+            ),
             file_name=ui.t("office.findings_file") + ".xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="office_findings_xlsx",

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard import atomic
+
 ROOT = Path(__file__).resolve().parents[2]
 UPLOADS = "office-uploads"  # under the system temp folder, one private folder per check
 _STEP = re.compile(rb"(\d+)/(\d+) ([^\r\n\[]*)")
@@ -40,7 +42,7 @@ def save(files: list[tuple[str, bytes]]) -> Path:
         while clean in seen:
             clean = "_" + clean
         seen.add(clean)
-        (folder / clean).write_bytes(data)
+        atomic.write_bytes(folder / clean, data)  # a full /tmp leaves no truncated upload
     return folder
 
 

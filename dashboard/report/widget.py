@@ -81,7 +81,7 @@ def button(kind: str, key, **selection) -> None:
             file_name=briefing.file_name(ext),  # 浙江省_医联体简报_2025年.pdf
             mime=MIME[ext],
             key=f"briefing_{kind}_{ext}",
-            on_click="ignore",
+            on_click=ui.download_clicked,
         )
     for warning in warnings:  # e.g. the PDF's fonts fell back to Type 3 glyphs
         st.warning(ui.t(warning))

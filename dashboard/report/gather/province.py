@@ -255,7 +255,14 @@ def province(
             y="name",
             orientation="h",
             height=max(260, 26 * len(shown) + 70),
-            labels={bar_x: t("common.gap" if target is not None else "common.value"), "name": ""},
+            labels={
+                bar_x: charts.gap_axis(
+                    info["unit"], i18n.code_label("metrics.units", info["unit"], lang), lang
+                )
+                if target is not None
+                else t("common.value"),
+                "name": "",
+            },
             # short of the target (or the weakest, without one): as on the map
             colours={
                 None: colours.STATUS["light"][colours.BELOW if target is not None else colours.NONE]
@@ -330,6 +337,8 @@ def province(
                     color="area_label",
                     target=target,
                     labels={"year": t("common.year"), "value": metric_name},
+                    unit=unit,  # 90%, not 90
+                    target_label=charts.target_label(target, unit, lang) if target else "",
                 ),
                 simulated=_simulated(trend),
                 note=t(
@@ -442,7 +451,7 @@ def province(
                 )
             )
         )
-        height = max(260, 22 * links["partner"].nunique() + 110)
+        height = max(260, 30 * links["partner"].nunique() + 110)  # a 16 px name per row
         fig = charts.bars(
             links,
             x="alliances",
