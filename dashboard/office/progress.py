@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, data, fmt, ui
+from dashboard import access, charts, data, fmt, ui
 
 
 def _when(value) -> str:
@@ -41,6 +41,8 @@ def section() -> None:
         .sort_values("province_adcode")
     )
     per["missing"] = per["counties"] - per["reported"]
+    per["share"] = (per["reported"] / per["counties"] * 100).round(1)
+    _map(per, int(year))
     st.table(
         pd.DataFrame(
             {
@@ -72,3 +74,36 @@ def section() -> None:
         }
     )
     ui.table(shown, key="report_progress", filename=f"report_progress_{year}")
+
+
+def _map(per: pd.DataFrame, year: int) -> None:
+    """The provinces coloured by the share of their counties that reported for the year."""
+    frame = per.rename(columns={"province_adcode": "adcode", "province_name": "name"}).assign(
+        value=per["share"]
+    )
+    label = ui.t("progress.share")
+    shapes = data.map_shapes("province", frame["adcode"].tolist())
+
+    def draw():
+        return charts.choropleth(
+            frame,
+            shapes,
+            value_label=label,
+            uirevision=f"progress-{year}",
+            height=420,
+            national=len(frame) > 1,
+            percent=True,
+            lang=ui.lang(),
+            context=data.map_shapes("province"),
+        )
+
+    table = frame[["name", "counties", "reported", "missing", "share"]].rename(
+        columns={
+            "name": ui.t("progress.province"),
+            "counties": ui.t("progress.counties"),
+            "reported": ui.t("progress.reported"),
+            "missing": ui.t("progress.missing"),
+            "share": label,
+        }
+    )
+    ui.chart(draw(), "report_progress_map", table, f"report_progress_map_{year}")
