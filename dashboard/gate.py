@@ -159,6 +159,7 @@ def access_panel() -> None:
         {
             ui.t("access.audit_time"): [r.get("time") for r in rows],
             ui.t("access.audit_email"): [r.get("email") for r in rows],
+            ui.t("access.audit_sub"): [r.get("sub", "") for r in rows],
             ui.t("access.audit_action"): [r.get("action") for r in rows],
             ui.t("access.audit_what"): [_what(r.get("what")) for r in rows],
         }
@@ -180,8 +181,9 @@ def refused_rows() -> None:
     frame = pd.DataFrame(
         {
             ui.t("access.list_line"): [r.line for r in found.refused],
+            # st.table reads its cells as Markdown: an email would become a mailto link
             ui.t("access.list_reason"): [
-                ui.t(f"access.refused.{r.reason}", **r.values) for r in found.refused
+                ui.plain(ui.t(f"access.refused.{r.reason}", **r.values)) for r in found.refused
             ],
         }
     )

@@ -92,13 +92,20 @@ def text(value: object) -> str:
     return html.escape(str(value))
 
 
-def tiles(items: list[tuple[str, str, str]]) -> None:
-    """Headline figures, large: (label, value, small unit after it)."""
+def tiles(items: list[tuple], edges: list[str] | None = None) -> None:
+    """Headline figures, large: (label, value, small unit after it); edges: the colour of each
+    tile's edge where it says something (the value's status against its target)."""
+    edges = edges or [""] * len(items)
     st.html(
         "".join(
-            f'<div class="kiosk-tile"><div class="label">{text(label)}</div>'
+            f'<div class="kiosk-tile"{style}><div class="label">{text(label)}</div>'
             f'<div class="value">{text(value)}<small>{text(unit)}</small></div></div>'
-            for label, value, unit in items
+            for (label, value, unit), style in zip(
+                items,
+                # colours from dashboard/colours.py only: no data reaches the style
+                [f' style="border-left-color:{e}"' if e else "" for e in edges],
+                strict=True,
+            )
         )
     )
 
@@ -396,7 +403,7 @@ def slide_areas(s: kiosk.Settings, year: int) -> bool:
         if rows.empty:
             continue
         title = rows["area_en" if s.lang == "en" else "area_zh"].iloc[0]
-        items = []
+        items, edges = [], []
         for indicator, row in rows.iterrows():
             mine = counties[counties["indicator_id"] == indicator].dropna(subset=["value"])
             value = whole.at[indicator, "value"] if indicator in whole.index else None
@@ -412,9 +419,13 @@ def slide_areas(s: kiosk.Settings, year: int) -> bool:
                 )
             label = row["short_en"] if s.lang == "en" else row["short_zh"]
             items.append((label, shown, small))
+            # the province's value against the target: red short of it, blue beyond (the edge)
+            target = None if pd.isna(row["target"]) else float(row["target"])
+            whole_value = None if value is None or pd.isna(value) else float(value)
+            edges.append(STATUS[colours.status(whole_value, target, row["direction"])])
         with column:
             panel(title)
-            tiles(items)
+            tiles(items, edges)
     return _simulated(cells)
 
 

@@ -142,6 +142,9 @@ with left:
         color="group" if target is not None else None,
         orientation="h",
         target=target,
+        target_label=charts.target_label(target, info.unit, ui.lang())
+        if target is not None
+        else "",
         height=max(300, 24 * len(ranked) + 80),
         labels={"value": value_axis, "label": "", "group": ""},
         unit=info.unit,
@@ -180,6 +183,9 @@ with left:
                 x="year",
                 y="value",
                 target=target,
+                target_label=charts.target_label(target, info.unit, ui.lang())
+                if target is not None
+                else "",
                 labels={"year": ui.t("common.year"), "value": value_axis},
                 unit=info.unit,
                 unit_label=unit,

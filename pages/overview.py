@@ -149,18 +149,24 @@ with right:
         for code, colour in colours.form_colours(per_year["form"].unique()).items()
     }
     ui.chart(
-        lambda: charts.bars(
-            # legend in the fixed order of the kinds (the four forms first), not by first year
-            per_year.sort_values(
-                "form", key=lambda f: f.map(list(colours.FORM).index), kind="stable"
-            ).assign(year=per_year["year"].astype(str)),  # the years there are: 1995, 2015…
-            x="year",
-            y="alliances",
-            color="form_label",
-            labels={"year": ui.t("common.year"), "alliances": ui.t("overview.alliance_count")},
-            integer=True,
-            colours=form_colour,
-        ).update_xaxes(type="category", categoryorder="category ascending"),
+        lambda: (
+            charts.bars(
+                # legend in the fixed order of the kinds (the four forms first), not by first year
+                per_year.sort_values(
+                    "form", key=lambda f: f.map(list(colours.FORM).index), kind="stable"
+                ).assign(year=per_year["year"].astype(str)),  # the years there are: 1995, 2015…
+                x="year",
+                y="alliances",
+                color="form_label",
+                labels={"year": ui.t("common.year"), "alliances": ui.t("overview.alliance_count")},
+                integer=True,
+                colours=form_colour,
+            )
+            # every year labelled (turned upright where the width is short)
+            .update_xaxes(type="category", categoryorder="category ascending", dtick=1)
+            # the kinds above the plot, which keeps the page's width for the years
+            .update_layout(legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+        ),
         "per_year",
         ui.columns(
             per_year,

@@ -309,6 +309,9 @@ with right:
                     y="value",
                     color="area_label",
                     target=target,
+                    target_label=charts.target_label(target, info.unit, ui.lang())
+                    if target is not None
+                    else "",
                     labels={"year": ui.t("common.year"), "value": metric_name},
                     unit=info.unit,
                     unit_label=ui.label("metrics.units", info.unit),

@@ -60,7 +60,7 @@ DESCRIBE = """(root) => {
     const lines = full.filter(t => t.type === 'scatter' && t.visible !== false).map(t => ({
       name: t.name || '', color: (t.line || {}).color || null, showlegend: !!t.showlegend}));
     // the island dots of a 南海诸岛 inset: small markers nobody hovers
-    const islands = [...gd.querySelectorAll('.scattergeo .trace')].filter(g => {
+    const islands = [...gd.querySelectorAll('g.trace.scattergeo')].filter(g => {
       const t = g.__data__ && g.__data__[0] && g.__data__[0].trace;
       return t && t.mode === 'markers' && t.hoverinfo === 'skip' && t.marker.size <= 4;
     }).flatMap(g => [...g.querySelectorAll('path.point')].map(rect));

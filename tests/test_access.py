@@ -90,6 +90,7 @@ def test_a_file_that_is_not_a_list_grants_nothing_and_says_why():
     assert parse(b"name,phone\nx,y\n").unreadable[0] == "access.list.columns"
     assert parse(b"\x81\xff\xfe\x00" * 10 + b"\xff").unreadable[0] == "access.list.encoding"
     assert parse(b"").unreadable[0] == "access.list.empty"
+    assert parse(b"PK\x03\x04" + b"\x00" * 40).unreadable[0] == "access.list.xlsx"
 
 
 def test_matching_by_sub_needs_a_sub_on_each_row():
@@ -300,3 +301,21 @@ def test_a_download_checks_the_grant_when_clicked_not_when_drawn(tmp_path, monke
     ]
     assert lines[-1] == ("denied", {"download": "sites.csv", "reason": "withdrawn"}, "s1")
     assert lines[0] == ("download", "sites.csv", "s1")
+
+
+def test_a_kiosk_token_for_a_region_that_does_not_exist_is_refused(
+    tiny_db, tmp_path, monkeypatch, caplog
+):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[tokens.lobby]\ntoken = "{"k" * 40}"\nregions = "330822"\n'
+        f'[tokens.typo]\ntoken = "{"t" * 40}"\nregions = "330820"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("KIOSK_CONFIG", str(config))
+    monkeypatch.delenv("DASHBOARD_KIOSK_TOKEN", raising=False)
+    monkeypatch.setenv("DASHBOARD_DB", str(tiny_db))
+    with caplog.at_level(logging.ERROR, logger="dashboard"):
+        assert access.kiosk_grant("k" * 40).regions == (330822,)
+        assert access.kiosk_grant("t" * 40) is None
+    assert "kiosk token typo refused: no such region 330820" in caplog.text

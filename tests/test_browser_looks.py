@@ -148,3 +148,88 @@ def test_one_category_keeps_one_colour_across_pages(server):
     assert {"本省牵头", "外省牵头"} <= set(seen), seen
     assert {name: c for name, c in seen.items() if len(c) > 1} == {}
     assert seen["本省牵头"] != seen["外省牵头"]
+
+
+# ---- briefings: the same builders, the same checks, then the picture ---------------------------
+
+COLOURBAR = """() => { const fig = document.getElementById('figure').getBoundingClientRect();
+  const bar = document.querySelector('#figure .colorbar');
+  if (!bar) return null;
+  const b = bar.getBoundingClientRect();
+  return {x0: b.left - fig.left, x1: b.right - fig.left}; }"""
+
+
+def drawn_briefing(national, kind: str, key, lang: str = "zh"):
+    """A briefing's figures drawn by the briefing renderer, each read as drawn before its
+    picture is taken: (briefing, pngs, name -> figures as looks.read gives them, colour bars)."""
+    from dashboard import report
+    from dashboard.report import figures
+    from dashboard.report.chromium import Chromium
+
+    con = db.connect(national)
+    try:
+        briefing = report.prepare(con, kind, key, lang)
+    finally:
+        con.close()
+    seen: dict[str, list[dict]] = {}
+    bars: dict[str, dict | None] = {}
+
+    def inspect(name, page):
+        seen[name] = looks.read(page)
+        bars[name] = page.evaluate(COLOURBAR)
+
+    with Chromium() as browser:
+        pngs = figures.render(briefing, browser, inspect=inspect)
+    if SHOTS is not None:
+        figures.write(pngs, SHOTS / f"briefing_{key}_{lang}")
+    return briefing, pngs, seen, bars
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind, key", [("province", 330000), ("alliance", "R-A05")])
+def test_briefing_figures_fit_at_their_printed_size(national, kind, key, lang):
+    briefing, pngs, seen, _ = drawn_briefing(national, kind, key, lang)
+    assert set(seen) == {f.name for f in briefing.figures()} and pngs
+    problems = [p for name, figs in seen.items() for p in looks.layout_problems(figs, name)]
+    assert problems == []
+
+
+def _area_km2(geometry: dict) -> float:
+    """A county's area, near enough for shares (degrees² scaled by the latitude)."""
+    import math
+
+    from shapely.geometry import shape
+
+    g = shape(geometry)
+    return g.area * math.cos(math.radians(g.centroid.y)) * 111.32**2
+
+
+def test_briefing_map_is_red_and_blue_as_its_counties_are(national, target):
+    """The province briefing's map, as printed: counties below the target drawn red, above it
+    blue, and the red and blue pixels in proportion to those counties' land."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    briefing, pngs, seen, bars = drawn_briefing(national, "province", 330000)
+    assert looks.colour_problems(seen["map"], *target, where="briefing map") == []
+    figure = next(f for f in briefing.figures() if f.name == "map")
+    trace = next(t for t in figure.fig.data if t.type == "choropleth" and t.hovertemplate)
+    shapes = {f["id"]: f["geometry"] for f in trace.geojson["features"]}
+    below = above = 0.0
+    for code, value in zip(trace.locations, trace.z, strict=True):
+        side = looks.expected_family(float(value), *target)
+        area = _area_km2(shapes[str(code)])
+        below += area if side == "red" else 0
+        above += area if side == "blue" else 0
+    assert below > 0 and above > 0  # Zhejiang has both: the test can tell them apart
+    pixels = np.asarray(Image.open(io.BytesIO(pngs["map"])).convert("RGB")).astype(int)
+    scale = pixels.shape[1] / figure.width_px
+    if bars["map"]:  # the colour bar has both colours: not counted
+        pixels[:, int(bars["map"]["x0"] * scale) - 2 : int(bars["map"]["x1"] * scale) + 2] = 255
+    r, b = pixels[..., 0], pixels[..., 2]
+    red, blue = int((r - b > 40).sum()), int((b - r > 40).sum())
+    assert red > 0 and blue > 0, (red, blue)
+    share_drawn, share_land = red / (red + blue), below / (below + above)
+    assert abs(share_drawn - share_land) < 0.1, (share_drawn, share_land)

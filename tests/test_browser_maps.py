@@ -93,7 +93,9 @@ def test_hainan_fills_its_frame(server):
             """() => {
               const plot = document.querySelector('.js-plotly-plot');
               const box = plot.querySelector('.main-svg').getBoundingClientRect();
-              const traces = plot.querySelectorAll('.choroplethlayer .trace');
+              // the main map's traces, not its 南海诸岛 inset's (geo2)
+              const traces = [...plot.querySelectorAll('.choroplethlayer .trace')]
+                .filter(g => g.__data__[0].trace.geo === 'geo');
               let x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
               for (const p of traces[traces.length - 1].querySelectorAll('path')) {
                 const b = p.getBoundingClientRect();
@@ -105,6 +107,21 @@ def test_hainan_fills_its_frame(server):
             }"""
         )
         assert share > 0.7, share
+        # 三沙 is Hainan's: its own map carries the 南海诸岛 inset, islands and title
+        inset = page.evaluate(
+            """() => {
+              const plot = document.querySelector('.js-plotly-plot');
+              const box = plot.querySelector('.main-svg').getBoundingClientRect();
+              const dots = [...plot.querySelectorAll('.scattergeo path.point')].filter(p => {
+                const b = p.getBoundingClientRect();
+                return b.x > box.x + box.width * 0.6 && b.y > box.y + box.height * 0.4;
+              }).length;
+              const titles = [...plot.querySelectorAll('.annotation-text')]
+                .map(t => t.textContent.replace(/\\s/g, ''));
+              return {dots, titles};
+            }"""
+        )
+        assert inset["dots"] >= 100 and "南海诸岛" in inset["titles"], inset
 
 
 def tick_labels(page) -> list[str]:

@@ -3,8 +3,13 @@
 Login itself is Streamlit's st.login (on when the secrets have [auth]); this module decides what
 a logged-in person, or a kiosk token, may see. Every named query that reads places takes the
 regions returned by scope() as a bound parameter (dashboard/data.py), so rows outside them never
-leave DuckDB. Nothing here raises into a page: a bad list grants nothing, a full disk loses an
-audit line, and both are reported in the server log.
+leave DuckDB. Nothing here raises into a page: a bad row of the list is refused alone (an
+unreadable file grants nothing), a full disk loses an audit line, and both are reported.
+
+The access list goes through stages, one file each: read (bytes to rows, whatever Excel saved),
+normalise (full-width digits, 330802.0, Chinese headers and roles), check (each row's rules,
+refused rows with line and reason), grant (the list now on disk, re-read when it changes).
+files: downloads served only to the login that made them; cli: `access check FILE`.
 """
 
 from __future__ import annotations
@@ -99,12 +104,16 @@ def kiosk_tokens() -> dict[str, Grant]:
             "regions": os.environ.get("DASHBOARD_KIOSK_REGIONS", ""),
         }
     tokens = {}
+    known = grant_list.known_regions() if entries else None
     for name, entry in entries.items():
         try:
             token = str(entry["token"])
             regions = parse_regions(str(entry["regions"]))
             if len(token) < TOKEN_MIN_CHARS:
                 raise ValueError(f"shorter than {TOKEN_MIN_CHARS} characters")
+            unknown = [r for r in regions if known is not None and r != NATIONAL and r not in known]
+            if unknown:  # a typo would show a lobby an empty screen
+                raise ValueError(f"no such region {' '.join(map(str, unknown))}")
         except (KeyError, TypeError, ValueError) as exc:
             log.error("kiosk token %s refused: %s", name, exc)
             continue

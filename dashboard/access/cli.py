@@ -1,14 +1,16 @@
 """`python -m dashboard access check FILE`: the IT officer's check of an access list before it is
 put in place; prints each refused row (line and reason) and exits 0 (all rows grant), 1 (some
-rows refused) or 2 (the file cannot be read: it would let nobody in)."""
+rows refused) or 2 (the file cannot be read: it would let nobody in), as dashboard/exits.py
+defines them."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
-from dashboard import db, i18n
+from dashboard import db, exits, i18n
 from dashboard.access import grant as grant_list
 
 
@@ -21,8 +23,10 @@ def cmd_access_check(args: argparse.Namespace) -> int:
         raw = Path(args.file).read_bytes()
     except OSError as exc:
         reason = i18n.text("access.list.missing", lang) + f" ({_printable(exc.strerror or '')})"
-        print(i18n.text("access.check_unreadable", lang, path=shown, reason=reason))
-        return 2
+        print(
+            i18n.text("access.check_unreadable", lang, path=shown, reason=reason), file=sys.stderr
+        )
+        return exits.INPUT
     known = grant_list.known_regions()
     if known is None:
         print(i18n.text("access.check_no_db", lang, db=_printable(str(db.db_path()))))
@@ -30,16 +34,18 @@ def cmd_access_check(args: argparse.Namespace) -> int:
     if found.unreadable:
         key, values = found.unreadable
         reason = i18n.text(key, lang, **values)
-        print(i18n.text("access.check_unreadable", lang, path=shown, reason=reason))
-        return 2
+        print(
+            i18n.text("access.check_unreadable", lang, path=shown, reason=reason), file=sys.stderr
+        )
+        return exits.INPUT
     n, m = len(found.grants), len(found.refused)
     if not m:
         print(i18n.text("access.check_ok", lang, path=shown, n=n))
-        return 0
+        return exits.OK
     print(i18n.text("access.check_refused", lang, path=shown, n=n, m=m))
     for refusal in found.refused:
         print("  " + _printable(grant_list.describe(refusal, lang)))
-    return 1
+    return exits.REFUSED
 
 
 def _printable(text: str) -> str:

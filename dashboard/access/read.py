@@ -32,6 +32,8 @@ class Row:
 
 def decode(raw: bytes) -> str:
     """The text of the file, whatever Excel saved it as; UnreadableList if it is not text."""
+    if raw.startswith(b"PK\x03\x04"):  # an .xlsx workbook (a zip), saved instead of CSV
+        raise UnreadableList("access.list.xlsx")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ("utf-16",)
     elif raw.startswith(b"\xef\xbb\xbf"):

@@ -20,6 +20,7 @@ from dashboard.charts.common import (
     gap_phrase,
     number_format,
     safe_text,
+    target_label,
     target_line,
     with_unit,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "reference_points",
     "safe_text",
     "south_sea_inset",
+    "target_label",
     "target_line",
     "with_unit",
 ]

@@ -63,6 +63,11 @@ def gap_phrase(
     return " ".join(i18n.text(key, lang, amount=amount, points=points).split())
 
 
+def target_label(target: float, unit: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """What the target line says: 目标 90%."""
+    return i18n.text("maps.target_label", lang, target=f"{target:g}", unit=unit)
+
+
 def gap_axis(unit: str, unit_label: str, lang: str = i18n.DEFAULT_LANG) -> str:
     """The title of an axis of gaps to the target, with its unit: 差距（百分点）, 差距（元）."""
     if unit == "%":
@@ -91,7 +96,7 @@ def target_line_style(theme: str = "light") -> dict:
     return {"dash": "dash", "color": colours.TARGET_LINE[theme], "width": 2}
 
 
-def target_line(axis: str, value: float, theme: str = "light") -> dict:
+def target_line(axis: str, value: float, theme: str = "light", label: str = "") -> dict:
     """The dashed target line across the plot at value on axis 'x' or 'y' (a layout shape, as
     Plotly's add_hline makes it, without its cost on every figure)."""
     other = "y" if axis == "x" else "x"
@@ -105,4 +110,7 @@ def target_line(axis: str, value: float, theme: str = "light") -> dict:
         f"{other}ref": f"{other} domain",
         f"{other}0": 0,
         f"{other}1": 1,
-    }
+    } | (
+        # the line says what it is: 目标 90%, at its end
+        {"label": {"text": label, "textposition": "end", "font": {"size": 12}}} if label else {}
+    )

@@ -168,9 +168,10 @@ def south_sea_inset(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> list
     colours = THEMES[theme]
     url = geo.url("inset")
     islands_lon, islands_lat = geo.south_sea_islands(inset=True)
-    title_lon, title_lat = geo.to_inset(
-        geo.SOUTH_SEA["lon"][1] - 0.6, geo.SOUTH_SEA["lat"][0] + 0.6
-    )
+    # the title just above the frame's upper right corner: inside, at any width and in either
+    # language, it would lie over islands
+    x0, y0, x1, y1 = geo.inset_box()
+    title_lon, title_lat = geo.unproject(x1, y1)
     return [
         # the background, among the choropleths: nothing of the main map shows through
         _plain_units(
@@ -218,8 +219,9 @@ def sea_inset(
     (lon0, lon1), (lat0, lat1) = geo.SOUTH_SEA["lon"], geo.SOUTH_SEA["lat"]
     islands_lon, islands_lat = geo.south_sea_islands()
     dash_lon, dash_lat = geo.dashline()
-    frame_lon = [lon0, lon0, lon1, lon1, lon0]
-    frame_lat = [lat0, lat1, lat1, lat0, lat0]
+    e = 0.12  # the frame just inside the window, so that no side is clipped
+    frame_lon = [lon0 + e, lon0 + e, lon1 - e, lon1 - e, lon0 + e]
+    frame_lat = [lat0 + e, lat1 - e, lat1 - e, lat0 + e, lat0 + e]
     traces = (
         [_plain_units(land, colours["context"], colours["context_edge"], 0.4, "geo2")]
         if land
@@ -238,7 +240,6 @@ def sea_inset(
         ),
         _path(dash_lon, dash_lat, 1.4, colours["dash"]) | {"geo": "geo2"},
         _path(frame_lon, frame_lat, 1.2, colours["frame"]) | {"geo": "geo2"},
-        _inset_title(lang, theme, lon0 + 0.4, lat0 + 0.4, "top right") | {"geo": "geo2"},
     ]
     layout = GEO | {
         "fitbounds": False,
@@ -251,23 +252,38 @@ def sea_inset(
     return traces, layout
 
 
-def _inset_title(lang: str, theme: str, lon: float, lat: float, position: str) -> dict:
-    """南海诸岛, written in a corner of the inset where no island lies."""
-    return dict(
-        type="scattergeo",
-        lon=[lon],
-        lat=[lat],
-        mode="text",
-        text=[i18n.text("maps.south_sea", lang)],
-        textposition=position,
-        textfont={"color": THEMES[theme]["text"]},  # the figure's font size: large on the kiosk
-        hoverinfo="skip",
-        showlegend=False,
-    )
+def sea_inset_title(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> dict:
+    """The title of a province map's 南海诸岛 inset, above it (inside it would cover islands)."""
+    return {
+        "text": i18n.text("maps.south_sea", lang).replace("<br>", " "),
+        "xref": "paper",
+        "yref": "paper",
+        "x": sum(SEA_INSET_DOMAIN["x"]) / 2,
+        "y": SEA_INSET_DOMAIN["y"][1],
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"color": THEMES[theme]["text"], "size": 12},
+    }
+
+
+def no_data_note(key: str, lang: str, theme: str = "light") -> dict:
+    """A note in the map's upper left corner about a unit without data, as official statistical
+    maps write 台湾省资料暂缺 (its grey is then no gap in the data)."""
+    return {
+        "text": i18n.text(key, lang),
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 1,
+        "xanchor": "left",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"color": THEMES[theme]["text"], "size": 12},
+    }
 
 
 TAIWAN = "710000"
-TAIWAN_NOTE_AT = (122.3, 23.4)  # east of the island, over the sea
 
 
 def national_boundary(theme: str = "light") -> dict:
@@ -284,22 +300,6 @@ def national_boundary(theme: str = "light") -> dict:
         showscale=False,
         hoverinfo="skip",
         marker={"line": {"width": 1.2, "color": colours["dash"]}},
-    )
-
-
-def no_data_note(at: tuple[float, float], key: str, lang: str, theme: str = "light") -> dict:
-    """A note in the map beside a unit without data, as official statistical maps write
-    台湾省资料暂缺."""
-    return dict(
-        type="scattergeo",
-        lon=[at[0]],
-        lat=[at[1]],
-        mode="text",
-        text=[i18n.text(key, lang)],
-        textposition="middle right",
-        textfont={"color": THEMES[theme]["text"], "size": 11},
-        hoverinfo="skip",
-        showlegend=False,
     )
 
 

@@ -22,7 +22,6 @@ from dashboard.charts.frame import (
     CHINA_GEO,
     NATIONAL_COLORBAR,
     TAIWAN,
-    TAIWAN_NOTE_AT,
     THEMES,
     Shapes,
     _caption,
@@ -34,6 +33,7 @@ from dashboard.charts.frame import (
     national_boundary,
     no_data_note,
     sea_inset,
+    sea_inset_title,
     south_sea_inset,
 )
 from dashboard.charts.marks import lines_between, points
@@ -132,11 +132,17 @@ def choropleth(
     layout = _map_layout(height, uirevision, geo_) | {"annotations": annotations}
     if shapes.sea and not national:  # Hainan: the main island fills the frame, 三沙 the inset
         inset, layout["geo2"] = sea_inset(lang, theme, context)
+        layout["annotations"] = [*annotations, sea_inset_title(lang, theme)]
+        # the main map keeps the whole figure (plotly.js would halve it beside a second map)
+        layout["geo"] = layout["geo"] | {"domain": {"x": [0, 1], "y": [0, 1]}}
         data += inset
     if national:
         data += [national_boundary(theme), _dash_on_main(theme), *south_sea_inset(lang, theme)]
         if TAIWAN in shapes.ids and TAIWAN not in set(trace["locations"]):
-            data.append(no_data_note(TAIWAN_NOTE_AT, "maps.taiwan_no_data", lang, theme))
+            layout["annotations"] = [
+                *layout["annotations"],
+                no_data_note("maps.taiwan_no_data", lang, theme),
+            ]
     data += on_top
     return figure(data, layout)
 

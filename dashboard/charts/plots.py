@@ -84,6 +84,7 @@ def bars(
     colours: dict | None = None,
     label_em: float = LABEL_EM,
     tick_suffix: str = "",
+    target_label: str = "",
 ) -> go.Figure:
     """Bar chart (stacked by color) with an optional target line. unit "%" writes values with
     one decimal and a %, unit_label names another unit in hovers; integer: counts, whole ticks.
@@ -124,7 +125,10 @@ def bars(
     if tick_suffix:
         layout[f"{value_axis}axis"]["ticksuffix"] = tick_suffix
     if target is not None:
-        layout["shapes"] = [target_line(value_axis, target)]
+        layout["shapes"] = [target_line(value_axis, target, label=target_label)]
+        values = pd.to_numeric(frame[value], errors="coerce").dropna()
+        if len(values) and float(values.min()) >= 0:  # the target inside the plot
+            layout[f"{value_axis}axis"]["range"] = [0, max(float(values.max()), target) * 1.05]
     if integer and len(frame):
         totals = frame.groupby(category)[value].sum() if color else frame[value]
         layout[f"{value_axis}axis"] |= _integer_ticks(float(totals.max()))
@@ -144,6 +148,7 @@ def lines(
     integer: bool = False,
     hover_x: str | None = None,
     colours: dict | None = None,
+    target_label: str = "",
 ) -> go.Figure:
     """Line chart over time with an optional target line; the time axis ends at the data's end.
     hover_x: a column of text the hover shows for x (a date as exact as its source); unit "%"
@@ -173,7 +178,12 @@ def lines(
     if unit == "%" and not integer:
         layout["yaxis"]["ticksuffix"] = "%"
     if target is not None:
-        layout["shapes"] = [target_line("y", target)]
+        layout["shapes"] = [target_line("y", target, label=target_label)]
+        values = pd.to_numeric(frame[y], errors="coerce").dropna()
+        if len(values):  # the target inside the plot, not drawn above it
+            low, high = min(float(values.min()), target), max(float(values.max()), target)
+            pad = max((high - low) * 0.08, 0.5)
+            layout["yaxis"]["range"] = [low - pad, high + pad]
     if len(frame):
         first, last = frame[x].min(), frame[x].max()
         if pd.api.types.is_integer_dtype(frame[x]):  # years: one tick each, no 2019.5

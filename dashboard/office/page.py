@@ -14,6 +14,7 @@ from dashboard.office import marked, run
 
 STATE = "office"  # st.session_state[STATE]: the folder, the preview, the last outcome
 MAX_EXAMPLES = 6
+BY_ROWS = 0  # the province choice "the provinces of the file's rows" (no --province)
 
 
 def _state() -> dict:
@@ -50,7 +51,7 @@ def section() -> None:
     state = _state()
     if who.national:
         st.caption(ui.t("office.scope_national"))
-        choices: list[int | None] = [None, *sorted(names)]
+        choices = [BY_ROWS, *sorted(names)]
     else:
         st.caption(
             ui.t(
@@ -67,10 +68,11 @@ def section() -> None:
         ui.t("office.province"),
         choices,
         format_func=lambda p: (
-            ui.t("office.province_of_rows") if p is None else names.get(p, str(p))
+            ui.t("office.province_of_rows") if p == BY_ROWS else names.get(p, str(p))
         ),
         key="office_province",
     )
+    province = None if province == BY_ROWS else province
     period_text = cols[1].text_input(ui.t("office.period"), key="office_period", max_chars=4)
     replace = cols[2].checkbox(ui.t("office.replace"), key="office_replace")
     period = int(period_text) if period_text.strip().isdigit() else None
@@ -156,13 +158,16 @@ def _show(who: office.Office, preview: dict, names: dict[int, str]) -> None:
                 ),
             }
         )
-        st.dataframe(
-            shown, hide_index=True, width="stretch", key="office_findings", placeholder=fmt.DASH
-        )
+        # a plain table: every finding readable as text (by a screen reader, or a copy)
+        st.table(shown.astype("string").fillna(fmt.DASH).set_index(shown.columns[0]))
         folder = _state().get("folder")
         st.download_button(
             ui.t("office.findings_download"),
-            lambda: marked.workbook(problems, folder, lang),
+            # checked again when clicked and served only to this login (dashboard/access/files.py)
+            access.audited(
+                ui.t("office.findings_file") + ".xlsx",
+                lambda: marked.workbook(problems, folder, lang),
+            ),
             file_name=ui.t("office.findings_file") + ".xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="office_findings_xlsx",
@@ -182,20 +187,16 @@ def _show(who: office.Office, preview: dict, names: dict[int, str]) -> None:
     if per.empty:
         st.caption(ui.t("import.changes.none"))
     else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    ui.t("import.changes.table"): per["table"].map(
-                        lambda x: ui.t(f"data.table.{x}")
-                    ),
-                    ui.t("import.changes.province"): [_place(p, names) for p in per["province"]],
-                    **{ui.t(f"import.changes.{c}"): per[c].astype(int) for c in counts},
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            key="office_changes",
+        table = pd.DataFrame(
+            {
+                ui.t("import.changes.table"): per["table"].map(lambda x: ui.t(f"data.table.{x}")),
+                ui.t("import.changes.province"): [_place(p, names) for p in per["province"]],
+                **{
+                    ui.t(f"import.changes.{c}"): per[c].map(lambda n: f"{int(n):,}") for c in counts
+                },
+            }
         )
+        st.table(table.set_index(table.columns[0]))
     examples = [(table, e) for table, items in changes.get("examples", {}).items() for e in items][
         :MAX_EXAMPLES
     ]

@@ -5,6 +5,7 @@ in the page (no fetch), the boundaries already inline in the figures (see gather
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import plotly.io as pio
@@ -15,6 +16,7 @@ from dashboard.db import ROOT
 from dashboard.report.chromium import Chromium
 from dashboard.report.content import Briefing, Figure
 
+Inspect = Callable[[str, object], None]
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 FONT_SIZE_PX = 16  # at 760 px across a 16 cm column: about 9.5 pt on paper
 STATIC = ROOT / "static"
@@ -53,13 +55,16 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <body style="margin:0;background:white"><div id="figure"></div></body></html>"""
 
 
-def render(briefing: Briefing, chromium: Chromium) -> dict[str, bytes]:
-    """Figure name -> PNG bytes, for every figure of the briefing."""
+def render(
+    briefing: Briefing, chromium: Chromium, inspect: Inspect | None = None
+) -> dict[str, bytes]:
+    """Figure name -> PNG bytes, for every figure of the briefing. inspect(name, page): called
+    once each figure is drawn, before its picture is taken (the tests read what it drew)."""
     styled = [(f.name, _styled(f), f.width_px, f.height_px) for f in briefing.figures()]
-    return chromium.run(lambda: _draw(styled, chromium))
+    return chromium.run(lambda: _draw(styled, chromium, inspect))
 
 
-def _draw(styled: list, chromium: Chromium) -> dict[str, bytes]:
+def _draw(styled: list, chromium: Chromium, inspect: Inspect | None = None) -> dict[str, bytes]:
     page = chromium.kept_page(
         "figures",
         {"plotly.min.js": get_plotlyjs(), "geo_assets.js": _assets(), "figures.html": PAGE},
@@ -69,6 +74,8 @@ def _draw(styled: list, chromium: Chromium) -> dict[str, bytes]:
     for name, figure, width, height in styled:
         page.set_viewport_size({"width": width + 20, "height": height + 20})
         page.evaluate(PLOT, [figure, width, height])
+        if inspect is not None:
+            inspect(name, page)
         out[name] = page.locator("#figure").screenshot(type="png")
     return out
 

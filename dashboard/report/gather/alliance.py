@@ -120,6 +120,7 @@ def alliance(con, alliance_id: str, lang: str = "zh") -> Briefing:
             hover_name="label",
             height=420,
             colorbar_title=t("alliances.map_value"),
+            lang=lang,  # the caption in the briefing's language
         )
         located = current.assign(hover=current["name"] + " · " + role_label).dropna(
             subset=["lon", "lat"]

@@ -338,6 +338,7 @@ def province(
                     target=target,
                     labels={"year": t("common.year"), "value": metric_name},
                     unit=unit,  # 90%, not 90
+                    target_label=charts.target_label(target, unit, lang) if target else "",
                 ),
                 simulated=_simulated(trend),
                 note=t(
@@ -450,7 +451,7 @@ def province(
                 )
             )
         )
-        height = max(260, 22 * links["partner"].nunique() + 110)
+        height = max(260, 30 * links["partner"].nunique() + 110)  # a 16 px name per row
         fig = charts.bars(
             links,
             x="alliances",
