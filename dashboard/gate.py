@@ -124,7 +124,14 @@ def outside_province(grant: access.Grant) -> bool:
         return False
     if access.province_in_scope(int(raw), grant.regions):
         return False
-    access.audit("denied", grant.email, {"province": int(raw)}, **_sub())
+    # rate-limited like views: a URL flood alternating provinces cannot fill the log either
+    limiter = st.session_state.setdefault("_audit_denied_limit", auditlog.Limiter())
+    allowed, skipped = limiter.take()
+    if allowed:
+        what = {"province": int(raw)}
+        access.audit(
+            "denied", grant.email, {**what, "skipped": skipped} if skipped else what, **_sub()
+        )
     del st.query_params["province"]
     st.session_state.pop("province", None)
     st.warning(ui.t("access.outside"))
