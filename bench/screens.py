@@ -26,14 +26,20 @@ PAGES = {
     "overview": ("?", MAP),
     "province_zhejiang": ("province?province=330000", MAP),
     "province_hainan": ("province?province=460000", MAP),
+    "province_gansu": ("province?province=620000", MAP),
     "alliances": ("alliances?", TABLE),
     "alliance_RA01": ("alliances?alliance=R-A01", MAP),
     "alliance_county": ("alliances?alliance=R-A05", MAP),
+    "alliance_RA03": ("alliances?alliance=R-A03", MAP),
+    "alliance_RA04": ("alliances?alliance=R-A04", MAP),
+    "alliance_RA11": ("alliances?alliance=R-A11", MAP),
+    "scorecard": ("scorecard?province=330000", TABLE),
+    "county": ("county?county=330822", TABLE),
     "institutions": ("institutions?", TABLE),
     "metrics": ("metrics?", PLOT),
     "data": ("data?", TABLE),
 }
-KIOSK = ["overview", "province", "links", "attainment", "latest"]
+KIOSK = ["overview", "province", "links", "attainment", "latest", "areas"]
 
 
 def settle(page, selector: str) -> None:

@@ -100,7 +100,7 @@ tiles[2].metric(ui.t("metrics.tile_median"), fmt.metric_value(values["value"].me
 meeting = int(values["on_target"].fillna(False).astype(bool).sum())
 tiles[3].metric(
     ui.t("metrics.tile_on_target"),
-    f"{100 * meeting / len(values):.1f} %" if target is not None and len(values) else "—",
+    f"{100 * meeting / len(values):.1f}%" if target is not None and len(values) else "—",
     help=ui.t("metrics.tile_on_target_help", n=meeting, total=len(values), rule=rule)
     if target is not None
     else ui.t("metrics.share_none"),

@@ -46,7 +46,7 @@ cols[4].metric(
 )
 cols[5].metric(
     ui.t("overview.tile_on_target", year=year),
-    f"{tiles.pct_on_target:.1f} %" if tiles.counties else "—",
+    f"{tiles.pct_on_target:.1f}%" if tiles.counties else "—",
     help=ui.t("overview.tile_on_target_help", n=tiles.counties_on_target, total=tiles.counties),
 )
 ui.simulated_note(bool(tiles.simulated or members.simulated))
