@@ -204,10 +204,13 @@ def trend(
         fig.update_yaxes(range=[0, top], tickvals=ticks, ticktext=[f"{v}%" for v in ticks])
     fig.update_xaxes(range=[int(years.min()) - 0.8, int(years.max()) + 0.4])
     fig.update_traces(line_width=4, marker_size=10)
-    # the legend in the plot's upper left, where rising lines leave room: above it, it took
-    # two rows in English and left the lines a strip
+    # the legend inside the plot, in the corner the lines leave free (above the plot it took two
+    # rows in English and left the lines a strip): lower right under rising lines, upper right
+    # over falling ones
+    first, last = (frame[frame["year"] == frame["year"].agg(f)][y].mean() for f in ("min", "max"))
+    corner = {"y": 0.02, "yanchor": "bottom"} if last >= first else {"y": 0.98, "yanchor": "top"}
     fig.update_layout(
-        legend={"x": 0.02, "y": 0.98, "yanchor": "top", "bgcolor": "rgba(11,20,36,0.6)"}
+        legend={"x": 0.98, "xanchor": "right", "bgcolor": "rgba(11,20,36,0.6)"} | corner
     )
     show(fig, TREND_PX, scale)
 
