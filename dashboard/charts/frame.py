@@ -255,12 +255,12 @@ def sea_inset(
 def sea_inset_title(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> dict:
     """The title of a province map's 南海诸岛 inset, above it (inside it would cover islands)."""
     return {
-        "text": i18n.text("maps.south_sea", lang).replace("<br>", " "),
+        "text": i18n.text("maps.south_sea", lang),
         "xref": "paper",
         "yref": "paper",
-        "x": sum(SEA_INSET_DOMAIN["x"]) / 2,
+        "x": SEA_INSET_DOMAIN["x"][1],  # right-aligned: a long title stays inside the figure
         "y": SEA_INSET_DOMAIN["y"][1],
-        "xanchor": "center",
+        "xanchor": "right",
         "yanchor": "bottom",
         "showarrow": False,
         "font": {"color": THEMES[theme]["text"]},  # the figure's size: large on the kiosk
