@@ -89,15 +89,8 @@ def check(page, files: list[Path], lang: str = "zh", province: str | None = None
     page.wait_for_timeout(800)
     settle(page)
     if province is not None:
-        box = page.get_by_test_id("stMain").get_by_test_id("stSelectbox")
         choice = page.get_by_role("option", name=province, exact=True)
-        for _ in range(5):  # a rerun that lands while the list is open closes it: open again
-            box.filter(has_text=msg("office.province", lang)).get_by_role("combobox").click()
-            try:
-                choice.wait_for(timeout=4000)
-                break
-            except Exception:  # noqa: BLE001
-                page.keyboard.press("Escape")
+        open_choices(page, msg("office.province", lang), choice)
         choice.click()
         settle(page)
     page.get_by_role("button", name=msg("office.check", lang)).click()
@@ -105,6 +98,21 @@ def check(page, files: list[Path], lang: str = "zh", province: str | None = None
     page.get_by_text(re.compile(summary)).first.wait_for(timeout=300_000)
     settle(page)
     return page.inner_text("[data-testid='stMain']")
+
+
+def open_choices(page, label: str, wanted) -> None:
+    """Open the main area's select box labelled label until wanted (an option) shows: a rerun
+    that lands while the list is open closes it."""
+    box = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text=label)
+    for _ in range(5):
+        box.get_by_role("combobox").click()
+        try:
+            wanted.wait_for(timeout=4000)
+            return
+        except Exception:  # noqa: BLE001
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
+    wanted.wait_for(timeout=4000)
 
 
 def publish(page, lang: str = "zh") -> str:

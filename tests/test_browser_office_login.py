@@ -12,7 +12,7 @@ import pytest
 from tests.browser import chromium, free_port, require_chromium, streamlit_server
 from tests.helpers import msg
 from tests.test_browser_access import _db, login
-from tests.test_browser_office import SITES, check, csv_file, q, settle
+from tests.test_browser_office import SITES, check, csv_file, open_choices, q, settle
 
 ZJ_ADMIN = "zj.admin@wjw.example.cn"  # 浙江省, admin
 ZJ_VIEWER = "zj.viewer@wjw.example.cn"  # 浙江省, viewer
@@ -71,9 +71,7 @@ def test_a_province_admin_cannot_publish_outside_the_province(world, tmp_path):
         settle(page)
         assert msg("office.scope_provinces", names="浙江省") in page.inner_text("body")
         # the province is the admin's: 浙江省 only, no "the provinces of the file's rows"
-        box = page.get_by_test_id("stMain").get_by_test_id("stSelectbox")
-        box.filter(has_text=msg("office.province")).get_by_role("combobox").click()
-        page.get_by_role("option").first.wait_for(timeout=10_000)
+        open_choices(page, msg("office.province"), page.get_by_role("option").first)
         assert page.get_by_role("option").all_inner_texts() == ["浙江省"]
         page.keyboard.press("Escape")
         text = check(page, [path])
