@@ -26,6 +26,7 @@ from dashboard import (
     importer,
     lock,
     provenance,
+    safe,
     simulate,
 )
 from dashboard.access import cli as access_cli
@@ -214,7 +215,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
             "when": f"{b['imported_at']:%Y-%m-%d %H:%M:%S}",
             "scope": scope,
             "rows": b["rows"],
-            "files": b["files"],
+            "files": safe.for_terminal(b["files"]),  # names from the office: no escapes
         }
         print("  " + i18n.text("import.report.batch_line", "zh", **values))
         print("  " + i18n.text("import.report.batch_line", "en", **values))

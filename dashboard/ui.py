@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, charts, data, export, fmt, i18n, safe
+from dashboard import access, charts, colours, data, export, fmt, i18n, safe
 
 log = logging.getLogger("dashboard")
 
@@ -708,6 +708,8 @@ def activity_chart(
             height=380,
             labels={"month": t(table["month"]), "count": t("common.count")},
             integer=True,
+            # each kind of activity in its fixed colour, on every alliance's and institution's page
+            colours={label("activity", k): c for k, c in colours.ACTIVITY.items()},
         )
 
     chart(

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import access, data, db, export, fmt, gate, importer, ui
 from dashboard.access import files as served
 from dashboard.office import page as office_page
+from dashboard.office import progress as office_progress
 
 ui.through_router()
 
@@ -132,6 +133,7 @@ else:
         )
 
 office_page.section()  # import in the browser, for those who may (dashboard/office/)
+office_progress.section()  # 报送进度: which counties have reported, from the import batches
 
 st.subheader(ui.t("data.template_title"))
 st.markdown(ui.t("data.template_text"))

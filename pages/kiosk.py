@@ -204,8 +204,12 @@ def trend(
         fig.update_yaxes(range=[0, top], tickvals=ticks, ticktext=[f"{v}%" for v in ticks])
     fig.update_xaxes(range=[int(years.min()) - 0.8, int(years.max()) + 0.4])
     fig.update_traces(line_width=4, marker_size=10)
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
-    show(fig, TREND_PX, scale, top_px=48 if color else 0)  # room above the plot for the legend
+    # the legend in the plot's upper left, where rising lines leave room: above it, it took
+    # two rows in English and left the lines a strip
+    fig.update_layout(
+        legend={"x": 0.02, "y": 0.98, "yanchor": "top", "bgcolor": "rgba(11,20,36,0.6)"}
+    )
+    show(fig, TREND_PX, scale)
 
 
 def screen_overview(s: kiosk.Settings, catalogue: pd.DataFrame, year: int) -> bool:
@@ -414,7 +418,7 @@ def slide_areas(s: kiosk.Settings, year: int) -> bool:
                 shown = fmt.indicator_value(value, row["unit"], s.lang, with_unit=False)
                 small = (
                     ""
-                    if row["unit"] in ("ratio", "count")
+                    if row["unit"] in ("ratio", "count", "%")  # 63.9% carries its own %
                     else ui.label("metrics.units", row["unit"])
                 )
             label = row["short_en"] if s.lang == "en" else row["short_zh"]

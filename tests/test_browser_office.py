@@ -109,7 +109,9 @@ def check(page, files: list[Path], lang: str = "zh", province: str | None = None
 
 def publish(page, lang: str = "zh") -> str:
     page.get_by_role("button", name=msg("office.publish", lang), exact=True).click()
-    page.get_by_text(msg("office.published", lang, batch="")[:4]).first.wait_for(timeout=300_000)
+    page.get_by_text(msg("office.published", lang, batch="@").split("@")[0]).first.wait_for(
+        timeout=300_000
+    )
     settle(page)
     return page.inner_text("[data-testid='stMain']")
 
@@ -284,9 +286,11 @@ def test_import_preview_publish_rollback(server, tmp_path, lang, size):
         shot(page, f"{name}-1-preview")
         publish(page, lang)
         page.get_by_text(
-            msg("office.published", lang, batch="")[:4]
+            msg("office.published", lang, batch="@").split("@")[0]
         ).first.scroll_into_view_if_needed()
         shot(page, f"{name}-2-published")
+        # the page that published shows the new data at once: the last import, its files
+        assert msg("data.import_none", lang) not in page.inner_text("[data-testid='stMain']")
         assert q(live, "select count(*) from sites where site_id like 'SEQ-%'") == [(2,)]
         page.get_by_text(msg("office.rollback_title", lang)).first.click()
         page.get_by_role("button", name=msg("office.rollback", lang), exact=True).click()

@@ -430,3 +430,53 @@ def test_percent_formatted_cells_are_read_as_percent(live, tmp_path):
     assert main(["import", str(path), "--db", str(live)]) == 0
     got = q(live, "select value from county_metrics where origin = 'office' order by 1")
     assert got == [(87.5,), (95.0,)]
+
+
+def test_a_file_name_with_control_characters_is_printed_escaped(live, tmp_path, capsys):
+    name = "sites\x1b[2J\u202e.csv"
+    path = write(
+        tmp_path / "n" / name,
+        SITES,
+        [["ZJ-9", "柯城区人民医院", "综合医院", "三级", "公立", "330802"]],
+    )
+    assert main(["import", str(path), "--db", str(live)]) == 0
+    assert main(["imports", "--db", str(live)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "sites\\x1b[2J\\u202e.csv" in out
+    # stored as the office wrote it, escaped where it is printed
+
+
+def test_the_data_page_shows_who_has_reported(live, tmp_path, monkeypatch):
+    """报送进度: one Zhejiang county reports 2024, the other does not: the province has 1 of 2
+    reported, the missing county is listed first, the reporter's date is today's."""
+    import datetime as dt
+
+    from tests.test_importer import run_app
+
+    rows = [["330802", "2024", m, "1000", ""] for m in ("population", "visits_residents")]
+    assert (
+        main(
+            [
+                "import",
+                str(write(tmp_path / "p" / "county_measures.csv", MEASURES, rows)),
+                "--db",
+                str(live),
+            ]
+        )
+        == 0
+    )
+    monkeypatch.setenv("DASHBOARD_DB", str(live))
+    at = run_app(page="pages/data.py")
+    assert not at.exception
+    assert "报送进度" in [s.value for s in at.subheader]
+    assert at.selectbox(key="progress_year").value == 2024
+    per = next(t.value for t in at.table if "未报送" in t.value.columns)
+    zhejiang = per.loc["浙江省"]
+    assert (zhejiang["县数"], zhejiang["已报送"], zhejiang["未报送"]) == ("2", "1", "1")
+    assert zhejiang["最近报送"] == f"{dt.date.today():%Y-%m-%d}"
+    counties = next(d.value for d in at.dataframe if "报送项目" in d.value.columns)
+    zj = counties[counties["省份"] == "浙江省"]
+    assert zj.iloc[0]["县（区）"] == "常山县" and zj.iloc[0]["本期报送日期"] == "—"
+    reported = zj[zj["县（区）"] == "柯城区"].iloc[0]
+    assert reported["报送项目"].startswith("2 / ")

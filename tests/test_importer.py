@@ -779,7 +779,8 @@ def test_running_app_sees_the_new_data_without_a_restart(live, tmp_path, monkeyp
     assert counts.loc["县级报送数据（分子分母）"].iloc[0] == 4 * 11 * 28
     assert "最近一次导入" in [s.value for s in at.subheader]
     assert any("county\\_metrics\\.csv" in c.value for c in at.caption)
-    warnings = at.dataframe[-1].value
+    rule = i18n.text("data.import_rule", "zh")
+    warnings = next(d.value for d in at.dataframe if rule in d.value.columns)
     assert "value" in warnings.iloc[:, 2].tolist()
 
 
@@ -798,7 +799,8 @@ def test_data_page_shows_the_last_import_in_english(live, tmp_path, monkeypatch)
     assert "Last import" in [s.value for s in at.subheader]
     facts = metrics(at)
     assert facts["Files"] == "1" and facts["Warnings"] == "2"  # fraction, source
-    rules = at.dataframe[-1].value["Rule"].tolist()
+    rule = i18n.text("data.import_rule", "en")
+    rules = next(d.value for d in at.dataframe if rule in d.value.columns)[rule].tolist()
     assert any("multiplied by 100" in r for r in rules)
     assert at.download_button(key="templates_zip")
 

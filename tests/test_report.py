@@ -296,7 +296,7 @@ def test_sources_name_the_import_batch_and_the_article(tiny_db, tmp_path):
         "update county_measures set origin = 'office', batch_id = '20261130-090000-620000'"
         " where county_adcode = 620103 and year = 2025;"
         "insert into imports values ('20261130-090000-620000', timestamp '2026-11-30 09:00:00',"
-        " '[\"县级指标.xlsx\"]', '{}', 620000, '[]')",
+        " '[\"县级指标.xlsx\"]', '{}', 620000, '[]', null, null, null, null)",
     )
     connection = db.connect(copy)
     try:

@@ -263,7 +263,7 @@ def sea_inset_title(lang: str = i18n.DEFAULT_LANG, theme: str = "light") -> dict
         "xanchor": "center",
         "yanchor": "bottom",
         "showarrow": False,
-        "font": {"color": THEMES[theme]["text"], "size": 12},
+        "font": {"color": THEMES[theme]["text"]},  # the figure's size: large on the kiosk
     }
 
 
@@ -279,7 +279,7 @@ def no_data_note(key: str, lang: str, theme: str = "light") -> dict:
         "xanchor": "left",
         "yanchor": "top",
         "showarrow": False,
-        "font": {"color": THEMES[theme]["text"], "size": 12},
+        "font": {"color": THEMES[theme]["text"]},  # the figure's size: large on the kiosk
     }
 
 

@@ -138,7 +138,8 @@ def choropleth(
         data += inset
     if national:
         data += [national_boundary(theme), _dash_on_main(theme), *south_sea_inset(lang, theme)]
-        if TAIWAN in shapes.ids and TAIWAN not in set(trace["locations"]):
+        # a map of values where Taiwan has none (an outline without values needs no note)
+        if len(frame) and TAIWAN in shapes.ids and TAIWAN not in set(trace["locations"]):
             layout["annotations"] = [
                 *layout["annotations"],
                 no_data_note("maps.taiwan_no_data", lang, theme),

@@ -65,7 +65,13 @@ def _confirm(args: argparse.Namespace, names: dict[int, str]):
     """The question --replace asks before deleting office or article rows."""
 
     def ask(checked: importer.Checked) -> bool:
+        # the whole report first, then what goes, then the question
+        print(importer.report(checked))
+        print()
+        print(changes_text(checked.changes, names))
+        print()
         print(deletions_text(checked.changes, names), flush=True)
+        ask.told = True
         if args.yes:
             return True
         if not sys.stdin.isatty():
@@ -77,6 +83,7 @@ def _confirm(args: argparse.Namespace, names: dict[int, str]):
         )
         return answer.strip().lower() in ("yes", "y", "是")
 
+    ask.told = False
     return ask
 
 
@@ -105,6 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     scope = plan.Scope(args.province or plan.NATIONAL, args.period, args.replace)
     names = province_names(out)
     extra: dict = {}
+    confirm = _confirm(args, names)
     try:
         checked, published = importer.import_files(
             args.paths,
@@ -115,7 +123,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             on_wait=_waiting("import.report.wait"),
             limits=args.limits,
             dry_run=args.dry_run,
-            confirm=_confirm(args, names),
+            confirm=confirm,
             expect=args.expect,
         )
     except db.DatabaseUnavailable as exc:
@@ -129,8 +137,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(_both("import.report.stale"), file=sys.stderr)
         _write_json(args, {"ok": False, "published": False, "stale": True})
         return 1
-    print(importer.report(checked))
-    if checked.changes is not None:
+    if not confirm.told:
+        print(importer.report(checked))
+    if checked.changes is not None and (published or not confirm.told):
         print()
         print(changes_text(checked.changes, names, done=published))
     if published:

@@ -65,8 +65,10 @@ def _write(
     progress: Progress,
     now: dt.datetime,
     scope: plan.Scope,
+    dry_run: bool = False,
 ) -> int:
-    """A new database at tmp: the current one with the import applied; steps taken."""
+    """A new database at tmp: the current one with the import applied; steps taken. A dry run
+    stops once the changes are counted (the derived tables are made only for a publish)."""
     con = duckdb.connect(str(tmp))
     batch = batch_id(now, scope.province)
     try:
@@ -96,6 +98,8 @@ def _write(
         checked.changes = changes.compare(
             con, _compared(checked), mine, {t: len(f) for t, f in checked.frames.items()}
         )
+        if dry_run:
+            return steps - 1
         progress(len(tables) + 3, steps, "derived")
         precompute.store(con)  # derived from the rows now in the file, never copied
         if ("old", "imports") in columns and "batch_id" not in columns[("old", "imports")]:
@@ -184,7 +188,9 @@ def import_files(
         try:
             try:
                 now = dt.datetime.now()
-                steps = _write(checked, out, tmp, progress, now, scope)
+                steps = _write(checked, out, tmp, progress, now, scope, dry_run)
+                if dry_run:
+                    return checked, False
                 progress(steps + 1, steps + 2, "contract")
                 build.check_contract(tmp)
             except OSError as exc:
@@ -197,8 +203,6 @@ def import_files(
                 if isinstance(exc, build.BuildError) and len(detail) > 2:
                     detail = [detail[0] + ": " + " ".join(detail[2].split())]
                 _Findings(checked).add(out.name, None, "", "", rule, detail=detail[0])
-                return checked, False
-            if dry_run:
                 return checked, False
             if confirm is not None and checked.changes.total("deleted") and not confirm(checked):
                 checked.declined = True

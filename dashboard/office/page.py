@@ -239,6 +239,7 @@ def _publish(who: office.Office, preview: dict) -> None:
         run.discard(state.pop("folder", None))
         state.pop("preview", None)
         state["done"] = ("ok", ui.t("office.published", batch=result.get("batch", "")))
+        st.session_state.pop(data.PINNED, None)  # who published reads the new file at once
         st.rerun()
     access.audit("import_refused", who.email, {**what, "code": outcome.code})
     if result.get("stale"):
@@ -262,4 +263,5 @@ def _rollback(who: office.Office) -> None:
             key = "office.rolled_back" if outcome.code == 0 else "office.rollback_none"
             state["done"] = ("ok" if outcome.code == 0 else "error", ui.t(key))
             state.pop("preview", None)
+            st.session_state.pop(data.PINNED, None)
             st.rerun()
