@@ -51,6 +51,22 @@ def _db(base: Path) -> Path:
     return build.build(base / "access.duckdb", data_dir=data_dir)
 
 
+def write_secrets(base: Path, port: int, issuer: str) -> Path:
+    """Streamlit's [auth] settings for the app on `port`, signing in at the provider `issuer`."""
+    path = base / "secrets.toml"
+    path.write_text(
+        f"""[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "{secrets.token_hex(32)}"
+client_id = "dashboard"
+client_secret = "{secrets.token_hex(16)}"
+server_metadata_url = "{issuer}/.well-known/openid-configuration"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """The identity provider, one app server with login on, and where its audit log is."""
@@ -71,16 +87,7 @@ def world(tmp_path_factory):
     port = free_port()
     with run_server_in_thread(user_claims=users) as idp:
         issuer = f"http://localhost:{idp.server_port}"
-        (base / "secrets.toml").write_text(
-            f"""[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "{secrets.token_hex(32)}"
-client_id = "dashboard"
-client_secret = "{secrets.token_hex(16)}"
-server_metadata_url = "{issuer}/.well-known/openid-configuration"
-""",
-            encoding="utf-8",
-        )
+        write_secrets(base, port, issuer)
         env = {
             "STREAMLIT_SECRETS_FILES": str(base / "secrets.toml"),
             "DASHBOARD_ACCESS": str(base / "access.csv"),

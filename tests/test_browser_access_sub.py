@@ -4,14 +4,12 @@ list naming accounts by `sub`, and headless Chromium through the real login."""
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
 
 from dashboard import access
 from tests.browser import chromium, free_port, require_chromium, streamlit_server
 from tests.helpers import msg
-from tests.test_browser_access import _db, _map_locations, body, login, settle
+from tests.test_browser_access import _db, _map_locations, body, login, settle, write_secrets
 
 LI = (
     "idp-0001",
@@ -35,16 +33,7 @@ def world(tmp_path_factory):
     port = free_port()
     with run_server_in_thread(user_claims=users) as idp:
         issuer = f"http://localhost:{idp.server_port}"
-        (base / "secrets.toml").write_text(
-            f"""[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "{secrets.token_hex(32)}"
-client_id = "dashboard"
-client_secret = "{secrets.token_hex(16)}"
-server_metadata_url = "{issuer}/.well-known/openid-configuration"
-""",
-            encoding="utf-8",
-        )
+        write_secrets(base, port, issuer)
         env = {
             "STREAMLIT_SECRETS_FILES": str(base / "secrets.toml"),
             "DASHBOARD_ACCESS": str(base / "access.csv"),

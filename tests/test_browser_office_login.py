@@ -4,14 +4,13 @@ real login of a mock OpenID provider, as tests/test_browser_access.py does."""
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import pytest
 
 from tests.browser import chromium, free_port, require_chromium, streamlit_server
 from tests.helpers import msg
-from tests.test_browser_access import _db, login
+from tests.test_browser_access import _db, login, write_secrets
 from tests.test_browser_office import SITES, check, csv_file, open_choices, q, settle
 
 ZJ_ADMIN = "zj.admin@wjw.example.cn"  # 浙江省, admin
@@ -35,16 +34,7 @@ def world(tmp_path_factory):
     port = free_port()
     with run_server_in_thread(user_claims=users) as idp:
         issuer = f"http://localhost:{idp.server_port}"
-        (base / "secrets.toml").write_text(
-            f"""[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "{secrets.token_hex(32)}"
-client_id = "dashboard"
-client_secret = "{secrets.token_hex(16)}"
-server_metadata_url = "{issuer}/.well-known/openid-configuration"
-""",
-            encoding="utf-8",
-        )
+        write_secrets(base, port, issuer)
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("STREAMLIT_SECRETS_FILES", str(base / "secrets.toml"))
             mp.setenv("DASHBOARD_ACCESS", str(base / "access.csv"))
