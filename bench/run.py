@@ -146,34 +146,39 @@ def bench_queries(path: Path, repeats: int) -> dict:
     return out
 
 
-def bench_pages(path: Path, warm_runs: int) -> tuple[dict, dict]:
-    """Script time of every page (cold: empty caches; warm: median rerun) and map JSON bytes."""
+def time_page(page: str, params: dict, warm_runs: int, timeout: int = 120):
+    """One page in AppTest on $DASHBOARD_DB: its first run with empty caches (cold) and the median
+    of warm_runs reruns (warm). Returns the AppTest (for what it drew) and the times."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page}.py")
+    start = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - start
+    warm = []
+    for _ in range(warm_runs):
+        start = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - start)
+    return at, {
+        "cold_s": round(cold, 3),
+        "warm_s": round(statistics.median(warm), 3),
+        "error": bool(at.exception) or bool(at.error),
+    }
+
+
+def bench_pages(path: Path, warm_runs: int) -> tuple[dict, dict]:
+    """Script time of every page (cold: empty caches; warm: median rerun) and map JSON bytes."""
     os.environ["DASHBOARD_DB"] = str(path)
     pages, maps = {}, {}
     for page, params in PAGES.items():
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.switch_page(f"pages/{page}.py")
-        start = time.perf_counter()
-        at.run()
-        cold = time.perf_counter() - start
-        warm = []
-        for _ in range(warm_runs):
-            start = time.perf_counter()
-            at.run()
-            warm.append(time.perf_counter() - start)
-        failed = bool(at.exception) or bool(at.error)
-        pages[page] = {
-            "cold_s": round(cold, 3),
-            "warm_s": round(statistics.median(warm), 3),
-            "error": failed,
-        }
+        at, pages[page] = time_page(page, params, warm_runs)
         for i, chart in enumerate(at.get("plotly_chart")):
             spec = chart.proto.spec
             if '"geo"' in spec:

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.run import time_page  # noqa: E402
 from dashboard import db  # noqa: E402
 
 DATABASES = {
@@ -43,32 +44,10 @@ TABLE = '[data-testid="stDataFrame"]'
 
 
 def page_times(path: Path, repeats: int) -> dict:
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     os.environ["DASHBOARD_DB"] = str(path)
-    out = {}
-    for page, params in PAGES.items():
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.switch_page(f"pages/{page}.py")
-        start = time.perf_counter()
-        at.run()
-        cold = time.perf_counter() - start
-        warm = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            at.run()
-            warm.append(time.perf_counter() - start)
-        out[page] = {
-            "cold_s": round(cold, 3),
-            "warm_s": round(statistics.median(warm), 3),
-            "error": bool(at.exception) or bool(at.error),
-        }
-    return out
+    return {
+        page: time_page(page, params, repeats, timeout=300)[1] for page, params in PAGES.items()
+    }
 
 
 def query_times(path: Path, repeats: int) -> dict:
